@@ -1,0 +1,113 @@
+//! Page chrome and small HTML helpers shared by every simulator page.
+//! Pages are plain server-rendered HTML so they work with and without
+//! JavaScript, like the converged sign-in UI's no-script fallbacks.
+
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{Html, IntoResponse, Response};
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A hidden form field.
+pub fn hidden(name: &str, value: &str) -> String {
+    format!(
+        r#"<input type="hidden" name="{}" value="{}">"#,
+        escape(name),
+        escape(value)
+    )
+}
+
+const SIGN_IN_CSS: &str = "
+body{font-family:'Segoe UI',Helvetica,Arial,sans-serif;background:#f2f2f2;margin:0;color:#1b1b1b}
+.card{background:#fff;max-width:440px;margin:60px auto;padding:44px;box-shadow:0 2px 6px rgba(0,0,0,.2)}
+.logo{font-weight:600;color:#737373;font-size:15px;margin-bottom:16px}
+.title{font-size:24px;font-weight:600;margin:0 0 12px}
+.description{font-size:15px;margin:0 0 16px}
+label{display:block;font-size:14px;margin:10px 0 4px}
+input[type=text],input[type=email],input[type=password],input[type=tel],select{width:100%;box-sizing:border-box;padding:6px 0;border:0;border-bottom:1px solid #666;font-size:15px}
+.radio label,.check label{display:inline;margin-left:4px}
+.buttons{margin-top:24px;text-align:right}
+.button{min-width:108px;padding:6px 12px;font-size:15px;border:1px solid #0067b8;cursor:pointer}
+.button.primary{background:#0067b8;color:#fff}
+.button.secondary{background:#ccc;border-color:#ccc;color:#000}
+.error{color:#e81123;font-size:15px;margin:8px 0}
+.app-password{font-family:Consolas,monospace;font-size:20px;letter-spacing:2px;background:#f2f2f2;padding:8px}
+.step{font-size:18px;font-weight:600;margin:16px 0 8px}
+a{color:#0067b8}
+";
+
+/// A page in the style of Microsoft's converged sign-in card.
+pub fn sign_in_page(title: &str, body: &str) -> Response {
+    page(title, SIGN_IN_CSS, &format!(
+        r#"<main class="card" aria-label="{t}"><div class="logo" aria-hidden="true">Microsoft</div>{body}</main>"#,
+        t = escape(title)
+    ))
+}
+
+/// A whole HTML document, served with headers that keep it uncached.
+pub fn page(title: &str, css: &str, body: &str) -> Response {
+    let html = format!(
+        r#"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{}</title><style>{css}</style></head>
+<body>{body}</body></html>"#,
+        escape(title)
+    );
+    let mut resp = Html(html).into_response();
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
+/// Reads one cookie from the request.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// A `Set-Cookie` value: HttpOnly and SameSite=Lax always, so scripts cannot
+/// read sessions and other sites cannot post with them.
+pub fn set_cookie(name: &str, value: &str) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax"
+    ))
+    .expect("cookie names and values are ASCII tokens")
+}
+
+/// A `Set-Cookie` value that removes the cookie.
+pub fn clear_cookie(name: &str) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
+    ))
+    .expect("cookie names are ASCII tokens")
+}
+
+/// Adds a `Set-Cookie` header to a response.
+pub fn with_cookie(mut resp: Response, cookie: HeaderValue) -> Response {
+    resp.headers_mut().append(header::SET_COOKIE, cookie);
+    resp
+}
+
+/// A 303 redirect (the browser follows it with GET).
+pub fn see_other(location: &str) -> Response {
+    axum::response::Redirect::to(location).into_response()
+}
