@@ -1,4 +1,31 @@
-//! Browser pages: sign-in, proof-up, OWA, admin center.
+//! Browser pages: sign-in (converged UI), proof-up, the second factor, OWA,
+//! and the admin center.
+
 use crate::tenant::server::AppState;
 use axum::Router;
-pub fn router() -> Router<AppState> { Router::new() }
+
+/// The signed-in session cookie (Microsoft's is also called ESTSAUTH).
+pub const SESSION_COOKIE: &str = "ESTSAUTH";
+
+/// Where an unauthenticated browser is sent to sign in, then back to `return_to`.
+pub fn sign_in_url(return_to: &str) -> String {
+    format!(
+        "/common/oauth2/v2.0/authorize?redirect_uri={}",
+        urlencode(return_to)
+    )
+}
+
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+}
