@@ -1,1 +1,116 @@
-fn main(){}
+//! `docproof`: the command line. `serve` runs the Microsoft 365 tenant
+//! simulator for people exploring by hand.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use docproof::tenant::{self, Settings, TenantFile};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(name = "docproof", version, about = "Proves that documented procedures still work")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the embedded Microsoft 365 tenant simulator until interrupted.
+    Serve(ServeArgs),
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:8400")]
+    addr: SocketAddr,
+    /// The tenant file: users, passwords, phones, MFA status, apps.
+    #[arg(long, default_value = "fixtures/tenant.toml")]
+    tenant: PathBuf,
+    /// Base URL of a Twilio-compatible telephony API (default: the embedded
+    /// virtual carrier at <addr>/carrier).
+    #[arg(long)]
+    telephony_url: Option<String>,
+    /// How long a change of MFA status, registration or app passwords takes
+    /// to reach sign-in (FAQ 4.1), e.g. 2s, 500ms.
+    #[arg(long, default_value = "0s", value_parser = parse_duration)]
+    propagation_delay: Duration,
+    /// Random extra propagation delay, up to this much.
+    #[arg(long, default_value = "0s", value_parser = parse_duration)]
+    propagation_jitter: Duration,
+    /// How long a texted code stays valid.
+    #[arg(long, default_value = "10m", value_parser = parse_duration)]
+    code_lifetime: Duration,
+    /// How long a verification call may ring unanswered.
+    #[arg(long, default_value = "120s", value_parser = parse_duration)]
+    call_timeout: Duration,
+}
+
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    humantime::parse_duration(s).map_err(|e| format!("'{s}' is not a duration ({e}); write e.g. 2s, 500ms or 1m"))
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_target(false)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve(args) => serve(args).await,
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let file = TenantFile::load(&args.tenant)?;
+    let mut settings = Settings {
+        propagation_delay: args.propagation_delay,
+        propagation_jitter: args.propagation_jitter,
+        code_lifetime: args.code_lifetime,
+        call_timeout: args.call_timeout,
+        ..Settings::default()
+    };
+    settings.telephony.base_url = args.telephony_url.clone();
+    let running = tenant::spawn(file, settings, args.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}; pass --addr with a free address", args.addr))?;
+    let base = &running.base_url;
+    println!("Microsoft 365 tenant simulator ({})", running.tenant().info.domain);
+    println!("  OWA (sign-in):     {base}/owa");
+    println!("  Admin center:      {base}/admin");
+    println!("  Per-user MFA page: {base}/UserManagement/MultifactorVerification.aspx");
+    println!("  Virtual phone:     {base}/phone");
+    println!("  Graph token:       {base}/{}/oauth2/v2.0/token", running.tenant().info.id);
+    println!("  Basic auth (EWS):  {base}/EWS/Exchange.asmx");
+    match &args.telephony_url {
+        Some(url) => println!("  Telephony:         {url} (Twilio-compatible)"),
+        None => println!("  Telephony:         embedded virtual carrier at {base}/carrier"),
+    }
+    println!("Seeded accounts (passwords are in {}):", args.tenant.display());
+    for user in running.tenant().users() {
+        let phone = user.phone.as_ref().map(|p| p.to_string()).unwrap_or_else(|| "-".into());
+        println!(
+            "  {:<48} {:<9} phone {:<14}{}",
+            user.upn.as_str(),
+            user.admin_view.status.to_string(),
+            phone,
+            if user.admin { "  global admin" } else { "" }
+        );
+    }
+    println!("Press Ctrl-C to stop.");
+    tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
+    running.stop().await;
+    Ok(())
+}

@@ -1,0 +1,317 @@
+//! The second factor at sign-in ("SAS" in Microsoft's URLs): sending the text
+//! or placing the call, the "Enter code" page, the call-wait page that
+//! advances by itself (and by a re-check form without JavaScript), and the
+//! failure pages: rate limit, provider outage, unanswered call, fraud alert.
+
+use super::flow::{self, token_fields, with_checked_flow, FormFields};
+use super::signin::kmsi_page;
+use crate::tenant::carrier::client::TelephonyError;
+use crate::tenant::carrier::voice;
+use crate::tenant::domain::{Method, Upn, VerificationCode};
+use crate::tenant::html::{escape, sign_in_page};
+use crate::tenant::server::AppState;
+use crate::tenant::state::{CallOutcome, Challenge, CodeCheck, CodeState, Flow, Stage};
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use std::time::Instant;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/common/SAS/BeginAuth", post(begin_again))
+        .route("/common/SAS/ProcessAuth", post(process))
+        .route("/common/SAS/EndAuth", get(poll))
+}
+
+/// Why no text or call went out.
+#[derive(Debug, Clone)]
+pub enum VerifyFailure {
+    /// AADSTS50088: too many texts and calls in the window.
+    RateLimited,
+    Provider(Method, TelephonyError),
+}
+
+/// The text of the verification SMS. Microsoft's exact wording is
+/// unconfirmed; this matches what users commonly report receiving.
+pub fn sms_body(code: &VerificationCode) -> String {
+    format!("Use verification code {} for Microsoft authentication.", code.expose())
+}
+
+/// Sends a fresh code or places a fresh call for `challenge`.
+pub async fn begin(sim: &AppState, upn: &Upn, challenge: &mut Challenge) -> Result<(), VerifyFailure> {
+    challenge.code = None;
+    challenge.call_id = None;
+    if !sim.tenant.telecom_allowed(upn) {
+        tracing::warn!(%upn, "telecom limit reached (AADSTS50088)");
+        return Err(VerifyFailure::RateLimited);
+    }
+    let base = sim.tenant.base_url();
+    match challenge.method {
+        Method::Text => {
+            let code = VerificationCode::generate();
+            sim.telephony
+                .send_text(base, &challenge.phone, &sms_body(&code))
+                .await
+                .map_err(|e| VerifyFailure::Provider(Method::Text, e))?;
+            challenge.code = Some(CodeState::new(code, Instant::now()));
+        }
+        Method::Call => {
+            let call_id = sim.tenant.start_call(upn, &challenge.phone);
+            let placed = sim
+                .telephony
+                .place_call(
+                    base,
+                    &challenge.phone,
+                    &voice::twiml_url(base, &call_id),
+                    &voice::status_callback_url(base, &call_id),
+                    sim.tenant.settings.call_timeout.as_secs().max(1),
+                )
+                .await;
+            match placed {
+                Ok(sid) => sim.tenant.set_call_provider_sid(&call_id, &sid),
+                Err(e) => {
+                    sim.tenant.call_not_answered(&call_id, "provider-error");
+                    return Err(VerifyFailure::Provider(Method::Call, e));
+                }
+            }
+            challenge.call_id = Some(call_id);
+        }
+    }
+    Ok(())
+}
+
+/// Whichever challenge the flow is in: sign-in's or proof-up's Step 2.
+pub fn challenge_of(flow: &mut Flow) -> Option<&mut Challenge> {
+    match &mut flow.stage {
+        Stage::SecondFactor(c) | Stage::ProofUpVerify(c) => Some(c),
+        _ => None,
+    }
+}
+
+/// Where the call of the caller's flow stands. Looks the call up after
+/// releasing the flow, since the tenant's lock is not re-entrant.
+pub fn current_call_outcome(sim: &AppState, headers: &HeaderMap) -> Option<CallOutcome> {
+    let id = flow::with_flow(sim, headers, |f| challenge_of(f).and_then(|c| c.call_id.clone()))
+        .ok()
+        .flatten()?;
+    sim.tenant.call(&id).map(|c| c.outcome)
+}
+
+/// "Send a new code" / "Call again" / "Retry".
+async fn begin_again(State(sim): State<AppState>, headers: HeaderMap, Form(form): Form<FormFields>) -> Response {
+    let checked = with_checked_flow(&sim, &headers, &form, |f| match &f.stage {
+        Stage::SecondFactor(c) => Some((f.token.expose().to_string(), f.upn.clone()?, c.method, c.phone.clone())),
+        _ => None,
+    });
+    let (token, upn, method, phone) = match checked {
+        Ok(Some(v)) => v,
+        Ok(None) => return flow::bad_flow(),
+        Err(resp) => return resp,
+    };
+    let mut challenge = Challenge {
+        method,
+        phone,
+        code: None,
+        call_id: None,
+    };
+    let failure = begin(&sim, &upn, &mut challenge).await.err();
+    let page = challenge_page(&sim, &token, &challenge, failure.as_ref());
+    let _ = flow::with_flow(&sim, &headers, |f| f.stage = Stage::SecondFactor(challenge));
+    page
+}
+
+/// "Verify" on the Enter code page, or the call-wait page's re-check.
+async fn process(State(sim): State<AppState>, headers: HeaderMap, Form(form): Form<FormFields>) -> Response {
+    let settings = &sim.tenant.settings;
+    let typed = form.get("otc").cloned();
+    let outcome = current_call_outcome(&sim, &headers);
+    let result = with_checked_flow(&sim, &headers, &form, |f| {
+        let token = f.token.expose().to_string();
+        let Stage::SecondFactor(c) = &mut f.stage else {
+            return Err(flow::bad_flow());
+        };
+        match c.method {
+            Method::Text => {
+                let typed = typed.unwrap_or_default();
+                let shape = VerificationCode::parse(&typed);
+                let check = match &shape {
+                    Ok(code) => c.check_code(code, settings, Instant::now()),
+                    Err(_) => CodeCheck::Wrong { tries_left: u32::MAX },
+                };
+                if check == CodeCheck::Correct {
+                    f.stage = Stage::Kmsi;
+                    return Ok(kmsi_page(&token));
+                }
+                let message = match shape {
+                    Err(e) => e,
+                    Ok(_) => code_error(&check).to_string(),
+                };
+                Ok(enter_code_page(&token, c, Some(&message)))
+            }
+            Method::Call => match outcome {
+                Some(CallOutcome::Verified) => {
+                    f.stage = Stage::Kmsi;
+                    Ok(kmsi_page(&token))
+                }
+                Some(CallOutcome::Fraud) => Ok(blocked_page()),
+                Some(CallOutcome::Ringing) => Ok(call_wait_page(
+                    &sim,
+                    &token,
+                    c,
+                    "/common/SAS/ProcessAuth",
+                    Some("We haven't heard from your phone yet. Answer the call and press the pound key (#)."),
+                )),
+                _ => Ok(call_timed_out_page(&token, "/common/SAS/BeginAuth")),
+            },
+        }
+    });
+    match result {
+        Ok(Ok(page)) | Ok(Err(page)) | Err(page) => page,
+    }
+}
+
+/// The wait pages' script polls this until the call is answered or over.
+async fn poll(State(sim): State<AppState>, headers: HeaderMap) -> Response {
+    if flow::flow_id(&headers).is_none() {
+        return (StatusCode::BAD_REQUEST, Json(serde_json::json!({"Success": false, "ResultValue": "InvalidFlow"}))).into_response();
+    }
+    let value = match current_call_outcome(&sim, &headers) {
+        Some(CallOutcome::Ringing) => "AuthenticationPending",
+        Some(CallOutcome::Verified) => "Success",
+        Some(CallOutcome::Fraud) => "FraudReported",
+        Some(_) => "CallNotAnswered",
+        None => "NoCall",
+    };
+    Json(serde_json::json!({"Success": value == "Success", "ResultValue": value})).into_response()
+}
+
+pub fn code_error(check: &CodeCheck) -> &'static str {
+    match check {
+        CodeCheck::Correct => "",
+        CodeCheck::Wrong { .. } => "You didn't enter the expected verification code. Please try again.",
+        CodeCheck::Void => {
+            "You've entered the wrong code too many times, so this code can no longer be used. Send a new code."
+        }
+        CodeCheck::Expired => "That code has expired. Send a new code.",
+        CodeCheck::NoCode => "There is no code waiting to be entered. Send a new code.",
+    }
+}
+
+/// The page for a challenge just begun: Enter code, the call-wait page,
+/// or what went wrong sending it.
+pub fn challenge_page(sim: &AppState, token: &str, c: &Challenge, failure: Option<&VerifyFailure>) -> Response {
+    match failure {
+        Some(f) => send_failed_page(token, f, "/common/SAS/BeginAuth"),
+        None if c.method == Method::Text => enter_code_page(token, c, None),
+        None => call_wait_page(sim, token, c, "/common/SAS/ProcessAuth", None),
+    }
+}
+
+pub fn enter_code_page(token: &str, c: &Challenge, error: Option<&str>) -> Response {
+    let error_html = error
+        .map(|e| format!(r#"<div class="error" role="alert"><span id="idSpan_SAOTCC_Error_OTC">{}</span></div>"#, escape(e)))
+        .unwrap_or_default();
+    let body = format!(
+        r#"<div role="heading" aria-level="1" class="title" id="idDiv_SAOTCC_Title">Enter code</div>
+<div class="description" id="idDiv_SAOTCC_Description">We texted your phone {masked}. Please enter the code to sign in.</div>
+<form method="post" action="/common/SAS/ProcessAuth" name="f1">
+{error_html}
+<label for="idTxtBx_SAOTCC_OTC">Code</label>
+<input type="tel" name="otc" id="idTxtBx_SAOTCC_OTC" maxlength="6" inputmode="numeric" autocomplete="one-time-code" aria-required="true"{invalid}>
+<div class="check"><input type="checkbox" name="rememberMFA" id="idChkBx_SAOTCC_TD" value="true"><label for="idChkBx_SAOTCC_TD">Don't ask again for 14 days</label></div>
+{fields}
+<div class="buttons"><input type="submit" id="idSubmit_SAOTCC_Continue" class="button primary" value="Verify"></div>
+</form>
+<form method="post" action="/common/SAS/BeginAuth">{fields}<button type="submit" id="idA_SAOTCC_Resend" class="linkbutton">Send a new code</button></form>"#,
+        masked = escape(&c.phone.masked()),
+        invalid = if error.is_some() { r#" aria-invalid="true" aria-describedby="idSpan_SAOTCC_Error_OTC""# } else { "" },
+        fields = token_fields(token),
+    );
+    sign_in_page("Enter code", &body)
+}
+
+/// The call-wait page. With JavaScript it polls `EndAuth` and submits the
+/// re-check form when the call is over; without, the user presses the button.
+pub fn call_wait_page(sim: &AppState, token: &str, c: &Challenge, recheck_action: &str, note: Option<&str>) -> Response {
+    let note_html = note
+        .map(|n| format!(r#"<div class="error" role="status" id="idDiv_SAOTCAS_Pending">{}</div>"#, escape(n)))
+        .unwrap_or_default();
+    let body = format!(
+        r#"<div role="heading" aria-level="1" class="title" id="idDiv_SAOTCAS_Title">Answer the call</div>
+<div class="description" id="idDiv_SAOTCAS_Description">We're calling your phone {masked}. Please answer it to continue.</div>
+{note_html}
+<form method="post" action="{action}" id="idForm_SAOTCAS_Check">
+{fields}
+<div class="buttons"><input type="submit" id="idSubmit_SAOTCAS_Check" class="button primary" value="I answered the call, continue"></div>
+</form>
+<script>
+(function(){{
+  var form=document.getElementById('idForm_SAOTCAS_Check');
+  var interval={interval};
+  function poll(){{
+    fetch('/common/SAS/EndAuth',{{credentials:'same-origin',cache:'no-store'}})
+      .then(function(r){{return r.json();}})
+      .then(function(j){{ if(j.ResultValue==='AuthenticationPending'){{setTimeout(poll,interval);}} else {{form.submit();}} }})
+      .catch(function(){{setTimeout(poll,interval);}});
+  }}
+  setTimeout(poll,interval);
+}})();
+</script>"#,
+        masked = escape(&c.phone.masked()),
+        action = escape(recheck_action),
+        fields = token_fields(token),
+        interval = sim.tenant.settings.poll_interval.as_millis().max(100),
+    );
+    sign_in_page("Answer the call", &body)
+}
+
+/// The call ended without the pound key: Microsoft's time-out page.
+pub fn call_timed_out_page(token: &str, retry_action: &str) -> Response {
+    let body = format!(
+        r#"<div role="heading" aria-level="1" class="title" id="idDiv_SAASTO_Title">We didn't hear from you</div>
+<div class="description" id="idDiv_SAASTO_Description">We called your phone but didn't receive the expected response. The call wasn't answered, or the pound key (#) wasn't pressed.</div>
+<form method="post" action="{action}">{fields}
+<div class="buttons"><input type="submit" id="idSubmit_SAASTO_Retry" class="button primary" value="Call again"></div></form>"#,
+        action = escape(retry_action),
+        fields = token_fields(token),
+    );
+    sign_in_page("We didn't hear from you", &body)
+}
+
+/// Texting or calling did not work: say so and offer a retry.
+pub fn send_failed_page(token: &str, failure: &VerifyFailure, retry_action: &str) -> Response {
+    let (title, description) = match failure {
+        VerifyFailure::RateLimited => (
+            "We can't send a text or call right now",
+            "AADSTS50088: Limit on telecom MFA calls reached. Please try again in a few minutes.".to_string(),
+        ),
+        VerifyFailure::Provider(Method::Text, e) => (
+            "We couldn't send a text message",
+            format!("We couldn't send a text message to your phone. Please try again. ({e}.)"),
+        ),
+        VerifyFailure::Provider(Method::Call, e) => (
+            "We couldn't call your phone",
+            format!("We couldn't call your phone. Please try again. ({e}.)"),
+        ),
+    };
+    let body = format!(
+        r#"<div role="heading" aria-level="1" class="title" id="idDiv_SAASDS_Title">{title}</div>
+<div class="description error" id="idDiv_SAASDS_Description" role="alert">{description}</div>
+<form method="post" action="{action}">{fields}
+<div class="buttons"><input type="submit" id="idSubmit_SAASDS_Retry" class="button primary" value="Retry"></div></form>"#,
+        title = escape(title),
+        description = escape(&description),
+        action = escape(retry_action),
+        fields = token_fields(token),
+    );
+    sign_in_page(title, &body)
+}
+
+/// Sign-in after a fraud alert (`0#` on the call).
+pub fn blocked_page() -> Response {
+    let body = r#"<div role="heading" aria-level="1" class="title" id="idDiv_SAASDS_Title">Your sign-in was blocked</div>
+<div class="description error" id="idDiv_SAASDS_Description" role="alert">A fraud alert was reported from your phone for this account, so sign-in is blocked. Contact your administrator.</div>"#;
+    (StatusCode::FORBIDDEN, sign_in_page("Your sign-in was blocked", body)).into_response()
+}

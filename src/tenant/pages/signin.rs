@@ -1,0 +1,193 @@
+//! The converged sign-in pages: username (`loginfmt`), password (`passwd`),
+//! and "Stay signed in?" (KMSI), with Microsoft's element ids.
+
+use super::flow::{self, token_fields, with_checked_flow, FormFields, FLOW_COOKIE};
+use super::{proofup, sas};
+use crate::tenant::domain::Upn;
+use crate::tenant::html::{escape, set_cookie, sign_in_page, with_cookie};
+use crate::tenant::server::AppState;
+use crate::tenant::state::{Challenge, SecondFactor, SignInError, Stage};
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use std::collections::HashMap;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/common/oauth2/v2.0/authorize", get(authorize))
+        .route("/common/login", get(current_page).post(login))
+        .route("/kmsi", post(kmsi))
+}
+
+/// Starts a sign-in flow and shows the username page.
+async fn authorize(State(sim): State<AppState>, Query(q): Query<HashMap<String, String>>) -> Response {
+    let return_to = q.get("redirect_uri").map(String::as_str).unwrap_or("/owa");
+    let (id, token) = sim.tenant.start_flow(flow::safe_return(return_to));
+    with_cookie(username_page(token.expose(), "", None), set_cookie(FLOW_COOKIE, &id))
+}
+
+/// Re-shows the page where the flow stands (a refresh, or Back).
+async fn current_page(State(sim): State<AppState>, headers: HeaderMap) -> Response {
+    let view = flow::with_flow(&sim, &headers, |f| {
+        let token = f.token.expose().to_string();
+        let upn = f.upn.clone();
+        match &f.stage {
+            Stage::Username => username_page(&token, "", None),
+            Stage::Password => password_page(&token, upn.as_ref().map(Upn::as_str).unwrap_or(""), None),
+            Stage::Kmsi => kmsi_page(&token),
+            Stage::ProofUpInterrupt => proofup::interrupt_page(&token, upn.as_ref().map(Upn::as_str).unwrap_or("")),
+            Stage::SecondFactor(c) => sas::challenge_page(&sim, &token, c, None),
+            _ => crate::tenant::html::see_other("/proofup.aspx"),
+        }
+    });
+    view.unwrap_or_else(|e| e)
+}
+
+/// One endpoint for the username and password pages, as Microsoft's `/common/login`.
+async fn login(State(sim): State<AppState>, headers: HeaderMap, Form(form): Form<FormFields>) -> Response {
+    let stage = with_checked_flow(&sim, &headers, &form, |f| {
+        (matches!(f.stage, Stage::Username), f.token.expose().to_string(), f.upn.clone())
+    });
+    let (at_username, token, upn) = match stage {
+        Ok(s) => s,
+        Err(resp) => return resp,
+    };
+    if at_username || form.contains_key("loginfmt") && !form.contains_key("passwd") {
+        return username_submitted(&sim, &headers, &form, &token).await;
+    }
+    let Some(upn) = upn else {
+        return flow::bad_flow();
+    };
+    password_submitted(&sim, &headers, &token, &upn, form.get("passwd").map(String::as_str).unwrap_or("")).await
+}
+
+async fn username_submitted(sim: &AppState, headers: &HeaderMap, form: &FormFields, token: &str) -> Response {
+    let typed = form.get("loginfmt").map(|s| s.trim()).unwrap_or("");
+    if typed.is_empty() {
+        return username_page(token, typed, Some("Enter a valid email address, phone number, or Skype name."));
+    }
+    let known = Upn::parse(typed).ok().filter(|u| sim.tenant.user(u).is_some());
+    let Some(upn) = known else {
+        return username_page(
+            token,
+            typed,
+            Some("This username may be incorrect. Make sure you typed it correctly. Otherwise, contact your admin."),
+        );
+    };
+    let _ = with_checked_flow(sim, headers, form, |f| {
+        f.upn = Some(upn.clone());
+        f.stage = Stage::Password;
+    });
+    password_page(token, upn.as_str(), None)
+}
+
+async fn password_submitted(sim: &AppState, headers: &HeaderMap, token: &str, upn: &Upn, password: &str) -> Response {
+    let set_stage = |stage: Stage| {
+        let _ = flow::with_flow(sim, headers, |f| f.stage = stage);
+    };
+    match sim.tenant.sign_in(upn, password) {
+        Err(SignInError::UnknownUser) => flow::bad_flow(),
+        Err(SignInError::BadPassword) => {
+            tracing::info!(%upn, "sign-in refused: wrong password (AADSTS50126)");
+            password_page(
+                token,
+                upn.as_str(),
+                Some("Your account or password is incorrect. If you don't remember your password, reset it now."),
+            )
+        }
+        Err(SignInError::Blocked) => sas::blocked_page(),
+        Ok(SecondFactor::None) => {
+            set_stage(Stage::Kmsi);
+            kmsi_page(token)
+        }
+        Ok(SecondFactor::ProofUp) => {
+            set_stage(Stage::ProofUpInterrupt);
+            proofup::interrupt_page(token, upn.as_str())
+        }
+        Ok(SecondFactor::Verify(registration)) => {
+            let mut challenge = Challenge::new(&registration);
+            let failure = sas::begin(sim, upn, &mut challenge).await.err();
+            let page = sas::challenge_page(sim, token, &challenge, failure.as_ref());
+            set_stage(Stage::SecondFactor(challenge));
+            page
+        }
+    }
+}
+
+/// "Stay signed in?": Yes or No both finish the sign-in.
+async fn kmsi(State(sim): State<AppState>, headers: HeaderMap, Form(form): Form<FormFields>) -> Response {
+    let checked = with_checked_flow(&sim, &headers, &form, |f| {
+        (f.id.clone(), f.upn.clone(), f.return_to.clone(), matches!(f.stage, Stage::Kmsi))
+    });
+    match checked {
+        Ok((id, Some(upn), return_to, true)) => flow::finish_sign_in(&sim, &id, &upn, &return_to),
+        Ok(_) => flow::bad_flow(),
+        Err(resp) => resp,
+    }
+}
+
+pub fn username_page(token: &str, typed: &str, error: Option<&str>) -> Response {
+    let error_html = error
+        .map(|e| format!(r#"<div class="error" id="usernameError" role="alert">{}</div>"#, escape(e)))
+        .unwrap_or_default();
+    let body = format!(
+        r#"<div role="heading" aria-level="1" class="title" id="loginHeader">Sign in</div>
+<form method="post" action="/common/login" name="f1" id="i0281" novalidate>
+{error_html}
+<label for="i0116">Email, phone, or Skype</label>
+<input type="email" name="loginfmt" id="i0116" value="{typed}" autocomplete="username" aria-required="true"{invalid}>
+{fields}
+<div class="buttons"><input type="submit" id="idSIButton9" class="button primary" value="Next"></div>
+</form>"#,
+        typed = escape(typed),
+        invalid = if error.is_some() { r#" aria-invalid="true" aria-describedby="usernameError""# } else { "" },
+        fields = token_fields(token),
+    );
+    sign_in_page("Sign in to your account", &body)
+}
+
+pub fn password_page(token: &str, upn: &str, error: Option<&str>) -> Response {
+    let error_html = error
+        .map(|e| {
+            format!(
+                r#"<div class="error" id="passwordError" role="alert">{}</div>
+<div class="error-details" id="idDiv_Error_Details">AADSTS50126: Error validating credentials due to invalid username or password.</div>"#,
+                escape(e)
+            )
+        })
+        .unwrap_or_default();
+    let body = format!(
+        r#"<div id="displayName" class="identity">{upn}</div>
+<div role="heading" aria-level="1" class="title" id="loginHeader">Enter password</div>
+<form method="post" action="/common/login" name="f1" id="i0281" novalidate>
+{error_html}
+<label for="i0118">Password</label>
+<input type="password" name="passwd" id="i0118" autocomplete="current-password" aria-required="true"{invalid}>
+{fields}
+<div class="buttons"><input type="submit" id="idSIButton9" class="button primary" value="Sign in"></div>
+</form>"#,
+        upn = escape(upn),
+        invalid = if error.is_some() { r#" aria-invalid="true" aria-describedby="passwordError""# } else { "" },
+        fields = token_fields(token),
+    );
+    sign_in_page("Sign in to your account", &body)
+}
+
+pub fn kmsi_page(token: &str) -> Response {
+    let body = format!(
+        r#"<div role="heading" aria-level="1" class="title">Stay signed in?</div>
+<form method="post" action="/kmsi" name="f1">
+<div id="KmsiDescription" class="description">Do this to reduce the number of times you are asked to sign in.</div>
+<div class="check"><input type="checkbox" name="DontShowAgain" id="KmsiCheckboxField" value="true"><label for="KmsiCheckboxField">Don't show this again</label></div>
+{fields}
+<div class="buttons">
+<input type="submit" id="idBtn_Back" class="button secondary" name="choice" value="No">
+<input type="submit" id="idSIButton9" class="button primary" name="choice" value="Yes">
+</div>
+</form>"#,
+        fields = token_fields(token),
+    );
+    sign_in_page("Sign in to your account", &body)
+}
