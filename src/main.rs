@@ -9,7 +9,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 #[derive(Parser)]
-#[command(name = "docproof", version, about = "Proves that documented procedures still work")]
+#[command(
+    name = "docproof",
+    version,
+    about = "Proves that documented procedures still work"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -49,7 +53,8 @@ struct ServeArgs {
 }
 
 fn parse_duration(s: &str) -> Result<Duration, String> {
-    humantime::parse_duration(s).map_err(|e| format!("'{s}' is not a duration ({e}); write e.g. 2s, 500ms or 1m"))
+    humantime::parse_duration(s)
+        .map_err(|e| format!("'{s}' is not a duration ({e}); write e.g. 2s, 500ms or 1m"))
 }
 
 #[tokio::main]
@@ -85,22 +90,40 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     settings.telephony.base_url = args.telephony_url.clone();
     let running = tenant::spawn(file, settings, args.addr)
         .await
-        .with_context(|| format!("cannot listen on {}; pass --addr with a free address", args.addr))?;
+        .with_context(|| {
+            format!(
+                "cannot listen on {}; pass --addr with a free address",
+                args.addr
+            )
+        })?;
     let base = &running.base_url;
-    println!("Microsoft 365 tenant simulator ({})", running.tenant().info.domain);
+    println!(
+        "Microsoft 365 tenant simulator ({})",
+        running.tenant().info.domain
+    );
     println!("  OWA (sign-in):     {base}/owa");
     println!("  Admin center:      {base}/admin");
     println!("  Per-user MFA page: {base}/UserManagement/MultifactorVerification.aspx");
     println!("  Virtual phone:     {base}/phone");
-    println!("  Graph token:       {base}/{}/oauth2/v2.0/token", running.tenant().info.id);
+    println!(
+        "  Graph token:       {base}/{}/oauth2/v2.0/token",
+        running.tenant().info.id
+    );
     println!("  Basic auth (EWS):  {base}/EWS/Exchange.asmx");
     match &args.telephony_url {
         Some(url) => println!("  Telephony:         {url} (Twilio-compatible)"),
         None => println!("  Telephony:         embedded virtual carrier at {base}/carrier"),
     }
-    println!("Seeded accounts (passwords are in {}):", args.tenant.display());
+    println!(
+        "Seeded accounts (passwords are in {}):",
+        args.tenant.display()
+    );
     for user in running.tenant().users() {
-        let phone = user.phone.as_ref().map(|p| p.to_string()).unwrap_or_else(|| "-".into());
+        let phone = user
+            .phone
+            .as_ref()
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| "-".into());
         println!(
             "  {:<48} {:<9} phone {:<14}{}",
             user.upn.as_str(),
@@ -110,7 +133,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         );
     }
     println!("Press Ctrl-C to stop.");
-    tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
+    tokio::signal::ctrl_c()
+        .await
+        .context("waiting for Ctrl-C")?;
     running.stop().await;
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! which password, phone and MFA status. A malformed file is refused with the
 //! file, line and field named, and what to write instead.
 
-use super::domain::{MfaStatus, Method, PhoneNumber, Secret, Upn};
+use super::domain::{Method, MfaStatus, PhoneNumber, Secret, Upn};
 use serde::Deserialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -138,17 +138,18 @@ impl TenantFile {
         let raw: RawFile = toml::from_str(text).map_err(|e| {
             let message = e.message().trim().to_string();
             // serde names the missing or unknown key in its message; keep it as the field.
-            let field = message
-                .split('`')
-                .nth(1)
-                .map(|s| s.to_string());
+            let field = message.split('`').nth(1).map(|s| s.to_string());
             err(e.span().map(|s| s.start), field, message)
         })?;
 
         let t = raw.tenant.into_inner();
         let nonempty = |s: &Spanned<String>, field: &str| {
             if s.get_ref().trim().is_empty() {
-                Err(err(Some(s.span().start), Some(field.into()), "must not be empty".into()))
+                Err(err(
+                    Some(s.span().start),
+                    Some(field.into()),
+                    "must not be empty".into(),
+                ))
             } else {
                 Ok(s.get_ref().trim().to_string())
             }
@@ -192,7 +193,8 @@ impl TenantFile {
                 return Err(err(
                     u.registered.as_ref().map(|r| r.span().start),
                     Some(f("registered")),
-                    "a registered method needs the user's phone: add phone = \"+1 2065550101\"".into(),
+                    "a registered method needs the user's phone: add phone = \"+1 2065550101\""
+                        .into(),
                 ));
             }
             users.push(UserSeed {
@@ -271,17 +273,26 @@ phone = "+1 abc"
         assert_eq!(e.line, Some(16));
         assert_eq!(e.field.as_deref(), Some("users[1].phone"));
         let shown = e.to_string();
-        assert!(shown.starts_with("t.toml:16: field `users[1].phone`"), "{shown}");
+        assert!(
+            shown.starts_with("t.toml:16: field `users[1].phone`"),
+            "{shown}"
+        );
         assert!(shown.contains("+1 2065550101"), "{shown}");
     }
 
     #[test]
     fn unknown_and_missing_fields_are_named() {
-        let e = TenantFile::parse(Path::new("t.toml"), &GOOD.replace("admin = true", "admn = true"))
-            .unwrap_err();
+        let e = TenantFile::parse(
+            Path::new("t.toml"),
+            &GOOD.replace("admin = true", "admn = true"),
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("admn"), "{e}");
-        let e = TenantFile::parse(Path::new("t.toml"), &GOOD.replace("display_name = \"SMS\"\n", ""))
-            .unwrap_err();
+        let e = TenantFile::parse(
+            Path::new("t.toml"),
+            &GOOD.replace("display_name = \"SMS\"\n", ""),
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("display_name"), "{e}");
         assert!(e.line.is_some());
     }

@@ -182,7 +182,8 @@ impl PhoneNumber {
             None if rest.starts_with('1') => ("1".to_string(), rest[1..].to_string()),
             None => return Err(format!("'{raw}' is not a phone number: {}", Self::HINT)),
         };
-        Self::from_parts(&cc, &national).map_err(|e| format!("'{raw}' is not a phone number: {e}"))
+        Self::from_parts(&cc, &national)
+            .map_err(|e| format!("'{raw}' is not a phone number: {e}; {}", Self::HINT))
     }
 
     /// From the proof-up page's two fields: country code and number.
@@ -314,7 +315,9 @@ mod tests {
         assert_eq!(p.masked(), "+X XXXXXXXX01");
         assert_eq!(PhoneNumber::parse("+12065550101").unwrap(), p);
         assert_eq!(PhoneNumber::parse("+1 (206) 555-0101").unwrap(), p);
-        assert!(PhoneNumber::parse("2065550101").unwrap_err().contains("+1 2065550101"));
+        assert!(PhoneNumber::parse("2065550101")
+            .unwrap_err()
+            .contains("+1 2065550101"));
         assert!(PhoneNumber::parse("+1 206abc").is_err());
         assert!(PhoneNumber::from_parts("1", "12").is_err());
     }
@@ -333,7 +336,10 @@ mod tests {
 
     #[test]
     fn upn_and_status_parse() {
-        assert_eq!(Upn::parse(" O365.SMS@Contoso.com ").unwrap().as_str(), "o365.sms@contoso.com");
+        assert_eq!(
+            Upn::parse(" O365.SMS@Contoso.com ").unwrap().as_str(),
+            "o365.sms@contoso.com"
+        );
         assert!(Upn::parse("nobody").is_err());
         assert_eq!(MfaStatus::parse("Enforced").unwrap(), MfaStatus::Enforced);
         assert!(MfaStatus::parse("on").is_err());

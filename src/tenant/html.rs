@@ -47,14 +47,20 @@ input[type=text],input[type=email],input[type=password],input[type=tel],select{w
 .app-password{font-family:Consolas,monospace;font-size:20px;letter-spacing:2px;background:#f2f2f2;padding:8px}
 .step{font-size:18px;font-weight:600;margin:16px 0 8px}
 a{color:#0067b8}
+.linkbutton{background:none;border:0;padding:0;margin-top:12px;color:#0067b8;font-size:14px;cursor:pointer;text-decoration:underline}
+.identity{font-size:15px;margin-bottom:8px}
 ";
 
 /// A page in the style of Microsoft's converged sign-in card.
 pub fn sign_in_page(title: &str, body: &str) -> Response {
-    page(title, SIGN_IN_CSS, &format!(
-        r#"<main class="card" aria-label="{t}"><div class="logo" aria-hidden="true">Microsoft</div>{body}</main>"#,
-        t = escape(title)
-    ))
+    page(
+        title,
+        SIGN_IN_CSS,
+        &format!(
+            r#"<main class="card" aria-label="{t}"><div class="logo" aria-hidden="true">Microsoft</div>{body}</main>"#,
+            t = escape(title)
+        ),
+    )
 }
 
 /// A whole HTML document, served with headers that keep it uncached.
@@ -87,10 +93,8 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 /// A `Set-Cookie` value: HttpOnly and SameSite=Lax always, so scripts cannot
 /// read sessions and other sites cannot post with them.
 pub fn set_cookie(name: &str, value: &str) -> HeaderValue {
-    HeaderValue::from_str(&format!(
-        "{name}={value}; Path=/; HttpOnly; SameSite=Lax"
-    ))
-    .expect("cookie names and values are ASCII tokens")
+    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax"))
+        .expect("cookie names and values are ASCII tokens")
 }
 
 /// A `Set-Cookie` value that removes the cookie.

@@ -63,7 +63,11 @@ impl Drop for RunningTenant {
 
 /// Binds `addr` (port 0 picks a free port) and serves the tenant in the
 /// background of the current tokio runtime.
-pub async fn spawn(file: TenantFile, settings: Settings, addr: SocketAddr) -> std::io::Result<RunningTenant> {
+pub async fn spawn(
+    file: TenantFile,
+    settings: Settings,
+    addr: SocketAddr,
+) -> std::io::Result<RunningTenant> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let base_url = format!("http://{addr}");

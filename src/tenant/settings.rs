@@ -18,6 +18,8 @@ pub struct Settings {
     pub call_timeout: Duration,
     /// How often the call-wait page polls (Microsoft: `iPollingInterval` 5 s).
     pub poll_interval: Duration,
+    /// "Don't ask again for 14 days" on the Enter code page.
+    pub remember_mfa_for: Duration,
     /// FAQ 4.1: how long a change takes to reach sign-in and basic auth.
     pub propagation_delay: Duration,
     /// Random extra delay in [0, jitter) added to each change.
@@ -47,6 +49,7 @@ impl Default for Settings {
             telecom_window: Duration::from_secs(300),
             call_timeout: Duration::from_secs(120),
             poll_interval: Duration::from_secs(1),
+            remember_mfa_for: Duration::from_secs(14 * 24 * 3600),
             propagation_delay: Duration::ZERO,
             propagation_jitter: Duration::ZERO,
             telephony: TelephonySettings::default(),

@@ -128,7 +128,9 @@ pub enum SignInError {
 pub enum BasicAuthError {
     UnknownUser,
     /// Wrong password, or the account password while Enforced.
-    Refused { app_password_required: bool },
+    Refused {
+        app_password_required: bool,
+    },
     Blocked,
 }
 
@@ -144,7 +146,9 @@ pub struct CodeState {
 pub enum CodeCheck {
     Correct,
     /// Wrong; `tries_left` more attempts before the code is void.
-    Wrong { tries_left: u32 },
+    Wrong {
+        tries_left: u32,
+    },
     /// Too many wrong tries: the code is void, a new one is needed.
     Void,
     Expired,
@@ -304,6 +308,8 @@ struct Inner {
     tokens: HashMap<String, GraphToken>,
     calls: HashMap<String, Call>,
     telecom: HashMap<Upn, VecDeque<Instant>>,
+    /// "Don't ask again for N days": device token → (user, until).
+    remembered: HashMap<String, (Upn, Instant)>,
 }
 
 pub const GRAPH_TOKEN_LIFETIME: Duration = Duration::from_secs(3599);
@@ -351,6 +357,7 @@ impl Tenant {
                 tokens: HashMap::new(),
                 calls: HashMap::new(),
                 telecom: HashMap::new(),
+                remembered: HashMap::new(),
             }),
         }
     }
@@ -476,7 +483,11 @@ impl Tenant {
 
     /// Proof-up Step 2 done: the method is registered, the status turns to
     /// Enforced (FAQ 3.1.6) and a first app password is created (Step 3).
-    pub fn complete_registration(&self, upn: &Upn, registration: Registration) -> Option<AppPassword> {
+    pub fn complete_registration(
+        &self,
+        upn: &Upn,
+        registration: Registration,
+    ) -> Option<AppPassword> {
         let now = Instant::now();
         let at = self.effective_at(now);
         let mut inner = self.lock();
@@ -487,7 +498,10 @@ impl Tenant {
             s.registration = Some(registration);
             s.status = MfaStatus::Enforced;
             s.app_passwords.push(issued);
-            let excess = s.app_passwords.len().saturating_sub(AppPassword::MAX_PER_USER);
+            let excess = s
+                .app_passwords
+                .len()
+                .saturating_sub(AppPassword::MAX_PER_USER);
             s.app_passwords.drain(..excess);
         });
         tracing::info!(%upn, "MFA registration completed; status Enforced");
@@ -529,6 +543,32 @@ impl Tenant {
         true
     }
 
+    /// "Don't ask again for 14 days" was ticked: remembers this browser
+    /// for the user and returns the token its cookie carries.
+    pub fn remember_device(&self, upn: &Upn) -> String {
+        let token = random_token(40);
+        let until = Instant::now() + self.settings.remember_mfa_for;
+        let mut inner = self.lock();
+        let now = Instant::now();
+        inner.remembered.retain(|_, (_, until)| *until > now);
+        inner.remembered.insert(token.clone(), (upn.clone(), until));
+        token
+    }
+
+    /// Whether a remembered-device token still spares `upn` the second factor.
+    pub fn is_remembered(&self, token: &str, upn: &Upn) -> bool {
+        let now = Instant::now();
+        self.lock()
+            .remembered
+            .get(token)
+            .is_some_and(|(who, until)| who == upn && *until > now)
+    }
+
+    /// "Restore multi-factor authentication on all remembered devices".
+    pub fn forget_remembered_devices(&self, upn: &Upn) {
+        self.lock().remembered.retain(|_, (who, _)| who != upn);
+    }
+
     // ---------------------------------------------------------------- flows
 
     pub fn start_flow(&self, return_to: &str) -> (String, Secret) {
@@ -555,7 +595,12 @@ impl Tenant {
     }
 
     /// Runs `f` on a flow if it exists and `token` is its flowToken.
-    pub fn with_flow<R>(&self, id: &str, token: Option<&str>, f: impl FnOnce(&mut Flow) -> R) -> Option<R> {
+    pub fn with_flow<R>(
+        &self,
+        id: &str,
+        token: Option<&str>,
+        f: impl FnOnce(&mut Flow) -> R,
+    ) -> Option<R> {
         let mut inner = self.lock();
         let flow = inner.flows.get_mut(id)?;
         if let Some(token) = token {
@@ -689,7 +734,11 @@ impl Tenant {
     // ---------------------------------------------------------------- graph
 
     /// Client-credentials grant. Err carries the AADSTS code and wording.
-    pub fn issue_graph_token(&self, client_id: &str, client_secret: &str) -> Result<Secret, (u32, String)> {
+    pub fn issue_graph_token(
+        &self,
+        client_id: &str,
+        client_secret: &str,
+    ) -> Result<Secret, (u32, String)> {
         let mut inner = self.lock();
         let app = inner
             .apps
@@ -778,9 +827,16 @@ mod tests {
         let mut c = Challenge::new(&reg);
         let code = VerificationCode::generate();
         let right = code.expose().to_string();
-        let wrong = if right == "000000" { "111111" } else { "000000" };
+        let wrong = if right == "000000" {
+            "111111"
+        } else {
+            "000000"
+        };
         c.code = Some(CodeState::new(code, now));
-        assert_eq!(c.check_code(wrong, &settings, now), CodeCheck::Wrong { tries_left: 2 });
+        assert_eq!(
+            c.check_code(wrong, &settings, now),
+            CodeCheck::Wrong { tries_left: 2 }
+        );
         assert_eq!(c.check_code(&right, &settings, now), CodeCheck::Correct);
         assert_eq!(c.check_code(&right, &settings, now), CodeCheck::NoCode);
         c.code = Some(CodeState::new(VerificationCode::generate(), now));

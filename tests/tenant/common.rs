@@ -9,15 +9,22 @@ use std::path::Path;
 pub const ADMIN: (&str, &str) = ("admin@cloudbacko-qa.onmicrosoft.com", "Adm1n-Passw0rd!");
 pub const SMS_USER: (&str, &str) = ("o365.sms@cloudbacko-qa.onmicrosoft.com", "Sms-Passw0rd!");
 pub const CALL_USER: (&str, &str) = ("o365.call@cloudbacko-qa.onmicrosoft.com", "Call-Passw0rd!");
-pub const BACKUP_USER: (&str, &str) = ("o365.backup@cloudbacko-qa.onmicrosoft.com", "Backup-Passw0rd!");
-pub const ENFORCED_USER: (&str, &str) = ("o365.enforced@cloudbacko-qa.onmicrosoft.com", "Enforced-Passw0rd!");
+pub const BACKUP_USER: (&str, &str) = (
+    "o365.backup@cloudbacko-qa.onmicrosoft.com",
+    "Backup-Passw0rd!",
+);
+pub const ENFORCED_USER: (&str, &str) = (
+    "o365.enforced@cloudbacko-qa.onmicrosoft.com",
+    "Enforced-Passw0rd!",
+);
 
 pub async fn spawn_tenant() -> RunningTenant {
     spawn_with(Settings::default()).await
 }
 
 pub async fn spawn_with(settings: Settings) -> RunningTenant {
-    let file = TenantFile::load(Path::new("fixtures/tenant.toml")).expect("fixture tenant file loads");
+    let file =
+        TenantFile::load(Path::new("fixtures/tenant.toml")).expect("fixture tenant file loads");
     tenant::spawn(file, settings, "127.0.0.1:0".parse().unwrap())
         .await
         .expect("tenant spawns on port 0")
@@ -51,18 +58,28 @@ impl Page {
     pub fn text(&self, selector: &str) -> Option<String> {
         let doc = Html::parse_document(&self.html);
         let sel = Selector::parse(selector).expect("valid selector");
-        doc.select(&sel)
-            .next()
-            .map(|e| e.text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" "))
+        doc.select(&sel).next().map(|e| {
+            e.text()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
     }
     pub fn has(&self, selector: &str) -> bool {
         let doc = Html::parse_document(&self.html);
-        doc.select(&Selector::parse(selector).unwrap()).next().is_some()
+        doc.select(&Selector::parse(selector).unwrap())
+            .next()
+            .is_some()
     }
     pub fn attr(&self, selector: &str, attr: &str) -> Option<String> {
         let doc = Html::parse_document(&self.html);
         let sel = Selector::parse(selector).unwrap();
-        doc.select(&sel).next().and_then(|e| e.value().attr(attr)).map(str::to_string)
+        doc.select(&sel)
+            .next()
+            .and_then(|e| e.value().attr(attr))
+            .map(str::to_string)
     }
 }
 
@@ -73,7 +90,12 @@ pub async fn get(client: &reqwest::Client, url: &str) -> Page {
 /// Submits the form containing `button` (a selector) as a browser would: its
 /// hidden and pre-filled fields, the given values on top, and the button's
 /// own name/value if it has one.
-pub async fn submit(client: &reqwest::Client, page: &Page, button: &str, values: &[(&str, &str)]) -> Page {
+pub async fn submit(
+    client: &reqwest::Client,
+    page: &Page,
+    button: &str,
+    values: &[(&str, &str)],
+) -> Page {
     let doc = Html::parse_document(&page.html);
     let form_sel = Selector::parse("form").unwrap();
     let button_sel = Selector::parse(button).unwrap();
@@ -114,25 +136,48 @@ pub async fn submit(client: &reqwest::Client, page: &Page, button: &str, values:
         }
     }
     let action = form.value().attr("action").unwrap_or("");
-    let url = reqwest::Url::parse(&page.url).unwrap().join(action).unwrap();
+    let url = reqwest::Url::parse(&page.url)
+        .unwrap()
+        .join(action)
+        .unwrap();
     Page::from(client.post(url).form(&fields).send().await.unwrap()).await
 }
 
 /// Signs a user without a second factor in over the real pages, ending on
 /// `return_to`.
-pub async fn sign_in(client: &reqwest::Client, base: &str, upn: &str, password: &str, return_to: &str) -> reqwest::Response {
+pub async fn sign_in(
+    client: &reqwest::Client,
+    base: &str,
+    upn: &str,
+    password: &str,
+    return_to: &str,
+) -> reqwest::Response {
     let start = format!("{base}{}", docproof::tenant::pages::sign_in_url(return_to));
     let page = get(client, &start).await;
     let page = submit(client, &page, "#idSIButton9", &[("loginfmt", upn)]).await;
     let page = submit(client, &page, "#idSIButton9", &[("passwd", password)]).await;
-    assert!(page.has("#KmsiDescription"), "expected Stay signed in? after password, got:\n{}", page.html);
+    assert!(
+        page.has("#KmsiDescription"),
+        "expected Stay signed in? after password, got:\n{}",
+        page.html
+    );
     let doc = Html::parse_document(&page.html);
     let form_sel = Selector::parse("form").unwrap();
     let form = doc.select(&form_sel).next().unwrap();
     let hidden: Vec<(String, String)> = form
         .select(&Selector::parse("input[type=hidden]").unwrap())
-        .map(|i| (i.value().attr("name").unwrap().to_string(), i.value().attr("value").unwrap().to_string()))
+        .map(|i| {
+            (
+                i.value().attr("name").unwrap().to_string(),
+                i.value().attr("value").unwrap().to_string(),
+            )
+        })
         .chain([("choice".to_string(), "Yes".to_string())])
         .collect();
-    client.post(format!("{base}/kmsi")).form(&hidden).send().await.unwrap()
+    client
+        .post(format!("{base}/kmsi"))
+        .form(&hidden)
+        .send()
+        .await
+        .unwrap()
 }

@@ -1,1 +1,9 @@
+//! Integration tests of the tenant simulator, over real HTTP.
 
+mod admin;
+mod carrier;
+mod common;
+mod graph;
+mod legacy;
+mod signin;
+mod voice;

@@ -53,13 +53,20 @@ async fn sent(provider: &MockServer, resource: &str) -> Vec<Vec<(String, String)
 }
 
 fn field(form: &[(String, String)], name: &str) -> String {
-    form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
+    form.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
 }
 
 /// The code in the newest text to `to` (E.164).
 async fn latest_code(provider: &MockServer, to: &str) -> String {
     let texts = sent(provider, "Messages").await;
-    let text = texts.iter().rev().find(|t| field(t, "To") == to).expect("a text was sent");
+    let text = texts
+        .iter()
+        .rev()
+        .find(|t| field(t, "To") == to)
+        .expect("a text was sent");
     let body = field(text, "Body");
     body.split(|c: char| !c.is_ascii_digit())
         .find(|w| w.len() == 6)
@@ -73,19 +80,36 @@ async fn answer_call(provider: &MockServer, digits: &str) -> String {
     let calls = sent(provider, "Calls").await;
     let call = calls.last().expect("a call was placed");
     let http = reqwest::Client::new();
-    let twiml = http.post(field(call, "Url")).send().await.unwrap().text().await.unwrap();
+    let twiml = http
+        .post(field(call, "Url"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let action = twiml
         .split("action=\"")
         .nth(1)
         .and_then(|s| s.split('"').next())
         .unwrap_or_else(|| panic!("no Gather action in {twiml}"))
         .replace("&amp;", "&");
-    http.post(action).form(&[("Digits", digits)]).send().await.unwrap().text().await.unwrap()
+    http.post(action)
+        .form(&[("Digits", digits)])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
 }
 
 async fn to_password_page(c: &reqwest::Client, base: &str, upn: &str) -> Page {
     let page = get(c, &format!("{base}/owa")).await;
-    assert!(page.has("input[name=loginfmt]"), "OWA sends an unauthenticated browser to sign in");
+    assert!(
+        page.has("input[name=loginfmt]"),
+        "OWA sends an unauthenticated browser to sign in"
+    );
     submit(c, &page, "#idSIButton9", &[("loginfmt", upn)]).await
 }
 
@@ -99,16 +123,25 @@ async fn disabled_user_signs_in_with_password_only_and_lands_in_owa() {
     let t = spawn_tenant().await;
     let c = client();
     let page = after_password(&c, &t.base_url, SMS_USER).await;
-    assert_eq!(page.text("#KmsiDescription").unwrap(), "Do this to reduce the number of times you are asked to sign in.");
+    assert_eq!(
+        page.text("#KmsiDescription").unwrap(),
+        "Do this to reduce the number of times you are asked to sign in."
+    );
     assert!(page.has("#idBtn_Back") && page.has("input[name=DontShowAgain]"));
     let owa = submit(&c, &page, "#idBtn_Back", &[]).await;
     assert!(owa.url.ends_with("/owa"), "{}", owa.url);
     assert!(owa.text("#owa_user").unwrap().contains(SMS_USER.0));
     assert_eq!(owa.text("#owa_signout").unwrap(), "Sign out");
     let out = get(&c, &format!("{}/owa/logoff.owa", t.base_url)).await;
-    assert_eq!(out.text("#owa_signedout").unwrap(), "You signed out of your account");
+    assert_eq!(
+        out.text("#owa_signedout").unwrap(),
+        "You signed out of your account"
+    );
     let again = get(&c, &format!("{}/owa", t.base_url)).await;
-    assert!(again.has("input[name=loginfmt]"), "signed out means signing in again");
+    assert!(
+        again.has("input[name=loginfmt]"),
+        "signed out means signing in again"
+    );
 }
 
 #[tokio::test]
@@ -116,13 +149,19 @@ async fn unknown_user_and_wrong_password_are_refused_with_microsofts_words() {
     let t = spawn_tenant().await;
     let c = client();
     let page = to_password_page(&c, &t.base_url, "nobody@cloudbacko-qa.onmicrosoft.com").await;
-    assert!(page.text("#usernameError").unwrap().contains("This username may be incorrect"));
+    assert!(page
+        .text("#usernameError")
+        .unwrap()
+        .contains("This username may be incorrect"));
     assert!(page.has("input[name=loginfmt]"));
 
     let page = to_password_page(&c, &t.base_url, SMS_USER.0).await;
     assert_eq!(page.text("#loginHeader").unwrap(), "Enter password");
     let page = submit(&c, &page, "#idSIButton9", &[("passwd", "wrong")]).await;
-    assert!(page.text("#passwordError").unwrap().contains("Your account or password is incorrect"));
+    assert!(page
+        .text("#passwordError")
+        .unwrap()
+        .contains("Your account or password is incorrect"));
     assert!(page.html.contains("AADSTS50126"));
     // The right password still works after a wrong one.
     let page = submit(&c, &page, "#idSIButton9", &[("passwd", SMS_USER.1)]).await;
@@ -135,8 +174,17 @@ async fn forms_without_the_flow_token_are_refused_and_cookies_are_httponly_sames
     let c = client();
     let resp = c.get(format!("{}/owa", t.base_url)).send().await.unwrap();
     // reqwest followed the redirect; the flow cookie came with the sign-in page.
-    let cookie = resp.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    let cookie = resp
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
     let page = Page::from(resp).await;
     let forged = c
         .post(format!("{}/common/login", t.base_url))
@@ -163,14 +211,23 @@ async fn app_password_never_works_on_the_browser_sign_in_page() {
     let upn = Upn::parse(BACKUP_USER.0).unwrap();
     let app_password = t
         .tenant()
-        .complete_registration(&upn, docproof::tenant::state::Registration {
-            method: docproof::tenant::domain::Method::Text,
-            phone: docproof::tenant::domain::PhoneNumber::parse("+1 2065550103").unwrap(),
-        })
+        .complete_registration(
+            &upn,
+            docproof::tenant::state::Registration {
+                method: docproof::tenant::domain::Method::Text,
+                phone: docproof::tenant::domain::PhoneNumber::parse("+1 2065550103").unwrap(),
+            },
+        )
         .unwrap();
     let c = client();
     let page = to_password_page(&c, &t.base_url, BACKUP_USER.0).await;
-    let page = submit(&c, &page, "#idSIButton9", &[("passwd", app_password.expose())]).await;
+    let page = submit(
+        &c,
+        &page,
+        "#idSIButton9",
+        &[("passwd", app_password.expose())],
+    )
+    .await;
     assert!(page.text("#passwordError").unwrap().contains("incorrect"));
 }
 
@@ -184,21 +241,59 @@ async fn proof_up_by_text_message_registers_and_enforces() {
     let c = client();
 
     let page = after_password(&c, &t.base_url, SMS_USER).await;
-    assert_eq!(page.text("#idDiv_ProofUp_Title").unwrap(), "More information required");
+    assert_eq!(
+        page.text("#idDiv_ProofUp_Title").unwrap(),
+        "More information required"
+    );
     let page = submit(&c, &page, "#idSubmit_ProofUp_Redirect", &[]).await;
-    assert_eq!(page.text("#tfa_step").unwrap(), "Step 1: How should we contact you?");
-    for label in ["How should we contact you?", "Country or region", "Phone number"] {
-        assert!(page.html.contains(&format!(">{label}</label>")), "label {label}");
+    assert_eq!(
+        page.text("#tfa_step").unwrap(),
+        "Step 1: How should we contact you?"
+    );
+    for label in [
+        "How should we contact you?",
+        "Country or region",
+        "Phone number",
+    ] {
+        assert!(
+            page.html.contains(&format!(">{label}</label>")),
+            "label {label}"
+        );
     }
     assert!(page.html.contains("Send me a code by text message") && page.html.contains("Call me"));
 
     // A bad phone number names the field and keeps what was typed.
-    let bad = submit(&c, &page, "#tfa_next", &[("phone", "206-CALL-NOW"), ("method", "text")]).await;
-    assert!(bad.text("#tfa_error").unwrap().contains("phone number isn't valid"), "{:?}", bad.text("#tfa_error"));
+    let bad = submit(
+        &c,
+        &page,
+        "#tfa_next",
+        &[("phone", "206-CALL-NOW"), ("method", "text")],
+    )
+    .await;
+    assert!(
+        bad.text("#tfa_error")
+            .unwrap()
+            .contains("phone number isn't valid"),
+        "{:?}",
+        bad.text("#tfa_error")
+    );
     assert_eq!(bad.attr("#tfa_phone", "value").unwrap(), "206-CALL-NOW");
-    assert!(sent(&p, "Messages").await.is_empty(), "nothing is texted to a bad number");
+    assert!(
+        sent(&p, "Messages").await.is_empty(),
+        "nothing is texted to a bad number"
+    );
 
-    let page = submit(&c, &bad, "#tfa_next", &[("country", "US"), ("phone", "2065550101"), ("method", "text")]).await;
+    let page = submit(
+        &c,
+        &bad,
+        "#tfa_next",
+        &[
+            ("country", "US"),
+            ("phone", "2065550101"),
+            ("method", "text"),
+        ],
+    )
+    .await;
     assert_eq!(
         page.text("#tfa_step").unwrap(),
         "Step 2: We've sent a text message to your phone at +1 2065550101"
@@ -209,7 +304,10 @@ async fn proof_up_by_text_message_registers_and_enforces() {
 
     let code = latest_code(&p, "+12065550101").await;
     let page = submit(&c, &page, "#tfa_verify", &[("otc", &code)]).await;
-    assert_eq!(page.text("#tfa_step").unwrap(), "Step 3: Keep using your existing applications");
+    assert_eq!(
+        page.text("#tfa_step").unwrap(),
+        "Step 3: Keep using your existing applications"
+    );
     let app_password = page.text("#tfa_app_password").unwrap();
     assert_eq!(app_password.len(), 16);
     assert!(app_password.chars().all(|c| c.is_ascii_lowercase()));
@@ -218,7 +316,11 @@ async fn proof_up_by_text_message_registers_and_enforces() {
 
     let user = t.tenant().user(&upn).unwrap();
     assert_eq!(user.admin_view.status, MfaStatus::Enforced);
-    assert!(user.admin_view.app_passwords.iter().any(|a| a.expose() == app_password));
+    assert!(user
+        .admin_view
+        .app_passwords
+        .iter()
+        .any(|a| a.expose() == app_password));
 
     // FAQ 3.1.5: the next sign-in sends another text, masked as Microsoft does.
     let c2 = client();
@@ -244,15 +346,31 @@ async fn proof_up_by_call_waits_for_the_pound_key() {
     let c = client();
     let page = after_password(&c, &t.base_url, CALL_USER).await;
     let page = submit(&c, &page, "#idSubmit_ProofUp_Redirect", &[]).await;
-    let page = submit(&c, &page, "#tfa_next", &[("country", "US"), ("phone", "2065550102"), ("method", "call")]).await;
-    assert_eq!(page.text("#tfa_step").unwrap(), "Step 2: We're calling your phone at +1 2065550102");
+    let page = submit(
+        &c,
+        &page,
+        "#tfa_next",
+        &[
+            ("country", "US"),
+            ("phone", "2065550102"),
+            ("method", "call"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        page.text("#tfa_step").unwrap(),
+        "Step 2: We're calling your phone at +1 2065550102"
+    );
     let calls = sent(&p, "Calls").await;
     assert_eq!(field(&calls[0], "To"), "+12065550102");
     assert!(field(&calls[0], "Url").contains("/voice/"));
 
     // Not answered yet: the re-check form keeps waiting, and the poll says so.
     let waiting = submit(&c, &page, "#tfa_verify", &[]).await;
-    assert!(waiting.text("#tfa_code_error").unwrap().contains("haven't heard from your phone"));
+    assert!(waiting
+        .text("#tfa_code_error")
+        .unwrap()
+        .contains("haven't heard from your phone"));
     let poll: serde_json::Value = c
         .get(format!("{}/common/SAS/EndAuth", t.base_url))
         .send()
@@ -264,10 +382,19 @@ async fn proof_up_by_call_waits_for_the_pound_key() {
     assert_eq!(poll["ResultValue"], "AuthenticationPending");
 
     let said = answer_call(&p, "#").await;
-    assert!(said.contains("Your sign in was successfully verified. Goodbye."), "{said}");
+    assert!(
+        said.contains("Your sign in was successfully verified. Goodbye."),
+        "{said}"
+    );
     let page = submit(&c, &waiting, "#tfa_verify", &[]).await;
-    assert_eq!(page.text("#tfa_step").unwrap(), "Step 3: Keep using your existing applications");
-    assert_eq!(t.tenant().user(&upn).unwrap().admin_view.status, MfaStatus::Enforced);
+    assert_eq!(
+        page.text("#tfa_step").unwrap(),
+        "Step 3: Keep using your existing applications"
+    );
+    assert_eq!(
+        t.tenant().user(&upn).unwrap().admin_view.status,
+        MfaStatus::Enforced
+    );
 
     // FAQ 3.2.5: the next sign-in calls again.
     let c2 = client();
@@ -296,9 +423,15 @@ async fn wrong_code_then_right_code_and_void_after_too_many_tries() {
         "You didn't enter the expected verification code. Please try again."
     );
     let page = submit(&c, &page, "#idSubmit_SAOTCC_Continue", &[("otc", "12ab")]).await;
-    assert_eq!(page.text("#idSpan_SAOTCC_Error_OTC").unwrap(), "Enter the 6-digit code from your phone.");
+    assert_eq!(
+        page.text("#idSpan_SAOTCC_Error_OTC").unwrap(),
+        "Enter the 6-digit code from your phone."
+    );
     let page = submit(&c, &page, "#idSubmit_SAOTCC_Continue", &[("otc", &code)]).await;
-    assert!(page.has("#KmsiDescription"), "the right code after a wrong one signs in");
+    assert!(
+        page.has("#KmsiDescription"),
+        "the right code after a wrong one signs in"
+    );
 
     // Three wrong tries void the code; even the right one is then refused.
     let c = client();
@@ -308,9 +441,15 @@ async fn wrong_code_then_right_code_and_void_after_too_many_tries() {
     for _ in 0..3 {
         page = submit(&c, &page, "#idSubmit_SAOTCC_Continue", &[("otc", wrong)]).await;
     }
-    assert!(page.text("#idSpan_SAOTCC_Error_OTC").unwrap().contains("too many times"));
+    assert!(page
+        .text("#idSpan_SAOTCC_Error_OTC")
+        .unwrap()
+        .contains("too many times"));
     let page = submit(&c, &page, "#idSubmit_SAOTCC_Continue", &[("otc", &code)]).await;
-    assert!(page.has("#idSpan_SAOTCC_Error_OTC"), "a void code stays void");
+    assert!(
+        page.has("#idSpan_SAOTCC_Error_OTC"),
+        "a void code stays void"
+    );
     // A new code works.
     let page = submit(&c, &page, "#idA_SAOTCC_Resend", &[]).await;
     let fresh = latest_code(&p, "+12065550104").await;
@@ -331,7 +470,10 @@ async fn an_expired_code_is_refused() {
     let code = latest_code(&p, "+12065550104").await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let page = submit(&c, &page, "#idSubmit_SAOTCC_Continue", &[("otc", &code)]).await;
-    assert_eq!(page.text("#idSpan_SAOTCC_Error_OTC").unwrap(), "That code has expired. Send a new code.");
+    assert_eq!(
+        page.text("#idSpan_SAOTCC_Error_OTC").unwrap(),
+        "That code has expired. Send a new code."
+    );
 }
 
 #[tokio::test]
@@ -370,7 +512,10 @@ async fn provider_outage_shows_couldnt_send_and_retry_works() {
     let c = client();
     let page = after_password(&c, &t.base_url, ENFORCED_USER).await;
     let desc = page.text("#idDiv_SAASDS_Description").unwrap();
-    assert!(desc.starts_with("We couldn't send a text message to your phone. Please try again."), "{desc}");
+    assert!(
+        desc.starts_with("We couldn't send a text message to your phone. Please try again."),
+        "{desc}"
+    );
     assert!(desc.contains("HTTP 503"), "{desc}");
     let page = submit(&c, &page, "#idSubmit_SAASDS_Retry", &[]).await;
     assert_eq!(page.text("#idDiv_SAOTCC_Title").unwrap(), "Enter code");
@@ -389,9 +534,18 @@ async fn slow_or_absent_provider_counts_as_an_outage() {
     let c = client();
     let page = after_password(&c, &t.base_url, CALL_USER).await;
     let page = submit(&c, &page, "#idSubmit_ProofUp_Redirect", &[]).await;
-    let page = submit(&c, &page, "#tfa_next", &[("phone", "2065550102"), ("method", "call")]).await;
+    let page = submit(
+        &c,
+        &page,
+        "#tfa_next",
+        &[("phone", "2065550102"), ("method", "call")],
+    )
+    .await;
     let desc = page.text("#idDiv_SAASDS_Description").unwrap();
-    assert!(desc.starts_with("We couldn't call your phone. Please try again."), "{desc}");
+    assert!(
+        desc.starts_with("We couldn't call your phone. Please try again."),
+        "{desc}"
+    );
     assert!(desc.contains("did not answer in time"), "{desc}");
 
     // Nothing listening at all.
@@ -404,7 +558,10 @@ async fn slow_or_absent_provider_counts_as_an_outage() {
     })
     .await;
     let page = after_password(&client(), &t2.base_url, ENFORCED_USER).await;
-    assert!(page.text("#idDiv_SAASDS_Description").unwrap().contains("unreachable"));
+    assert!(page
+        .text("#idDiv_SAASDS_Description")
+        .unwrap()
+        .contains("unreachable"));
 }
 
 #[tokio::test]
@@ -420,16 +577,31 @@ async fn unanswered_call_times_out_and_wrong_key_is_retried() {
     let c = client();
     let page = after_password(&c, &t.base_url, CALL_USER).await;
     let page = submit(&c, &page, "#idSubmit_ProofUp_Redirect", &[]).await;
-    let page = submit(&c, &page, "#tfa_next", &[("phone", "2065550102"), ("method", "call")]).await;
+    let page = submit(
+        &c,
+        &page,
+        "#tfa_next",
+        &[("phone", "2065550102"), ("method", "call")],
+    )
+    .await;
     tokio::time::sleep(Duration::from_millis(400)).await;
     let page = submit(&c, &page, "#tfa_verify", &[]).await;
-    assert!(page.text("#idDiv_SAASTO_Description").unwrap().contains("didn't receive the expected response"));
+    assert!(page
+        .text("#idDiv_SAASTO_Description")
+        .unwrap()
+        .contains("didn't receive the expected response"));
 
     // Call again; a wrong key is refused and the menu repeats; # then verifies.
     let page = submit(&c, &page, "#idSubmit_SAASTO_Retry", &[]).await;
-    assert!(page.text("#tfa_step").unwrap().starts_with("Step 2: We're calling"));
+    assert!(page
+        .text("#tfa_step")
+        .unwrap()
+        .starts_with("Step 2: We're calling"));
     let said = answer_call(&p, "5").await;
-    assert!(said.contains("<Gather"), "the menu is offered again after a wrong key: {said}");
+    assert!(
+        said.contains("<Gather"),
+        "the menu is offered again after a wrong key: {said}"
+    );
     let said = answer_call(&p, "#").await;
     assert!(said.contains("successfully verified"), "{said}");
     let page = submit(&c, &page, "#tfa_verify", &[]).await;
@@ -445,12 +617,24 @@ async fn fraud_alert_blocks_sign_in() {
     let c = client();
     let page = after_password(&c, &t.base_url, CALL_USER).await;
     let page = submit(&c, &page, "#idSubmit_ProofUp_Redirect", &[]).await;
-    let page = submit(&c, &page, "#tfa_next", &[("phone", "2065550102"), ("method", "call")]).await;
+    let page = submit(
+        &c,
+        &page,
+        "#tfa_next",
+        &[("phone", "2065550102"), ("method", "call")],
+    )
+    .await;
     answer_call(&p, "0#").await;
     let page = submit(&c, &page, "#tfa_verify", &[]).await;
-    assert!(page.text("#idDiv_SAASDS_Description").unwrap().contains("fraud alert"));
+    assert!(page
+        .text("#idDiv_SAASDS_Description")
+        .unwrap()
+        .contains("fraud alert"));
     let page = after_password(&client(), &t.base_url, CALL_USER).await;
-    assert_eq!(page.text("#idDiv_SAASDS_Title").unwrap(), "Your sign-in was blocked");
+    assert_eq!(
+        page.text("#idDiv_SAASDS_Title").unwrap(),
+        "Your sign-in was blocked"
+    );
 }
 
 #[tokio::test]
@@ -463,7 +647,10 @@ async fn sign_in_sees_a_status_change_only_after_propagation() {
     .await;
     let upn = Upn::parse(SMS_USER.0).unwrap();
     t.tenant().set_mfa_status(&upn, MfaStatus::Enabled);
-    assert_eq!(t.tenant().user(&upn).unwrap().admin_view.status, MfaStatus::Enabled);
+    assert_eq!(
+        t.tenant().user(&upn).unwrap().admin_view.status,
+        MfaStatus::Enabled
+    );
     // Not yet effective: the password alone still signs in.
     let page = after_password(&client(), &t.base_url, SMS_USER).await;
     assert!(page.has("#KmsiDescription"), "change not yet effective");
@@ -474,7 +661,10 @@ async fn sign_in_sees_a_status_change_only_after_propagation() {
         if page.has("#idSubmit_ProofUp_Redirect") {
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "still not effective after 5 s");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still not effective after 5 s"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -485,16 +675,81 @@ fn a_malformed_tenant_file_names_file_line_and_field() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("tenant.toml");
     let good = std::fs::read_to_string("fixtures/tenant.toml").unwrap();
-    std::fs::write(&path, good.replace("mfa = \"enforced\"", "mfa = \"sometimes\"")).unwrap();
+    std::fs::write(
+        &path,
+        good.replace("mfa = \"enforced\"", "mfa = \"sometimes\""),
+    )
+    .unwrap();
     let err = TenantFile::load(&path).unwrap_err().to_string();
-    let line = good.lines().position(|l| l == "mfa = \"enforced\"").unwrap() + 1;
-    assert!(err.starts_with(&format!("{}:{line}: field `users[4].mfa`", path.display())), "{err}");
+    let line = good
+        .lines()
+        .position(|l| l == "mfa = \"enforced\"")
+        .unwrap()
+        + 1;
+    assert!(
+        err.starts_with(&format!("{}:{line}: field `users[4].mfa`", path.display())),
+        "{err}"
+    );
     assert!(err.contains("use disabled, enabled or enforced"), "{err}");
 
     std::fs::write(&path, "[tenant\nid = 1").unwrap();
     let err = TenantFile::load(&path).unwrap_err().to_string();
     assert!(err.starts_with(&format!("{}:1", path.display())), "{err}");
 
-    let err = TenantFile::load(&dir.join("missing.toml")).unwrap_err().to_string();
-    assert!(err.contains("cannot read the tenant file") && err.contains("--tenant"), "{err}");
+    let err = TenantFile::load(&dir.join("missing.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("cannot read the tenant file") && err.contains("--tenant"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn dont_ask_again_remembers_the_browser_until_the_admin_restores_mfa() {
+    let p = provider().await;
+    let t = spawn_with(settings_for(&p)).await;
+    let c = client();
+    let page = after_password(&c, &t.base_url, ENFORCED_USER).await;
+    assert_eq!(
+        page.text("label[for=idChkBx_SAOTCC_TD]").unwrap(),
+        "Don't ask again for 14 days"
+    );
+    let code = latest_code(&p, "+12065550104").await;
+    let page = submit(
+        &c,
+        &page,
+        "#idSubmit_SAOTCC_Continue",
+        &[("otc", &code), ("rememberMFA", "true")],
+    )
+    .await;
+    assert!(page.has("#KmsiDescription"));
+    // The same browser skips the code; another browser does not.
+    let page = after_password(&c, &t.base_url, ENFORCED_USER).await;
+    assert!(
+        page.has("#KmsiDescription"),
+        "remembered browser skips the second factor"
+    );
+    let other = after_password(&client(), &t.base_url, ENFORCED_USER).await;
+    assert!(other.has("#idDiv_SAOTCC_Title"));
+    assert_eq!(sent(&p, "Messages").await.len(), 2);
+
+    // Manage user settings > Restore MFA on all remembered devices.
+    let admin = client();
+    sign_in(&admin, &t.base_url, ADMIN.0, ADMIN.1, "/admin").await;
+    let url = format!(
+        "{}/UserManagement/MultifactorVerification.aspx?selected={}&dialog=manage",
+        t.base_url, ENFORCED_USER.0
+    );
+    let dialog = get(&admin, &url).await;
+    let done = submit(
+        &admin,
+        &dialog,
+        "#mfa-dialog-confirm",
+        &[("restore_devices", "true")],
+    )
+    .await;
+    assert!(done.html.contains("Updates successful"), "{}", done.html);
+    let page = after_password(&c, &t.base_url, ENFORCED_USER).await;
+    assert!(page.has("#idDiv_SAOTCC_Title"), "asked again after restore");
 }

@@ -24,8 +24,13 @@ impl fmt::Display for TelephonyError {
         match self {
             TelephonyError::Status(s) => write!(f, "the telephony provider answered HTTP {s}"),
             TelephonyError::Timeout => write!(f, "the telephony provider did not answer in time"),
-            TelephonyError::Unreachable(e) => write!(f, "the telephony provider is unreachable ({e})"),
-            TelephonyError::BadResponse(e) => write!(f, "the telephony provider's answer was not understood ({e})"),
+            TelephonyError::Unreachable(e) => {
+                write!(f, "the telephony provider is unreachable ({e})")
+            }
+            TelephonyError::BadResponse(e) => write!(
+                f,
+                "the telephony provider's answer was not understood ({e})"
+            ),
         }
     }
 }
@@ -69,7 +74,10 @@ impl TelephonyClient {
         let resp = self
             .http
             .post(&url)
-            .basic_auth(&self.settings.account_sid, Some(self.settings.auth_token.expose()))
+            .basic_auth(
+                &self.settings.account_sid,
+                Some(self.settings.auth_token.expose()),
+            )
             .form(form)
             .send()
             .await
@@ -96,7 +104,12 @@ impl TelephonyClient {
     }
 
     /// Sends a text message; returns the provider's message sid (`SM…`).
-    pub async fn send_text(&self, tenant_base: &str, to: &PhoneNumber, body: &str) -> Result<String, TelephonyError> {
+    pub async fn send_text(
+        &self,
+        tenant_base: &str,
+        to: &PhoneNumber,
+        body: &str,
+    ) -> Result<String, TelephonyError> {
         let url = self.resource(tenant_base, "Messages");
         let sid = self
             .post(

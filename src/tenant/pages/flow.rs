@@ -33,11 +33,17 @@ pub fn with_checked_flow<R>(
     if token.is_empty() {
         return Err(bad_flow());
     }
-    sim.tenant.with_flow(&id, Some(token), f).ok_or_else(bad_flow)
+    sim.tenant
+        .with_flow(&id, Some(token), f)
+        .ok_or_else(bad_flow)
 }
 
 /// Runs `f` on the caller's flow without a token (GET re-renders only).
-pub fn with_flow<R>(sim: &AppState, headers: &HeaderMap, f: impl FnOnce(&mut Flow) -> R) -> Result<R, Response> {
+pub fn with_flow<R>(
+    sim: &AppState,
+    headers: &HeaderMap,
+    f: impl FnOnce(&mut Flow) -> R,
+) -> Result<R, Response> {
     let id = flow_id(headers).ok_or_else(bad_flow)?;
     sim.tenant.with_flow(&id, None, f).ok_or_else(bad_flow)
 }
@@ -51,12 +57,20 @@ pub fn bad_flow() -> Response {
 <p><a id="idA_StartOver" href="{}">Start over</a></p>"#,
         escape(&super::sign_in_url("/owa"))
     );
-    (StatusCode::BAD_REQUEST, sign_in_page("Sign in to your account", &body)).into_response()
+    (
+        StatusCode::BAD_REQUEST,
+        sign_in_page("Sign in to your account", &body),
+    )
+        .into_response()
 }
 
 /// Hidden fields every sign-in form carries.
 pub fn token_fields(token: &str) -> String {
-    format!("{}{}", html::hidden("flowToken", token), html::hidden("canary", token))
+    format!(
+        "{}{}",
+        html::hidden("flowToken", token),
+        html::hidden("canary", token)
+    )
 }
 
 /// Signs the user in: a session cookie, the flow cookie cleared, and a

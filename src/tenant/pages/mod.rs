@@ -1,6 +1,17 @@
 //! Browser pages: sign-in (converged UI), proof-up, the second factor, OWA,
 //! and the admin center.
 
+// Handlers hand a refusal page straight back as the `Err` of their helpers;
+// boxing axum's Response would only add noise.
+#![allow(clippy::result_large_err)]
+
+pub mod admin;
+pub mod flow;
+pub mod owa;
+pub mod proofup;
+pub mod sas;
+pub mod signin;
+
 use crate::tenant::server::AppState;
 use axum::Router;
 
@@ -19,7 +30,9 @@ pub fn urlencode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -28,4 +41,9 @@ pub fn urlencode(s: &str) -> String {
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .merge(admin::router())
+        .merge(signin::router())
+        .merge(sas::router())
+        .merge(proofup::router())
+        .merge(owa::router())
 }

@@ -54,5 +54,8 @@ async fn sign_out(State(sim): State<AppState>, headers: HeaderMap) -> Response {
 <p>It's a good idea to close all browser windows.</p><p><a id="owa_signin_again" href="{}">Sign in again</a></p></main>"#,
         escape(&sign_in_url("/owa"))
     );
-    with_cookie(html::page("Signed out", OWA_CSS, &body), clear_cookie(SESSION_COOKIE))
+    with_cookie(
+        html::page("Signed out", OWA_CSS, &body),
+        clear_cookie(SESSION_COOKIE),
+    )
 }

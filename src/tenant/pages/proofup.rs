@@ -61,7 +61,11 @@ pub fn interrupt_page(token: &str, upn: &str) -> Response {
 }
 
 /// The interrupt's Next: on to Step 1.
-async fn start(State(sim): State<AppState>, headers: HeaderMap, Form(form): Form<FormFields>) -> Response {
+async fn start(
+    State(sim): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<FormFields>,
+) -> Response {
     let checked = with_checked_flow(&sim, &headers, &form, |f| {
         if matches!(f.stage, Stage::ProofUpInterrupt) {
             f.stage = Stage::ProofUpContact;
@@ -82,7 +86,9 @@ async fn current(State(sim): State<AppState>, headers: HeaderMap) -> Response {
     let page = flow::with_flow(&sim, &headers, |f| {
         let token = f.token.expose().to_string();
         match &f.stage {
-            Stage::ProofUpInterrupt => interrupt_page(&token, f.upn.as_ref().map(|u| u.as_str()).unwrap_or("")),
+            Stage::ProofUpInterrupt => {
+                interrupt_page(&token, f.upn.as_ref().map(|u| u.as_str()).unwrap_or(""))
+            }
             Stage::ProofUpContact => contact_page(&token, &ContactForm::default(), None),
             Stage::ProofUpVerify(c) => verify_page(&sim, &token, c, None),
             Stage::ProofUpAppPassword(a) => app_password_page(&token, a),
@@ -102,7 +108,11 @@ struct ContactForm {
 
 impl ContactForm {
     fn from(form: &FormFields) -> Self {
-        let get = |k: &str| form.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
+        let get = |k: &str| {
+            form.get(k)
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default()
+        };
         ContactForm {
             country: get("country"),
             phone: get("phone"),
@@ -113,7 +123,9 @@ impl ContactForm {
     /// The phone and method, or the message naming the field to fix.
     fn parse(&self, auth_method: &str) -> Result<(PhoneNumber, Method), String> {
         if auth_method != "AuthenticationPhone" {
-            return Err("Select \"Authentication phone\" under \"How should we contact you?\".".into());
+            return Err(
+                "Select \"Authentication phone\" under \"How should we contact you?\".".into(),
+            );
         }
         let Some((_, _, cc)) = COUNTRIES.iter().find(|(v, _, _)| *v == self.country) else {
             return Err("Select your country or region.".into());
@@ -126,14 +138,22 @@ impl ContactForm {
         let method = match self.method.as_str() {
             "text" => Method::Text,
             "call" => Method::Call,
-            _ => return Err("Select a method: \"Send me a code by text message\" or \"Call me\".".into()),
+            _ => {
+                return Err(
+                    "Select a method: \"Send me a code by text message\" or \"Call me\".".into(),
+                )
+            }
         };
         Ok((phone, method))
     }
 }
 
 /// Step 1's Next: check the phone, then text or call it (Step 2).
-async fn contact(State(sim): State<AppState>, headers: HeaderMap, Form(form): Form<FormFields>) -> Response {
+async fn contact(
+    State(sim): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<FormFields>,
+) -> Response {
     let checked = with_checked_flow(&sim, &headers, &form, |f| match f.stage {
         Stage::ProofUpContact => Some((f.token.expose().to_string(), f.upn.clone()?)),
         _ => None,
@@ -160,12 +180,18 @@ async fn contact(State(sim): State<AppState>, headers: HeaderMap, Form(form): Fo
         Some(f) => send_failed(&token, f),
         None => verify_page(&sim, &token, &challenge, None),
     };
-    let _ = flow::with_flow(&sim, &headers, |f| f.stage = Stage::ProofUpVerify(challenge));
+    let _ = flow::with_flow(&sim, &headers, |f| {
+        f.stage = Stage::ProofUpVerify(challenge)
+    });
     page
 }
 
 /// Step 2's Verify (a code), or the call-wait re-check.
-async fn verify(State(sim): State<AppState>, headers: HeaderMap, Form(form): Form<FormFields>) -> Response {
+async fn verify(
+    State(sim): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<FormFields>,
+) -> Response {
     let settings = &sim.tenant.settings;
     let typed = form.get("otc").cloned().unwrap_or_default();
     let call = sas::current_call_outcome(&sim, &headers);
@@ -196,7 +222,15 @@ async fn verify(State(sim): State<AppState>, headers: HeaderMap, Form(form): For
                 _ => return Err(sas::call_timed_out_page(&token, "/proofup.aspx/resend")),
             },
         };
-        Ok((passed, token, f.upn.clone(), Registration { method: c.method, phone: c.phone.clone() }))
+        Ok((
+            passed,
+            token,
+            f.upn.clone(),
+            Registration {
+                method: c.method,
+                phone: c.phone.clone(),
+            },
+        ))
     });
     let (token, upn, registration) = match outcome {
         Ok(Ok((true, token, Some(upn), registration))) => (token, upn, registration),
@@ -207,14 +241,25 @@ async fn verify(State(sim): State<AppState>, headers: HeaderMap, Form(form): For
         return flow::bad_flow();
     };
     let page = app_password_page(&token, &app_password);
-    let _ = flow::with_flow(&sim, &headers, |f| f.stage = Stage::ProofUpAppPassword(app_password));
+    let _ = flow::with_flow(&sim, &headers, |f| {
+        f.stage = Stage::ProofUpAppPassword(app_password)
+    });
     page
 }
 
 /// Step 2's "Send a new code" / "Call again" / "Retry" after a failure.
-async fn resend(State(sim): State<AppState>, headers: HeaderMap, Form(form): Form<FormFields>) -> Response {
+async fn resend(
+    State(sim): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<FormFields>,
+) -> Response {
     let checked = with_checked_flow(&sim, &headers, &form, |f| match &f.stage {
-        Stage::ProofUpVerify(c) => Some((f.token.expose().to_string(), f.upn.clone()?, c.method, c.phone.clone())),
+        Stage::ProofUpVerify(c) => Some((
+            f.token.expose().to_string(),
+            f.upn.clone()?,
+            c.method,
+            c.phone.clone(),
+        )),
         _ => None,
     });
     let (token, upn, method, phone) = match checked {
@@ -233,12 +278,18 @@ async fn resend(State(sim): State<AppState>, headers: HeaderMap, Form(form): For
         Some(f) => send_failed(&token, f),
         None => verify_page(&sim, &token, &challenge, None),
     };
-    let _ = flow::with_flow(&sim, &headers, |f| f.stage = Stage::ProofUpVerify(challenge));
+    let _ = flow::with_flow(&sim, &headers, |f| {
+        f.stage = Stage::ProofUpVerify(challenge)
+    });
     page
 }
 
 /// Back from Step 2 to Step 1 (e.g. to correct the number).
-async fn back(State(sim): State<AppState>, headers: HeaderMap, Form(form): Form<FormFields>) -> Response {
+async fn back(
+    State(sim): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<FormFields>,
+) -> Response {
     let checked = with_checked_flow(&sim, &headers, &form, |f| {
         if matches!(f.stage, Stage::ProofUpVerify(_)) {
             f.stage = Stage::ProofUpContact;
@@ -252,7 +303,11 @@ async fn back(State(sim): State<AppState>, headers: HeaderMap, Form(form): Form<
 }
 
 /// Step 3's Done: signed in, on to OWA.
-async fn done(State(sim): State<AppState>, headers: HeaderMap, Form(form): Form<FormFields>) -> Response {
+async fn done(
+    State(sim): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<FormFields>,
+) -> Response {
     let checked = with_checked_flow(&sim, &headers, &form, |f| match f.stage {
         Stage::ProofUpAppPassword(_) => Some((f.id.clone(), f.upn.clone()?, f.return_to.clone())),
         _ => None,
@@ -269,7 +324,7 @@ fn proofup_page(step_title: &str, body: &str) -> Response {
         PAGE_TITLE,
         &format!(
             r#"<div role="heading" aria-level="1" class="title" id="tfa_title">{PAGE_TITLE}</div>
-<div class="description">Secure your account by adding phone verification to your password. View video to know how to secure your account</div>
+<div class="description">Secure your account by adding phone verification to your password.</div>
 <div role="heading" aria-level="2" class="step" id="tfa_step">{}</div>
 {body}"#,
             escape(step_title)
@@ -279,7 +334,12 @@ fn proofup_page(step_title: &str, body: &str) -> Response {
 
 fn error_div(id: &str, error: Option<&str>) -> String {
     error
-        .map(|e| format!(r#"<div class="error" id="{id}" role="alert">{}</div>"#, escape(e)))
+        .map(|e| {
+            format!(
+                r#"<div class="error" id="{id}" role="alert">{}</div>"#,
+                escape(e)
+            )
+        })
         .unwrap_or_default()
 }
 
@@ -287,12 +347,24 @@ fn contact_page(token: &str, typed: &ContactForm, error: Option<&str>) -> Respon
     let countries: String = COUNTRIES
         .iter()
         .map(|(value, label, _)| {
-            let selected = if *value == typed.country || (typed.country.is_empty() && *value == "US") { " selected" } else { "" };
-            format!(r#"<option value="{value}"{selected}>{}</option>"#, escape(label))
+            let selected =
+                if *value == typed.country || (typed.country.is_empty() && *value == "US") {
+                    " selected"
+                } else {
+                    ""
+                };
+            format!(
+                r#"<option value="{value}"{selected}>{}</option>"#,
+                escape(label)
+            )
         })
         .collect();
     let radio = |m: Method, value: &str| {
-        let checked = if typed.method == value { " checked" } else { "" };
+        let checked = if typed.method == value {
+            " checked"
+        } else {
+            ""
+        };
         format!(
             r#"<div class="radio"><input type="radio" name="method" id="tfa_method_{value}" value="{value}"{checked}><label for="tfa_method_{value}">{}</label></div>"#,
             m.label()
@@ -344,7 +416,13 @@ fn verify_page(sim: &AppState, token: &str, c: &Challenge, error: Option<&str>) 
 {back}"#,
                 error = error_div("tfa_code_error", error),
             );
-            proofup_page(&format!("Step 2: We've sent a text message to your phone at {}", c.phone), &body)
+            proofup_page(
+                &format!(
+                    "Step 2: We've sent a text message to your phone at {}",
+                    c.phone
+                ),
+                &body,
+            )
         }
         Method::Call => {
             let body = format!(
@@ -371,7 +449,10 @@ fn verify_page(sim: &AppState, token: &str, c: &Challenge, error: Option<&str>) 
                 error = error_div("tfa_code_error", error),
                 interval = sim.tenant.settings.poll_interval.as_millis().max(100),
             );
-            proofup_page(&format!("Step 2: We're calling your phone at {}", c.phone), &body)
+            proofup_page(
+                &format!("Step 2: We're calling your phone at {}", c.phone),
+                &body,
+            )
         }
     }
 }

@@ -25,6 +25,9 @@ pub fn router() -> Router<AppState> {
         .route("/common/SAS/EndAuth", get(poll))
 }
 
+/// Cookie of a browser remembered by "Don't ask again for 14 days".
+pub const REMEMBER_COOKIE: &str = "MfaRememberedDevice";
+
 /// Why no text or call went out.
 #[derive(Debug, Clone)]
 pub enum VerifyFailure {
@@ -36,11 +39,18 @@ pub enum VerifyFailure {
 /// The text of the verification SMS. Microsoft's exact wording is
 /// unconfirmed; this matches what users commonly report receiving.
 pub fn sms_body(code: &VerificationCode) -> String {
-    format!("Use verification code {} for Microsoft authentication.", code.expose())
+    format!(
+        "Use verification code {} for Microsoft authentication.",
+        code.expose()
+    )
 }
 
 /// Sends a fresh code or places a fresh call for `challenge`.
-pub async fn begin(sim: &AppState, upn: &Upn, challenge: &mut Challenge) -> Result<(), VerifyFailure> {
+pub async fn begin(
+    sim: &AppState,
+    upn: &Upn,
+    challenge: &mut Challenge,
+) -> Result<(), VerifyFailure> {
     challenge.code = None;
     challenge.call_id = None;
     if !sim.tenant.telecom_allowed(upn) {
@@ -93,16 +103,27 @@ pub fn challenge_of(flow: &mut Flow) -> Option<&mut Challenge> {
 /// Where the call of the caller's flow stands. Looks the call up after
 /// releasing the flow, since the tenant's lock is not re-entrant.
 pub fn current_call_outcome(sim: &AppState, headers: &HeaderMap) -> Option<CallOutcome> {
-    let id = flow::with_flow(sim, headers, |f| challenge_of(f).and_then(|c| c.call_id.clone()))
-        .ok()
-        .flatten()?;
+    let id = flow::with_flow(sim, headers, |f| {
+        challenge_of(f).and_then(|c| c.call_id.clone())
+    })
+    .ok()
+    .flatten()?;
     sim.tenant.call(&id).map(|c| c.outcome)
 }
 
 /// "Send a new code" / "Call again" / "Retry".
-async fn begin_again(State(sim): State<AppState>, headers: HeaderMap, Form(form): Form<FormFields>) -> Response {
+async fn begin_again(
+    State(sim): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<FormFields>,
+) -> Response {
     let checked = with_checked_flow(&sim, &headers, &form, |f| match &f.stage {
-        Stage::SecondFactor(c) => Some((f.token.expose().to_string(), f.upn.clone()?, c.method, c.phone.clone())),
+        Stage::SecondFactor(c) => Some((
+            f.token.expose().to_string(),
+            f.upn.clone()?,
+            c.method,
+            c.phone.clone(),
+        )),
         _ => None,
     });
     let (token, upn, method, phone) = match checked {
@@ -123,10 +144,16 @@ async fn begin_again(State(sim): State<AppState>, headers: HeaderMap, Form(form)
 }
 
 /// "Verify" on the Enter code page, or the call-wait page's re-check.
-async fn process(State(sim): State<AppState>, headers: HeaderMap, Form(form): Form<FormFields>) -> Response {
+async fn process(
+    State(sim): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<FormFields>,
+) -> Response {
     let settings = &sim.tenant.settings;
     let typed = form.get("otc").cloned();
+    let remember = form.get("rememberMFA").is_some_and(|v| v == "true");
     let outcome = current_call_outcome(&sim, &headers);
+    let mut passed_for = None;
     let result = with_checked_flow(&sim, &headers, &form, |f| {
         let token = f.token.expose().to_string();
         let Stage::SecondFactor(c) = &mut f.stage else {
@@ -142,6 +169,7 @@ async fn process(State(sim): State<AppState>, headers: HeaderMap, Form(form): Fo
                 };
                 if check == CodeCheck::Correct {
                     f.stage = Stage::Kmsi;
+                    passed_for = f.upn.clone();
                     return Ok(kmsi_page(&token));
                 }
                 let message = match shape {
@@ -153,6 +181,7 @@ async fn process(State(sim): State<AppState>, headers: HeaderMap, Form(form): Fo
             Method::Call => match outcome {
                 Some(CallOutcome::Verified) => {
                     f.stage = Stage::Kmsi;
+                    passed_for = f.upn.clone();
                     Ok(kmsi_page(&token))
                 }
                 Some(CallOutcome::Fraud) => Ok(blocked_page()),
@@ -167,15 +196,29 @@ async fn process(State(sim): State<AppState>, headers: HeaderMap, Form(form): Fo
             },
         }
     });
-    match result {
+    let page = match result {
         Ok(Ok(page)) | Ok(Err(page)) | Err(page) => page,
+    };
+    match passed_for {
+        Some(upn) if remember => {
+            let token = sim.tenant.remember_device(&upn);
+            crate::tenant::html::with_cookie(
+                page,
+                crate::tenant::html::set_cookie(REMEMBER_COOKIE, &token),
+            )
+        }
+        _ => page,
     }
 }
 
 /// The wait pages' script polls this until the call is answered or over.
 async fn poll(State(sim): State<AppState>, headers: HeaderMap) -> Response {
     if flow::flow_id(&headers).is_none() {
-        return (StatusCode::BAD_REQUEST, Json(serde_json::json!({"Success": false, "ResultValue": "InvalidFlow"}))).into_response();
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(serde_json::json!({"Success": false, "ResultValue": "InvalidFlow"})),
+        )
+            .into_response();
     }
     let value = match current_call_outcome(&sim, &headers) {
         Some(CallOutcome::Ringing) => "AuthenticationPending",
@@ -201,7 +244,12 @@ pub fn code_error(check: &CodeCheck) -> &'static str {
 
 /// The page for a challenge just begun: Enter code, the call-wait page,
 /// or what went wrong sending it.
-pub fn challenge_page(sim: &AppState, token: &str, c: &Challenge, failure: Option<&VerifyFailure>) -> Response {
+pub fn challenge_page(
+    sim: &AppState,
+    token: &str,
+    c: &Challenge,
+    failure: Option<&VerifyFailure>,
+) -> Response {
     match failure {
         Some(f) => send_failed_page(token, f, "/common/SAS/BeginAuth"),
         None if c.method == Method::Text => enter_code_page(token, c, None),
@@ -226,7 +274,11 @@ pub fn enter_code_page(token: &str, c: &Challenge, error: Option<&str>) -> Respo
 </form>
 <form method="post" action="/common/SAS/BeginAuth">{fields}<button type="submit" id="idA_SAOTCC_Resend" class="linkbutton">Send a new code</button></form>"#,
         masked = escape(&c.phone.masked()),
-        invalid = if error.is_some() { r#" aria-invalid="true" aria-describedby="idSpan_SAOTCC_Error_OTC""# } else { "" },
+        invalid = if error.is_some() {
+            r#" aria-invalid="true" aria-describedby="idSpan_SAOTCC_Error_OTC""#
+        } else {
+            ""
+        },
         fields = token_fields(token),
     );
     sign_in_page("Enter code", &body)
@@ -234,16 +286,27 @@ pub fn enter_code_page(token: &str, c: &Challenge, error: Option<&str>) -> Respo
 
 /// The call-wait page. With JavaScript it polls `EndAuth` and submits the
 /// re-check form when the call is over; without, the user presses the button.
-pub fn call_wait_page(sim: &AppState, token: &str, c: &Challenge, recheck_action: &str, note: Option<&str>) -> Response {
+pub fn call_wait_page(
+    sim: &AppState,
+    token: &str,
+    c: &Challenge,
+    recheck_action: &str,
+    note: Option<&str>,
+) -> Response {
     let note_html = note
-        .map(|n| format!(r#"<div class="error" role="status" id="idDiv_SAOTCAS_Pending">{}</div>"#, escape(n)))
+        .map(|n| {
+            format!(
+                r#"<div class="error" role="status" id="idDiv_SAOTCAS_Pending">{}</div>"#,
+                escape(n)
+            )
+        })
         .unwrap_or_default();
     let body = format!(
         r#"<div role="heading" aria-level="1" class="title" id="idDiv_SAOTCAS_Title">Answer the call</div>
 <div class="description" id="idDiv_SAOTCAS_Description">We're calling your phone {masked}. Please answer it to continue.</div>
 {note_html}
 <form method="post" action="{action}" id="idForm_SAOTCAS_Check">
-{fields}
+{fields}{remember}
 <div class="buttons"><input type="submit" id="idSubmit_SAOTCAS_Check" class="button primary" value="I answered the call, continue"></div>
 </form>
 <script>
@@ -262,6 +325,11 @@ pub fn call_wait_page(sim: &AppState, token: &str, c: &Challenge, recheck_action
         masked = escape(&c.phone.masked()),
         action = escape(recheck_action),
         fields = token_fields(token),
+        remember = if recheck_action == "/common/SAS/ProcessAuth" {
+            r#"<div class="check"><input type="checkbox" name="rememberMFA" id="idChkBx_SAOTCAS_TD" value="true"><label for="idChkBx_SAOTCAS_TD">Don't ask again for 14 days</label></div>"#
+        } else {
+            ""
+        },
         interval = sim.tenant.settings.poll_interval.as_millis().max(100),
     );
     sign_in_page("Answer the call", &body)
@@ -285,7 +353,8 @@ pub fn send_failed_page(token: &str, failure: &VerifyFailure, retry_action: &str
     let (title, description) = match failure {
         VerifyFailure::RateLimited => (
             "We can't send a text or call right now",
-            "AADSTS50088: Limit on telecom MFA calls reached. Please try again in a few minutes.".to_string(),
+            "AADSTS50088: Limit on telecom MFA calls reached. Please try again in a few minutes."
+                .to_string(),
         ),
         VerifyFailure::Provider(Method::Text, e) => (
             "We couldn't send a text message",
@@ -313,5 +382,9 @@ pub fn send_failed_page(token: &str, failure: &VerifyFailure, retry_action: &str
 pub fn blocked_page() -> Response {
     let body = r#"<div role="heading" aria-level="1" class="title" id="idDiv_SAASDS_Title">Your sign-in was blocked</div>
 <div class="description error" id="idDiv_SAASDS_Description" role="alert">A fraud alert was reported from your phone for this account, so sign-in is blocked. Contact your administrator.</div>"#;
-    (StatusCode::FORBIDDEN, sign_in_page("Your sign-in was blocked", body)).into_response()
+    (
+        StatusCode::FORBIDDEN,
+        sign_in_page("Your sign-in was blocked", body),
+    )
+        .into_response()
 }

@@ -22,10 +22,16 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Starts a sign-in flow and shows the username page.
-async fn authorize(State(sim): State<AppState>, Query(q): Query<HashMap<String, String>>) -> Response {
+async fn authorize(
+    State(sim): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let return_to = q.get("redirect_uri").map(String::as_str).unwrap_or("/owa");
     let (id, token) = sim.tenant.start_flow(flow::safe_return(return_to));
-    with_cookie(username_page(token.expose(), "", None), set_cookie(FLOW_COOKIE, &id))
+    with_cookie(
+        username_page(token.expose(), "", None),
+        set_cookie(FLOW_COOKIE, &id),
+    )
 }
 
 /// Re-shows the page where the flow stands (a refresh, or Back).
@@ -35,9 +41,13 @@ async fn current_page(State(sim): State<AppState>, headers: HeaderMap) -> Respon
         let upn = f.upn.clone();
         match &f.stage {
             Stage::Username => username_page(&token, "", None),
-            Stage::Password => password_page(&token, upn.as_ref().map(Upn::as_str).unwrap_or(""), None),
+            Stage::Password => {
+                password_page(&token, upn.as_ref().map(Upn::as_str).unwrap_or(""), None)
+            }
             Stage::Kmsi => kmsi_page(&token),
-            Stage::ProofUpInterrupt => proofup::interrupt_page(&token, upn.as_ref().map(Upn::as_str).unwrap_or("")),
+            Stage::ProofUpInterrupt => {
+                proofup::interrupt_page(&token, upn.as_ref().map(Upn::as_str).unwrap_or(""))
+            }
             Stage::SecondFactor(c) => sas::challenge_page(&sim, &token, c, None),
             _ => crate::tenant::html::see_other("/proofup.aspx"),
         }
@@ -46,9 +56,17 @@ async fn current_page(State(sim): State<AppState>, headers: HeaderMap) -> Respon
 }
 
 /// One endpoint for the username and password pages, as Microsoft's `/common/login`.
-async fn login(State(sim): State<AppState>, headers: HeaderMap, Form(form): Form<FormFields>) -> Response {
+async fn login(
+    State(sim): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<FormFields>,
+) -> Response {
     let stage = with_checked_flow(&sim, &headers, &form, |f| {
-        (matches!(f.stage, Stage::Username), f.token.expose().to_string(), f.upn.clone())
+        (
+            matches!(f.stage, Stage::Username),
+            f.token.expose().to_string(),
+            f.upn.clone(),
+        )
     });
     let (at_username, token, upn) = match stage {
         Ok(s) => s,
@@ -60,15 +78,33 @@ async fn login(State(sim): State<AppState>, headers: HeaderMap, Form(form): Form
     let Some(upn) = upn else {
         return flow::bad_flow();
     };
-    password_submitted(&sim, &headers, &token, &upn, form.get("passwd").map(String::as_str).unwrap_or("")).await
+    password_submitted(
+        &sim,
+        &headers,
+        &token,
+        &upn,
+        form.get("passwd").map(String::as_str).unwrap_or(""),
+    )
+    .await
 }
 
-async fn username_submitted(sim: &AppState, headers: &HeaderMap, form: &FormFields, token: &str) -> Response {
+async fn username_submitted(
+    sim: &AppState,
+    headers: &HeaderMap,
+    form: &FormFields,
+    token: &str,
+) -> Response {
     let typed = form.get("loginfmt").map(|s| s.trim()).unwrap_or("");
     if typed.is_empty() {
-        return username_page(token, typed, Some("Enter a valid email address, phone number, or Skype name."));
+        return username_page(
+            token,
+            typed,
+            Some("Enter a valid email address, phone number, or Skype name."),
+        );
     }
-    let known = Upn::parse(typed).ok().filter(|u| sim.tenant.user(u).is_some());
+    let known = Upn::parse(typed)
+        .ok()
+        .filter(|u| sim.tenant.user(u).is_some());
     let Some(upn) = known else {
         return username_page(
             token,
@@ -83,7 +119,13 @@ async fn username_submitted(sim: &AppState, headers: &HeaderMap, form: &FormFiel
     password_page(token, upn.as_str(), None)
 }
 
-async fn password_submitted(sim: &AppState, headers: &HeaderMap, token: &str, upn: &Upn, password: &str) -> Response {
+async fn password_submitted(
+    sim: &AppState,
+    headers: &HeaderMap,
+    token: &str,
+    upn: &Upn,
+    password: &str,
+) -> Response {
     let set_stage = |stage: Stage| {
         let _ = flow::with_flow(sim, headers, |f| f.stage = stage);
     };
@@ -106,6 +148,14 @@ async fn password_submitted(sim: &AppState, headers: &HeaderMap, token: &str, up
             set_stage(Stage::ProofUpInterrupt);
             proofup::interrupt_page(token, upn.as_str())
         }
+        Ok(SecondFactor::Verify(_))
+            if crate::tenant::html::cookie(headers, sas::REMEMBER_COOKIE)
+                .is_some_and(|t| sim.tenant.is_remembered(&t, upn)) =>
+        {
+            tracing::info!(%upn, "second factor skipped: remembered device");
+            set_stage(Stage::Kmsi);
+            kmsi_page(token)
+        }
         Ok(SecondFactor::Verify(registration)) => {
             let mut challenge = Challenge::new(&registration);
             let failure = sas::begin(sim, upn, &mut challenge).await.err();
@@ -117,9 +167,18 @@ async fn password_submitted(sim: &AppState, headers: &HeaderMap, token: &str, up
 }
 
 /// "Stay signed in?": Yes or No both finish the sign-in.
-async fn kmsi(State(sim): State<AppState>, headers: HeaderMap, Form(form): Form<FormFields>) -> Response {
+async fn kmsi(
+    State(sim): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<FormFields>,
+) -> Response {
     let checked = with_checked_flow(&sim, &headers, &form, |f| {
-        (f.id.clone(), f.upn.clone(), f.return_to.clone(), matches!(f.stage, Stage::Kmsi))
+        (
+            f.id.clone(),
+            f.upn.clone(),
+            f.return_to.clone(),
+            matches!(f.stage, Stage::Kmsi),
+        )
     });
     match checked {
         Ok((id, Some(upn), return_to, true)) => flow::finish_sign_in(&sim, &id, &upn, &return_to),
@@ -130,7 +189,12 @@ async fn kmsi(State(sim): State<AppState>, headers: HeaderMap, Form(form): Form<
 
 pub fn username_page(token: &str, typed: &str, error: Option<&str>) -> Response {
     let error_html = error
-        .map(|e| format!(r#"<div class="error" id="usernameError" role="alert">{}</div>"#, escape(e)))
+        .map(|e| {
+            format!(
+                r#"<div class="error" id="usernameError" role="alert">{}</div>"#,
+                escape(e)
+            )
+        })
         .unwrap_or_default();
     let body = format!(
         r#"<div role="heading" aria-level="1" class="title" id="loginHeader">Sign in</div>
@@ -142,7 +206,11 @@ pub fn username_page(token: &str, typed: &str, error: Option<&str>) -> Response 
 <div class="buttons"><input type="submit" id="idSIButton9" class="button primary" value="Next"></div>
 </form>"#,
         typed = escape(typed),
-        invalid = if error.is_some() { r#" aria-invalid="true" aria-describedby="usernameError""# } else { "" },
+        invalid = if error.is_some() {
+            r#" aria-invalid="true" aria-describedby="usernameError""#
+        } else {
+            ""
+        },
         fields = token_fields(token),
     );
     sign_in_page("Sign in to your account", &body)
@@ -169,7 +237,11 @@ pub fn password_page(token: &str, upn: &str, error: Option<&str>) -> Response {
 <div class="buttons"><input type="submit" id="idSIButton9" class="button primary" value="Sign in"></div>
 </form>"#,
         upn = escape(upn),
-        invalid = if error.is_some() { r#" aria-invalid="true" aria-describedby="passwordError""# } else { "" },
+        invalid = if error.is_some() {
+            r#" aria-invalid="true" aria-describedby="passwordError""#
+        } else {
+            ""
+        },
         fields = token_fields(token),
     );
     sign_in_page("Sign in to your account", &body)
