@@ -96,6 +96,17 @@ pub async fn submit(
     button: &str,
     values: &[(&str, &str)],
 ) -> Page {
+    // The parsed document is not Send, so it lives only in a sync step.
+    let (url, fields) = form_submission(page, button, values);
+    Page::from(client.post(url).form(&fields).send().await.unwrap()).await
+}
+
+/// The URL and fields a browser would post for `button` on `page`.
+pub fn form_submission(
+    page: &Page,
+    button: &str,
+    values: &[(&str, &str)],
+) -> (reqwest::Url, Vec<(String, String)>) {
     let doc = Html::parse_document(&page.html);
     let form_sel = Selector::parse("form").unwrap();
     let button_sel = Selector::parse(button).unwrap();
@@ -140,7 +151,7 @@ pub async fn submit(
         .unwrap()
         .join(action)
         .unwrap();
-    Page::from(client.post(url).form(&fields).send().await.unwrap()).await
+    (url, fields)
 }
 
 /// Signs a user without a second factor in over the real pages, ending on
@@ -161,22 +172,11 @@ pub async fn sign_in(
         "expected Stay signed in? after password, got:\n{}",
         page.html
     );
-    let doc = Html::parse_document(&page.html);
-    let form_sel = Selector::parse("form").unwrap();
-    let form = doc.select(&form_sel).next().unwrap();
-    let hidden: Vec<(String, String)> = form
-        .select(&Selector::parse("input[type=hidden]").unwrap())
-        .map(|i| {
-            (
-                i.value().attr("name").unwrap().to_string(),
-                i.value().attr("value").unwrap().to_string(),
-            )
-        })
-        .chain([("choice".to_string(), "Yes".to_string())])
-        .collect();
+    // "Yes" (#idSIButton9) posts choice=Yes with the flow's hidden fields.
+    let (_, fields) = form_submission(&page, "#idSIButton9", &[]);
     client
         .post(format!("{base}/kmsi"))
-        .form(&hidden)
+        .form(&fields)
         .send()
         .await
         .unwrap()
