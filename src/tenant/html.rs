@@ -97,6 +97,15 @@ pub fn set_cookie(name: &str, value: &str) -> HeaderValue {
         .expect("cookie names and values are ASCII tokens")
 }
 
+/// Like `set_cookie`, but kept by the browser for `max_age` (across restarts).
+pub fn set_persistent_cookie(name: &str, value: &str, max_age: std::time::Duration) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
+        max_age.as_secs()
+    ))
+    .expect("cookie names and values are ASCII tokens")
+}
+
 /// A `Set-Cookie` value that removes the cookie.
 pub fn clear_cookie(name: &str) -> HeaderValue {
     HeaderValue::from_str(&format!(

@@ -422,20 +422,26 @@ impl Tenant {
         let now = Instant::now();
         let inner = self.lock();
         let user = inner.users.get(upn).ok_or(BasicAuthError::UnknownUser)?;
+        let sec = user.security.effective(now);
+        let enforced = sec.status == MfaStatus::Enforced;
+        let app_password = sec.app_passwords.iter().any(|a| a.matches(password));
+        let account_password = user.password.matches(password);
+        // Credentials first: a stranger must not learn that a user is blocked.
+        if !app_password && !account_password {
+            return Err(BasicAuthError::Refused {
+                app_password_required: enforced,
+            });
+        }
         if user.blocked {
             return Err(BasicAuthError::Blocked);
         }
-        let sec = user.security.effective(now);
-        if sec.app_passwords.iter().any(|a| a.matches(password)) {
-            return Ok(());
+        if app_password || !enforced {
+            Ok(())
+        } else {
+            Err(BasicAuthError::Refused {
+                app_password_required: true,
+            })
         }
-        let enforced = sec.status == MfaStatus::Enforced;
-        if !enforced && user.password.matches(password) {
-            return Ok(());
-        }
-        Err(BasicAuthError::Refused {
-            app_password_required: enforced,
-        })
     }
 
     /// Sets the per-user MFA status (admin center quick steps, Graph PATCH).
@@ -496,7 +502,11 @@ impl Tenant {
         let issued = app_password.clone();
         user.security.change(now, at, move |s| {
             s.registration = Some(registration);
-            s.status = MfaStatus::Enforced;
+            // An admin may have disabled MFA while the user was registering;
+            // registration then does not re-enable it.
+            if s.status != MfaStatus::Disabled {
+                s.status = MfaStatus::Enforced;
+            }
             s.app_passwords.push(issued);
             let excess = s
                 .app_passwords
@@ -521,6 +531,10 @@ impl Tenant {
                 method: Method::Text,
                 phone,
             });
+            // Registered and enabled is Enforced, as with set_mfa_status.
+            if s.status == MfaStatus::Enabled {
+                s.status = MfaStatus::Enforced;
+            }
         });
         true
     }

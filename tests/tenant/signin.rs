@@ -753,3 +753,78 @@ async fn dont_ask_again_remembers_the_browser_until_the_admin_restores_mfa() {
     let page = after_password(&c, &t.base_url, ENFORCED_USER).await;
     assert!(page.has("#idDiv_SAOTCC_Title"), "asked again after restore");
 }
+
+#[tokio::test]
+async fn the_user_is_chosen_once_per_flow() {
+    let t = spawn_tenant().await;
+    let c = client();
+    let page = to_password_page(&c, &t.base_url, SMS_USER.0).await;
+    // A second username posted into the same flow does not switch users.
+    let token = page.attr("input[name=flowToken]", "value").unwrap();
+    let switched = Page::from(
+        c.post(format!("{}/common/login", t.base_url))
+            .form(&[("loginfmt", ADMIN.0), ("flowToken", token.as_str())])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(switched.text("#displayName").unwrap(), SMS_USER.0);
+    let page = submit(&c, &switched, "#idSIButton9", &[("passwd", ADMIN.1)]).await;
+    assert!(
+        page.has("#passwordError"),
+        "the admin's password is not the SMS user's"
+    );
+    let page = submit(&c, &page, "#idSIButton9", &[("passwd", SMS_USER.1)]).await;
+    let owa = submit(&c, &page, "#idSIButton9", &[]).await;
+    assert!(owa.text("#owa_user").unwrap().contains(SMS_USER.0));
+}
+
+#[tokio::test]
+async fn sign_in_returns_only_to_local_paths() {
+    let t = spawn_tenant().await;
+    for target in [
+        "//evil.example/",
+        "/\\evil.example/",
+        "https://evil.example/",
+    ] {
+        let c = client();
+        let url = format!(
+            "{}{}",
+            t.base_url,
+            docproof::tenant::pages::sign_in_url(target)
+        );
+        let page = get(&c, &url).await;
+        let page = submit(&c, &page, "#idSIButton9", &[("loginfmt", SMS_USER.0)]).await;
+        let page = submit(&c, &page, "#idSIButton9", &[("passwd", SMS_USER.1)]).await;
+        let landed = submit(&c, &page, "#idSIButton9", &[]).await;
+        assert!(
+            landed.url.starts_with(&t.base_url),
+            "{target} led to {}",
+            landed.url
+        );
+        assert!(
+            landed.url.ends_with("/owa"),
+            "{target} led to {}",
+            landed.url
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_fraud_alert_ends_open_sessions_too() {
+    let t = spawn_tenant().await;
+    let c = client();
+    let owa = Page::from(sign_in(&c, &t.base_url, CALL_USER.0, CALL_USER.1, "/owa").await).await;
+    assert!(owa.has("#owa_user"));
+    let upn = Upn::parse(CALL_USER.0).unwrap();
+    let phone = docproof::tenant::domain::PhoneNumber::parse("+1 2065550102").unwrap();
+    let call = t.tenant().start_call(&upn, &phone);
+    t.tenant().press_keys(&call, "0#");
+    let owa = get(&c, &format!("{}/owa", t.base_url)).await;
+    assert_eq!(owa.status, 403);
+    assert_eq!(
+        owa.text("#idDiv_SAASDS_Title").unwrap(),
+        "Your sign-in was blocked"
+    );
+}

@@ -1525,7 +1525,12 @@ pub(crate) mod twiml {
     struct Reader<'a> {
         s: &'a str,
         pos: usize,
+        /// Elements open right now; capped so hostile TwiML cannot overflow the stack.
+        depth: usize,
     }
+
+    /// Real TwiML nests three or four levels; anything deeper is refused.
+    const MAX_DEPTH: usize = 32;
 
     impl<'a> Reader<'a> {
         fn rest(&self) -> &'a str {
@@ -1580,6 +1585,15 @@ pub(crate) mod twiml {
             }
         }
         fn element(&mut self) -> Result<Node, String> {
+            if self.depth >= MAX_DEPTH {
+                return Err(format!("elements nested deeper than {MAX_DEPTH} levels"));
+            }
+            self.depth += 1;
+            let node = self.element_inner();
+            self.depth -= 1;
+            node
+        }
+        fn element_inner(&mut self) -> Result<Node, String> {
             if !self.eat("<") {
                 return Err(format!("an element expected at byte {}", self.pos));
             }
@@ -1696,7 +1710,11 @@ pub(crate) mod twiml {
 
     /// Parses a TwiML document; returns the verbs of its `<Response>`.
     pub fn parse_response(xml: &str) -> Result<Vec<Node>, String> {
-        let mut r = Reader { s: xml, pos: 0 };
+        let mut r = Reader {
+            s: xml,
+            pos: 0,
+            depth: 0,
+        };
         r.misc()?;
         let root = r.element()?;
         r.misc()?;
@@ -1797,6 +1815,17 @@ pub(crate) mod twiml {
 mod tests {
     use super::twiml::{parse_response, play, Ending};
     use super::*;
+
+    #[test]
+    fn deeply_nested_twiml_is_refused_not_a_stack_overflow() {
+        let xml = format!(
+            "<Response>{}{}</Response>",
+            "<a>".repeat(100_000),
+            "</a>".repeat(100_000)
+        );
+        let err = parse_response(&xml).unwrap_err();
+        assert!(err.contains("nested deeper than 32"), "{err}");
+    }
 
     #[test]
     fn reads_the_voice_menu() {

@@ -210,10 +210,10 @@ async fn status(
         .to_ascii_lowercase();
     match status.as_str() {
         "no-answer" | "busy" | "failed" | "canceled" => {
-            tracing::info!(%call_id, %status, "verification call ended unanswered");
+            tracing::info!(%status, "verification call ended unanswered");
             sim.tenant.call_not_answered(&call_id, &status);
         }
-        _ => tracing::debug!(%call_id, %status, "verification call status"),
+        _ => tracing::debug!(%status, "verification call status"),
     }
     StatusCode::NO_CONTENT
 }

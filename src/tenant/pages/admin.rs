@@ -145,7 +145,8 @@ tr.selected td{background:#deecf9}
 fn signed_in(sim: &AppState, headers: &HeaderMap) -> Option<(Session, UserView)> {
     let id = html::cookie(headers, SESSION_COOKIE)?;
     let session = sim.tenant.session(&id)?;
-    let user = sim.tenant.user(&session.upn)?;
+    // A fraud alert (blocked sign-in) ends sessions already open, too.
+    let user = sim.tenant.user(&session.upn).filter(|u| !u.blocked)?;
     Some((session, user))
 }
 

@@ -5,7 +5,7 @@ use super::SESSION_COOKIE;
 use crate::tenant::domain::Upn;
 use crate::tenant::html::{self, clear_cookie, escape, set_cookie, sign_in_page, with_cookie};
 use crate::tenant::server::AppState;
-use crate::tenant::state::Flow;
+use crate::tenant::state::{Flow, Stage};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
@@ -48,6 +48,31 @@ pub fn with_flow<R>(
     sim.tenant.with_flow(&id, None, f).ok_or_else(bad_flow)
 }
 
+/// Moves the flow to `next` only if it still belongs to `upn` and is still
+/// at a stage `expected` accepts. Handlers release the flow while a text or
+/// call is sent; this keeps a concurrent post in the same flow (a double
+/// click, or a forged switch of user) from redirecting what was verified.
+pub fn settle(
+    sim: &AppState,
+    headers: &HeaderMap,
+    upn: &Upn,
+    expected: impl FnOnce(&Stage) -> bool,
+    next: Stage,
+) -> Result<(), Response> {
+    let moved = with_flow(sim, headers, |f| {
+        let ok = f.upn.as_ref() == Some(upn) && expected(&f.stage);
+        if ok {
+            f.stage = next;
+        }
+        ok
+    })?;
+    if moved {
+        Ok(())
+    } else {
+        Err(bad_flow())
+    }
+}
+
 /// The answer to a post without a valid flow: stale tab, expired flow, or a
 /// forged request. Says what happened and how to start over.
 pub fn bad_flow() -> Response {
@@ -76,6 +101,10 @@ pub fn token_fields(token: &str) -> String {
 /// Signs the user in: a session cookie, the flow cookie cleared, and a
 /// redirect to where the flow started.
 pub fn finish_sign_in(sim: &AppState, flow_id: &str, upn: &Upn, return_to: &str) -> Response {
+    if sim.tenant.user(upn).is_some_and(|u| u.blocked) {
+        sim.tenant.end_flow(flow_id);
+        return super::sas::blocked_page();
+    }
     let session = sim.tenant.create_session(upn);
     sim.tenant.end_flow(flow_id);
     tracing::info!(%upn, "signed in");
@@ -84,9 +113,14 @@ pub fn finish_sign_in(sim: &AppState, flow_id: &str, upn: &Upn, return_to: &str)
     with_cookie(resp, clear_cookie(FLOW_COOKIE))
 }
 
-/// Only local paths are followed after sign-in (no open redirect).
+/// Only local paths are followed after sign-in (no open redirect): browsers
+/// read `//host` and `/\host` as another site, and control characters
+/// cannot go into a Location header.
 pub fn safe_return(return_to: &str) -> &str {
-    if return_to.starts_with('/') && !return_to.starts_with("//") {
+    let local = return_to.starts_with('/')
+        && !return_to[1..].starts_with(['/', '\\'])
+        && !return_to.chars().any(|c| c.is_control());
+    if local {
         return_to
     } else {
         "/owa"

@@ -34,6 +34,10 @@ async fn landing(State(sim): State<AppState>, headers: HeaderMap) -> Response {
     let Some(user) = user else {
         return see_other(&sign_in_url("/owa"));
     };
+    if user.blocked {
+        // A fraud alert ends sessions that were already open, too.
+        return super::sas::blocked_page();
+    }
     let body = format!(
         r#"<header><span class="app" id="owa_app">Outlook</span>
 <span><span id="owa_user" aria-label="Signed in as">{name} ({upn})</span> · <a id="owa_signout" href="/owa/logoff.owa">Sign out</a></span></header>

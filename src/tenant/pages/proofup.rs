@@ -169,21 +169,37 @@ async fn contact(
         Ok(v) => v,
         Err(message) => return contact_page(&token, &typed, Some(&message)),
     };
-    let mut challenge = Challenge {
+    send_step2(&sim, &headers, &token, &upn, method, phone, |s| {
+        matches!(s, Stage::ProofUpContact)
+    })
+    .await
+}
+
+/// Texts or calls the phone and shows Step 2 (or why it failed).
+async fn send_step2(
+    sim: &AppState,
+    headers: &HeaderMap,
+    token: &str,
+    upn: &crate::tenant::domain::Upn,
+    method: Method,
+    phone: PhoneNumber,
+    expected: impl FnOnce(&Stage) -> bool,
+) -> Response {
+    let render = |c: &Challenge, failure: Option<&VerifyFailure>| match failure {
+        Some(f) => send_failed(token, f),
+        None => verify_page(sim, token, c, None),
+    };
+    sas::send_and_settle(
+        sim,
+        headers,
+        upn,
         method,
         phone,
-        code: None,
-        call_id: None,
-    };
-    let failure = sas::begin(&sim, &upn, &mut challenge).await.err();
-    let page = match &failure {
-        Some(f) => send_failed(&token, f),
-        None => verify_page(&sim, &token, &challenge, None),
-    };
-    let _ = flow::with_flow(&sim, &headers, |f| {
-        f.stage = Stage::ProofUpVerify(challenge)
-    });
-    page
+        expected,
+        render,
+        Stage::ProofUpVerify,
+    )
+    .await
 }
 
 /// Step 2's Verify (a code), or the call-wait re-check.
@@ -208,7 +224,7 @@ async fn verify(
                     other => return Err(verify_page(&sim, &token, c, Some(code_error(&other)))),
                 },
             },
-            Method::Call => match call {
+            Method::Call => match sas::outcome_for(c, &call) {
                 Some(CallOutcome::Verified) => true,
                 Some(CallOutcome::Fraud) => return Err(sas::blocked_page()),
                 Some(CallOutcome::Ringing) => {
@@ -241,10 +257,16 @@ async fn verify(
         return flow::bad_flow();
     };
     let page = app_password_page(&token, &app_password);
-    let _ = flow::with_flow(&sim, &headers, |f| {
-        f.stage = Stage::ProofUpAppPassword(app_password)
-    });
-    page
+    match flow::settle(
+        &sim,
+        &headers,
+        &upn,
+        |s| matches!(s, Stage::ProofUpVerify(_)),
+        Stage::ProofUpAppPassword(app_password),
+    ) {
+        Ok(()) => page,
+        Err(refused) => refused,
+    }
 }
 
 /// Step 2's "Send a new code" / "Call again" / "Retry" after a failure.
@@ -267,21 +289,10 @@ async fn resend(
         Ok(None) => return see_other("/proofup.aspx"),
         Err(resp) => return resp,
     };
-    let mut challenge = Challenge {
-        method,
-        phone,
-        code: None,
-        call_id: None,
-    };
-    let failure = sas::begin(&sim, &upn, &mut challenge).await.err();
-    let page = match &failure {
-        Some(f) => send_failed(&token, f),
-        None => verify_page(&sim, &token, &challenge, None),
-    };
-    let _ = flow::with_flow(&sim, &headers, |f| {
-        f.stage = Stage::ProofUpVerify(challenge)
-    });
-    page
+    send_step2(&sim, &headers, &token, &upn, method, phone, |s| {
+        matches!(s, Stage::ProofUpVerify(_))
+    })
+    .await
 }
 
 /// Back from Step 2 to Step 1 (e.g. to correct the number).

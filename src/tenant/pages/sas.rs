@@ -92,6 +92,34 @@ pub async fn begin(
     Ok(())
 }
 
+/// Sends a fresh text or places a fresh call to `phone`, renders the result
+/// with `render`, and moves the flow to `into(challenge)` — if the flow is
+/// still `upn`'s and at a stage `expected` accepts (see `flow::settle`).
+#[allow(clippy::too_many_arguments)]
+pub async fn send_and_settle(
+    sim: &AppState,
+    headers: &HeaderMap,
+    upn: &Upn,
+    method: Method,
+    phone: crate::tenant::domain::PhoneNumber,
+    expected: impl FnOnce(&Stage) -> bool,
+    render: impl FnOnce(&Challenge, Option<&VerifyFailure>) -> Response,
+    into: impl FnOnce(Challenge) -> Stage,
+) -> Response {
+    let mut challenge = Challenge {
+        method,
+        phone,
+        code: None,
+        call_id: None,
+    };
+    let failure = begin(sim, upn, &mut challenge).await.err();
+    let page = render(&challenge, failure.as_ref());
+    match flow::settle(sim, headers, upn, expected, into(challenge)) {
+        Ok(()) => page,
+        Err(refused) => refused,
+    }
+}
+
 /// Whichever challenge the flow is in: sign-in's or proof-up's Step 2.
 pub fn challenge_of(flow: &mut Flow) -> Option<&mut Challenge> {
     match &mut flow.stage {
@@ -102,13 +130,25 @@ pub fn challenge_of(flow: &mut Flow) -> Option<&mut Challenge> {
 
 /// Where the call of the caller's flow stands. Looks the call up after
 /// releasing the flow, since the tenant's lock is not re-entrant.
-pub fn current_call_outcome(sim: &AppState, headers: &HeaderMap) -> Option<CallOutcome> {
+pub fn current_call_outcome(sim: &AppState, headers: &HeaderMap) -> Option<(String, CallOutcome)> {
     let id = flow::with_flow(sim, headers, |f| {
         challenge_of(f).and_then(|c| c.call_id.clone())
     })
     .ok()
     .flatten()?;
-    sim.tenant.call(&id).map(|c| c.outcome)
+    sim.tenant.call(&id).map(|c| (id, c.outcome))
+}
+
+/// The outcome looked up by `current_call_outcome`, if it is still about
+/// this challenge's call (a "Call again" may have replaced it meanwhile).
+pub fn outcome_for(
+    c: &Challenge,
+    looked_up: &Option<(String, CallOutcome)>,
+) -> Option<CallOutcome> {
+    looked_up
+        .as_ref()
+        .filter(|(id, _)| c.call_id.as_ref() == Some(id))
+        .map(|(_, outcome)| outcome.clone())
 }
 
 /// "Send a new code" / "Call again" / "Retry".
@@ -131,16 +171,17 @@ async fn begin_again(
         Ok(None) => return flow::bad_flow(),
         Err(resp) => return resp,
     };
-    let mut challenge = Challenge {
+    send_and_settle(
+        &sim,
+        &headers,
+        &upn,
         method,
         phone,
-        code: None,
-        call_id: None,
-    };
-    let failure = begin(&sim, &upn, &mut challenge).await.err();
-    let page = challenge_page(&sim, &token, &challenge, failure.as_ref());
-    let _ = flow::with_flow(&sim, &headers, |f| f.stage = Stage::SecondFactor(challenge));
-    page
+        |s| matches!(s, Stage::SecondFactor(_)),
+        |c, failure| challenge_page(&sim, &token, c, failure),
+        Stage::SecondFactor,
+    )
+    .await
 }
 
 /// "Verify" on the Enter code page, or the call-wait page's re-check.
@@ -178,7 +219,7 @@ async fn process(
                 };
                 Ok(enter_code_page(&token, c, Some(&message)))
             }
-            Method::Call => match outcome {
+            Method::Call => match outcome_for(c, &outcome) {
                 Some(CallOutcome::Verified) => {
                     f.stage = Stage::Kmsi;
                     passed_for = f.upn.clone();
@@ -204,7 +245,11 @@ async fn process(
             let token = sim.tenant.remember_device(&upn);
             crate::tenant::html::with_cookie(
                 page,
-                crate::tenant::html::set_cookie(REMEMBER_COOKIE, &token),
+                crate::tenant::html::set_persistent_cookie(
+                    REMEMBER_COOKIE,
+                    &token,
+                    sim.tenant.settings.remember_mfa_for,
+                ),
             )
         }
         _ => page,
@@ -220,7 +265,7 @@ async fn poll(State(sim): State<AppState>, headers: HeaderMap) -> Response {
         )
             .into_response();
     }
-    let value = match current_call_outcome(&sim, &headers) {
+    let value = match current_call_outcome(&sim, &headers).map(|(_, o)| o) {
         Some(CallOutcome::Ringing) => "AuthenticationPending",
         Some(CallOutcome::Verified) => "Success",
         Some(CallOutcome::Fraud) => "FraudReported",

@@ -72,7 +72,9 @@ async fn login(
         Ok(s) => s,
         Err(resp) => return resp,
     };
-    if at_username || form.contains_key("loginfmt") && !form.contains_key("passwd") {
+    // The user is chosen once per flow, at the username page; every later
+    // stage belongs to that user.
+    if at_username {
         return username_submitted(&sim, &headers, &form, &token).await;
     }
     let Some(upn) = upn else {
@@ -126,9 +128,15 @@ async fn password_submitted(
     upn: &Upn,
     password: &str,
 ) -> Response {
-    let set_stage = |stage: Stage| {
-        let _ = flow::with_flow(sim, headers, |f| f.stage = stage);
-    };
+    let at_password = |s: &Stage| matches!(s, Stage::Password);
+    let settle =
+        |page: Response, stage: Stage| match flow::settle(sim, headers, upn, at_password, stage) {
+            Ok(()) => page,
+            Err(refused) => refused,
+        };
+    if !flow::with_flow(sim, headers, |f| at_password(&f.stage)).unwrap_or(false) {
+        return flow::bad_flow();
+    }
     match sim.tenant.sign_in(upn, password) {
         Err(SignInError::UnknownUser) => flow::bad_flow(),
         Err(SignInError::BadPassword) => {
@@ -140,28 +148,23 @@ async fn password_submitted(
             )
         }
         Err(SignInError::Blocked) => sas::blocked_page(),
-        Ok(SecondFactor::None) => {
-            set_stage(Stage::Kmsi);
-            kmsi_page(token)
-        }
-        Ok(SecondFactor::ProofUp) => {
-            set_stage(Stage::ProofUpInterrupt);
-            proofup::interrupt_page(token, upn.as_str())
-        }
+        Ok(SecondFactor::None) => settle(kmsi_page(token), Stage::Kmsi),
+        Ok(SecondFactor::ProofUp) => settle(
+            proofup::interrupt_page(token, upn.as_str()),
+            Stage::ProofUpInterrupt,
+        ),
         Ok(SecondFactor::Verify(_))
             if crate::tenant::html::cookie(headers, sas::REMEMBER_COOKIE)
                 .is_some_and(|t| sim.tenant.is_remembered(&t, upn)) =>
         {
             tracing::info!(%upn, "second factor skipped: remembered device");
-            set_stage(Stage::Kmsi);
-            kmsi_page(token)
+            settle(kmsi_page(token), Stage::Kmsi)
         }
         Ok(SecondFactor::Verify(registration)) => {
             let mut challenge = Challenge::new(&registration);
             let failure = sas::begin(sim, upn, &mut challenge).await.err();
             let page = sas::challenge_page(sim, token, &challenge, failure.as_ref());
-            set_stage(Stage::SecondFactor(challenge));
-            page
+            settle(page, Stage::SecondFactor(challenge))
         }
     }
 }
