@@ -40,11 +40,7 @@ async fn code_from_carrier(base: &str, to: &str) -> String {
         .json()
         .await
         .unwrap();
-    let body = list["messages"][0]["body"].as_str().unwrap().to_string();
-    body.split(|c: char| !c.is_ascii_digit())
-        .find(|w| w.len() == 6)
-        .unwrap()
-        .to_string()
+    code_in(list["messages"][0]["body"].as_str().unwrap())
 }
 
 async fn password_sign_in(base: &str) {
@@ -56,46 +52,13 @@ async fn password_sign_in(base: &str) {
 /// FAQ 3.1.1–3.1.4: Graph enables the user, who signs in, registers by
 /// text, copies the app password and lands in OWA.
 async fn faq_3_1(base: &str) {
-    let graph = reqwest::Client::new();
-    let token: serde_json::Value = graph
-        .post(format!(
-            "{base}/cloudbacko-qa.onmicrosoft.com/oauth2/v2.0/token"
-        ))
-        .form(&[
-            ("client_id", "6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d"),
-            ("client_secret", "docproof-graph-secret"),
-            ("scope", "https://graph.microsoft.com/.default"),
-            ("grant_type", "client_credentials"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let patched = graph
-        .patch(format!(
-            "{base}/beta/users/{}/authentication/requirements",
-            SMS_USER.0
-        ))
-        .bearer_auth(token["access_token"].as_str().unwrap())
-        .json(&serde_json::json!({"perUserMfaState": "enabled"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(patched.status(), 204);
+    let token = token_for(base, APP).await;
+    set_per_user_mfa(base, &token, SMS_USER.0, "enabled").await;
     let c = client();
     let page = get(&c, &format!("{base}/owa")).await;
     let page = submit(&c, &page, "#idSIButton9", &[("loginfmt", SMS_USER.0)]).await;
     let page = submit(&c, &page, "#idSIButton9", &[("passwd", SMS_USER.1)]).await;
-    let page = submit(&c, &page, "#idSubmit_ProofUp_Redirect", &[]).await;
-    let page = submit(
-        &c,
-        &page,
-        "#tfa_next",
-        &[("phone", "2065550101"), ("method", "text")],
-    )
-    .await;
+    let page = proof_up_step1(&c, &page, "2065550101", "text").await;
     let code = code_from_carrier(base, "+12065550101").await;
     let page = submit(&c, &page, "#tfa_verify", &[("otc", &code)]).await;
     let owa = submit(&c, &page, "#tfa_done", &[]).await;

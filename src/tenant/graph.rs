@@ -18,6 +18,7 @@
 // straight back; boxing axum's 128-byte Response would only add noise.
 #![allow(clippy::result_large_err)]
 
+use super::clock::Utc;
 use super::domain::{random_token, Method, MfaStatus, PhoneNumber, Upn};
 use super::server::AppState;
 use super::state::UserView;
@@ -30,7 +31,6 @@ use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The only scope the client-credentials grant accepts here.
 pub const GRAPH_DEFAULT_SCOPE: &str = "https://graph.microsoft.com/.default";
@@ -301,6 +301,17 @@ fn bad_request(headers: &HeaderMap, message: &str) -> Response {
     graph_error(headers, StatusCode::BAD_REQUEST, "BadRequest", message)
 }
 
+/// The bearer check for one of `roles`, then the user named in the path.
+fn authorized_user(
+    sim: &AppState,
+    headers: &HeaderMap,
+    roles: &[&str],
+    raw: &str,
+) -> Result<UserView, Response> {
+    authorize(sim, headers, roles)?;
+    find_user(sim, headers, raw)
+}
+
 /// The user named in the path, or Graph's 404.
 fn find_user(sim: &AppState, headers: &HeaderMap, raw: &str) -> Result<UserView, Response> {
     Upn::parse(raw)
@@ -339,24 +350,19 @@ fn json_object(
 
 // ------------------------------------------------------------ requirements
 
+const REQUIREMENTS_READ_ROLES: &[&str] = &[
+    ROLE_POLICY_READ_ALL,
+    ROLE_POLICY_RW_AUTH_METHOD,
+    ROLE_UAM_READ_ALL,
+    ROLE_UAM_RW_ALL,
+];
+
 async fn get_requirements(
     State(sim): State<AppState>,
     Path(upn): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(r) = authorize(
-        &sim,
-        &headers,
-        &[
-            ROLE_POLICY_READ_ALL,
-            ROLE_POLICY_RW_AUTH_METHOD,
-            ROLE_UAM_READ_ALL,
-            ROLE_UAM_RW_ALL,
-        ],
-    ) {
-        return r;
-    }
-    let user = match find_user(&sim, &headers, &upn) {
+    let user = match authorized_user(&sim, &headers, REQUIREMENTS_READ_ROLES, &upn) {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -377,10 +383,7 @@ async fn patch_requirements(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(r) = authorize(&sim, &headers, &[ROLE_POLICY_RW_AUTH_METHOD]) {
-        return r;
-    }
-    let user = match find_user(&sim, &headers, &upn) {
+    let user = match authorized_user(&sim, &headers, &[ROLE_POLICY_RW_AUTH_METHOD], &upn) {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -456,6 +459,15 @@ fn phone_methods(user: &UserView) -> Vec<Value> {
     out
 }
 
+/// `@odata.context` of one phone method.
+fn phone_method_context(sim: &AppState, upn: &Upn) -> Value {
+    Value::String(format!(
+        "{}/v1.0/$metadata#users('{}')/authentication/phoneMethods/$entity",
+        sim.tenant.base_url(),
+        upn
+    ))
+}
+
 const PHONE_READ_ROLES: &[&str] = &[ROLE_UAM_READ_ALL, ROLE_UAM_RW_ALL];
 
 async fn list_phone_methods(
@@ -463,10 +475,7 @@ async fn list_phone_methods(
     Path(upn): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(r) = authorize(&sim, &headers, PHONE_READ_ROLES) {
-        return r;
-    }
-    let user = match find_user(&sim, &headers, &upn) {
+    let user = match authorized_user(&sim, &headers, PHONE_READ_ROLES, &upn) {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -486,10 +495,7 @@ async fn get_phone_method(
     Path((upn, id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(r) = authorize(&sim, &headers, PHONE_READ_ROLES) {
-        return r;
-    }
-    let user = match find_user(&sim, &headers, &upn) {
+    let user = match authorized_user(&sim, &headers, PHONE_READ_ROLES, &upn) {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -507,11 +513,7 @@ async fn get_phone_method(
             ),
         );
     };
-    method["@odata.context"] = Value::String(format!(
-        "{}/v1.0/$metadata#users('{}')/authentication/phoneMethods/$entity",
-        sim.tenant.base_url(),
-        user.upn
-    ));
+    method["@odata.context"] = phone_method_context(&sim, &user.upn);
     Json(method).into_response()
 }
 
@@ -521,10 +523,7 @@ async fn create_phone_method(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(r) = authorize(&sim, &headers, &[ROLE_UAM_RW_ALL]) {
-        return r;
-    }
-    let user = match find_user(&sim, &headers, &upn) {
+    let user = match authorized_user(&sim, &headers, &[ROLE_UAM_RW_ALL], &upn) {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -623,11 +622,7 @@ async fn create_phone_method(
     }
     tracing::info!(upn = %user.upn, phone = %phone.masked(), "mobile phone method registered via Graph");
     let mut created = phone_method_json(MOBILE_METHOD_ID, &phone, "mobile");
-    created["@odata.context"] = Value::String(format!(
-        "{}/v1.0/$metadata#users('{}')/authentication/phoneMethods/$entity",
-        sim.tenant.base_url(),
-        user.upn
-    ));
+    created["@odata.context"] = phone_method_context(&sim, &user.upn);
     let location = format!(
         "{}/v1.0/users/{}/authentication/phoneMethods/{MOBILE_METHOD_ID}",
         sim.tenant.base_url(),
@@ -661,44 +656,22 @@ fn guid() -> String {
     )
 }
 
-/// Now in UTC as (year, month, day, hour, minute, second).
-fn utc_now() -> (i64, u32, u32, u32, u32, u32) {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (
-        year,
-        month,
-        day,
-        (rem / 3600) as u32,
-        (rem % 3600 / 60) as u32,
-        (rem % 60) as u32,
-    )
-}
-
 /// `2020-05-12 14:34:00Z`, as the token endpoint writes `timestamp`.
 fn token_timestamp() -> String {
-    let (y, mo, d, h, mi, s) = utc_now();
-    format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}Z")
+    let u = Utc::now();
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}Z",
+        u.year, u.month, u.day, u.hour, u.minute, u.second
+    )
 }
 
 /// `2020-05-12T14:34:00`, as Graph writes `innerError.date`.
 fn graph_date() -> String {
-    let (y, mo, d, h, mi, s) = utc_now();
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}")
+    let u = Utc::now();
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        u.year, u.month, u.day, u.hour, u.minute, u.second
+    )
 }
 
 #[cfg(test)]

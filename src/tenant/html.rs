@@ -1,21 +1,48 @@
-//! Page chrome and small HTML helpers shared by every simulator page.
+//! Page chrome and small HTML and HTTP helpers shared by every simulator page.
 //! Pages are plain server-rendered HTML so they work with and without
 //! JavaScript, like the converged sign-in UI's no-script fallbacks.
 
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{Html, IntoResponse, Response};
+use base64::Engine;
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(s: &str) -> String {
+    escape_markup(s, Some("&#39;"))
+}
+
+/// Escapes text for XML element content and double-quoted attribute values
+/// (TwiML, SOAP). Apostrophes stay as they are, so what a call says reads
+/// naturally ("Microsoft's").
+pub fn xml_escape(s: &str) -> String {
+    escape_markup(s, None)
+}
+
+/// `&`, `<`, `>` and `"` as entities; `'` as `apostrophe` when given.
+fn escape_markup(s: &str, apostrophe: Option<&str>) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+        match (c, apostrophe) {
+            ('&', _) => out.push_str("&amp;"),
+            ('<', _) => out.push_str("&lt;"),
+            ('>', _) => out.push_str("&gt;"),
+            ('"', _) => out.push_str("&quot;"),
+            ('\'', Some(entity)) => out.push_str(entity),
+            (c, _) => out.push(c),
+        }
+    }
+    out
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters.
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
         }
     }
     out
@@ -123,4 +150,72 @@ pub fn with_cookie(mut resp: Response, cookie: HeaderValue) -> Response {
 /// A 303 redirect (the browser follows it with GET).
 pub fn see_other(location: &str) -> Response {
     axum::response::Redirect::to(location).into_response()
+}
+
+/// Splits an `Authorization: Basic base64(user:password)` value into its two
+/// halves, or says why it cannot.
+pub fn parse_basic(value: &HeaderValue) -> Result<(String, String), String> {
+    let text = value
+        .to_str()
+        .map_err(|_| "it contains characters that are not ASCII".to_string())?
+        .trim();
+    let (scheme, encoded) = text
+        .split_once(' ')
+        .ok_or_else(|| "it has no scheme and credentials".to_string())?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return Err(format!(
+            "the scheme is '{scheme}', but this endpoint accepts only 'Basic'"
+        ));
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .map_err(|_| "the credentials are not valid base64".to_string())?;
+    let decoded =
+        String::from_utf8(bytes).map_err(|_| "the credentials are not UTF-8 text".to_string())?;
+    let (user, password) = decoded
+        .split_once(':')
+        .ok_or_else(|| "the credentials have no ':' between user name and password".to_string())?;
+    if user.is_empty() {
+        return Err("the user name is empty".into());
+    }
+    Ok((user.to_string(), password.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_but_keeps_apostrophes_readable() {
+        assert_eq!(
+            xml_escape(r#"a<b>&"c"'d"#),
+            "a&lt;b&gt;&amp;&quot;c&quot;'d"
+        );
+    }
+
+    fn basic(s: &str) -> HeaderValue {
+        HeaderValue::from_str(&format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(s)
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn basic_credentials_parse_and_fail_clearly() {
+        assert_eq!(
+            parse_basic(&basic("a@b.com:pa:ss")).unwrap(),
+            ("a@b.com".to_string(), "pa:ss".to_string())
+        );
+        assert!(parse_basic(&basic("nocolon")).unwrap_err().contains("':'"));
+        assert!(parse_basic(&HeaderValue::from_static("Bearer abc"))
+            .unwrap_err()
+            .contains("'Bearer'"));
+        assert!(parse_basic(&HeaderValue::from_static("Basic %%%"))
+            .unwrap_err()
+            .contains("base64"));
+        assert!(parse_basic(&HeaderValue::from_static("Basic"))
+            .unwrap_err()
+            .contains("no scheme"));
+    }
 }

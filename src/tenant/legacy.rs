@@ -23,6 +23,7 @@
 #![allow(clippy::result_large_err)]
 
 use super::domain::Upn;
+use super::html;
 use super::server::AppState;
 use super::state::BasicAuthError;
 use axum::extract::State;
@@ -83,7 +84,7 @@ fn authenticate(sim: &AppState, headers: &HeaderMap) -> Result<Authenticated, Re
             "The request has no Authorization header. Send 'Authorization: Basic <base64 of user@domain:password>'.",
         ));
     };
-    let (upn_raw, password) = parse_basic(raw).map_err(|why| {
+    let (upn_raw, password) = html::parse_basic(raw).map_err(|why| {
         refuse(
             REASON_MALFORMED,
             &format!(
@@ -149,34 +150,6 @@ fn authenticate(sim: &AppState, headers: &HeaderMap) -> Result<Authenticated, Re
     }
 }
 
-/// Splits `Basic base64(user:password)` into its two halves.
-fn parse_basic(value: &HeaderValue) -> Result<(String, String), String> {
-    let text = value
-        .to_str()
-        .map_err(|_| "it contains characters that are not ASCII".to_string())?
-        .trim();
-    let (scheme, encoded) = text
-        .split_once(' ')
-        .ok_or_else(|| "it has no scheme and credentials".to_string())?;
-    if !scheme.eq_ignore_ascii_case("basic") {
-        return Err(format!(
-            "the scheme is '{scheme}', but this endpoint accepts only 'Basic'"
-        ));
-    }
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
-        .map_err(|_| "the credentials are not valid base64".to_string())?;
-    let decoded =
-        String::from_utf8(bytes).map_err(|_| "the credentials are not UTF-8 text".to_string())?;
-    let (user, password) = decoded
-        .split_once(':')
-        .ok_or_else(|| "the credentials have no ':' between user name and password".to_string())?;
-    if user.is_empty() {
-        return Err("the user name is empty".into());
-    }
-    Ok((user.to_string(), password.to_string()))
-}
-
 /// A 401 with a Basic challenge and a plain-text reason.
 fn challenge(realm: &str, reason: &str, detail: &str) -> Response {
     let mut resp = (
@@ -190,14 +163,6 @@ fn challenge(realm: &str, reason: &str, detail: &str) -> Response {
         resp.headers_mut().insert(header::WWW_AUTHENTICATE, v);
     }
     resp
-}
-
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
 }
 
 /// A minimal successful `GetFolderResponse` for the mailbox's root folder.
@@ -229,8 +194,9 @@ fn soap_response(who: &Authenticated) -> Response {
   </s:Body>
 </s:Envelope>
 "#,
-        id = xml_escape(&folder_id),
-        owner = xml_escape(&format!("{} <{}>", who.display_name, who.upn)).replace("--", "- -"),
+        id = html::xml_escape(&folder_id),
+        owner =
+            html::xml_escape(&format!("{} <{}>", who.display_name, who.upn)).replace("--", "- -"),
     );
     (
         StatusCode::OK,
@@ -238,35 +204,4 @@ fn soap_response(who: &Authenticated) -> Response {
         body,
     )
         .into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn basic(s: &str) -> HeaderValue {
-        HeaderValue::from_str(&format!(
-            "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(s)
-        ))
-        .unwrap()
-    }
-
-    #[test]
-    fn basic_credentials_parse_and_fail_clearly() {
-        assert_eq!(
-            parse_basic(&basic("a@b.com:pa:ss")).unwrap(),
-            ("a@b.com".to_string(), "pa:ss".to_string())
-        );
-        assert!(parse_basic(&basic("nocolon")).unwrap_err().contains("':'"));
-        assert!(parse_basic(&HeaderValue::from_static("Bearer abc"))
-            .unwrap_err()
-            .contains("'Bearer'"));
-        assert!(parse_basic(&HeaderValue::from_static("Basic %%%"))
-            .unwrap_err()
-            .contains("base64"));
-        assert!(parse_basic(&HeaderValue::from_static("Basic"))
-            .unwrap_err()
-            .contains("no scheme"));
-    }
 }

@@ -4,6 +4,7 @@
 //! provider. The harness talks to it only over HTTP, as to Microsoft.
 
 pub mod carrier;
+pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod graph;

@@ -263,6 +263,15 @@ pub struct Call {
     pub provider_sid: Option<String>,
 }
 
+impl Call {
+    /// A call still ringing past `timeout` has timed out.
+    fn time_out_if_overdue(&mut self, now: Instant, timeout: Duration) {
+        if self.outcome == CallOutcome::Ringing && now.duration_since(self.started) > timeout {
+            self.outcome = CallOutcome::TimedOut;
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CallOutcome {
     Ringing,
@@ -674,12 +683,9 @@ impl Tenant {
     /// The call as it stands now; a call still ringing past the timeout has timed out.
     pub fn call(&self, id: &str) -> Option<Call> {
         let now = Instant::now();
-        let timeout = self.settings.call_timeout;
         let mut inner = self.lock();
         let call = inner.calls.get_mut(id)?;
-        if call.outcome == CallOutcome::Ringing && now.duration_since(call.started) > timeout {
-            call.outcome = CallOutcome::TimedOut;
-        }
+        call.time_out_if_overdue(now, self.settings.call_timeout);
         Some(call.clone())
     }
 
@@ -701,14 +707,11 @@ impl Tenant {
     /// Keys pressed on the call (Twilio `<Gather>` Digits).
     pub fn press_keys(&self, id: &str, digits: &str) -> KeyResult {
         let now = Instant::now();
-        let timeout = self.settings.call_timeout;
         let mut inner = self.lock();
         let Some(call) = inner.calls.get_mut(id) else {
             return KeyResult::Ended;
         };
-        if call.outcome == CallOutcome::Ringing && now.duration_since(call.started) > timeout {
-            call.outcome = CallOutcome::TimedOut;
-        }
+        call.time_out_if_overdue(now, self.settings.call_timeout);
         if call.outcome != CallOutcome::Ringing {
             return KeyResult::Ended;
         }

@@ -3,28 +3,14 @@
 //! search and view, and the quick steps with their dialogs.
 
 use crate::common::*;
-use docproof::tenant::domain::{Method, MfaStatus, PhoneNumber, Upn};
-use docproof::tenant::state::Registration;
+use docproof::tenant::domain::MfaStatus;
 use docproof::tenant::RunningTenant;
 use scraper::{Html, Selector};
 
 const MFA: &str = "/UserManagement/MultifactorVerification.aspx";
 
-fn upn(s: &str) -> Upn {
-    Upn::parse(s).unwrap()
-}
-
 fn status_of(t: &RunningTenant, user: &str) -> MfaStatus {
     t.tenant().user(&upn(user)).unwrap().admin_view.status
-}
-
-/// A browser signed in as the global admin, landed on `/admin`.
-async fn admin_client(t: &RunningTenant) -> reqwest::Client {
-    let c = client();
-    let landed = Page::from(sign_in(&c, &t.base_url, ADMIN.0, ADMIN.1, "/admin").await).await;
-    assert_eq!(landed.status, 200, "{}", landed.html);
-    assert!(landed.has("#admin-home-heading"), "{}", landed.html);
-    c
 }
 
 fn no_redirects() -> reqwest::Client {
@@ -47,14 +33,7 @@ async fn follow(c: &reqwest::Client, page: &Page, selector: &str) -> Page {
 fn texts(page: &Page, selector: &str) -> Vec<String> {
     let doc = Html::parse_document(&page.html);
     doc.select(&Selector::parse(selector).unwrap())
-        .map(|e| {
-            e.text()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
+        .map(element_text)
         .collect()
 }
 
@@ -499,8 +478,8 @@ async fn view_filter_any_enabled_enforced() {
 
     let enabled = mfa_page(&c, &t, "?view=enabled&search=o365").await;
     assert!(enabled.has("#mfa-no-results"));
-    let token = crate::graph::token_for(&t.base_url, crate::graph::APP).await;
-    crate::graph::set_per_user_mfa(&t.base_url, &token, CALL_USER.0, "enabled").await;
+    let token = token_for(&t.base_url, APP).await;
+    set_per_user_mfa(&t.base_url, &token, CALL_USER.0, "enabled").await;
     let enabled = mfa_page(&c, &t, "?view=Enabled&search=o365").await;
     assert_eq!(
         attrs(&enabled, "#mfa-users tbody tr[data-upn]", "data-upn"),
@@ -717,16 +696,7 @@ async fn manage_user_settings_requires_registration_again_and_deletes_app_passwo
     let c = admin_client(&t).await;
     let (user, _) = SMS_USER;
     // Setup: the user has registered and holds an app password.
-    let app_password = t
-        .tenant()
-        .complete_registration(
-            &upn(user),
-            Registration {
-                method: Method::Text,
-                phone: PhoneNumber::parse("+1 2065550101").unwrap(),
-            },
-        )
-        .unwrap();
+    let app_password = register(&t, user, "+1 2065550101");
     assert_eq!(
         t.tenant()
             .user(&upn(user))
@@ -830,7 +800,7 @@ async fn manage_user_settings_requires_registration_again_and_deletes_app_passwo
     // And the deleted app password no longer opens the mailbox.
     let resp = reqwest::Client::new()
         .post(format!("{}/EWS/Exchange.asmx", t.base_url))
-        .basic_auth(user, Some(app_password.expose()))
+        .basic_auth(user, Some(&app_password))
         .send()
         .await
         .unwrap();

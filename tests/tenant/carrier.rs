@@ -1,9 +1,10 @@
 //! The embedded virtual carrier (`/carrier`, Twilio-compatible) and the
 //! virtual phone (`/phone`).
 
-use super::common::{client, get, spawn_tenant, spawn_with, submit, Page, CALL_USER};
+use super::common::{
+    client, get, spawn_tenant, spawn_with, start_call, submit, upn, Page, CALL_USER,
+};
 use docproof::tenant::carrier::voice::{self, wording};
-use docproof::tenant::domain::{PhoneNumber, Upn};
 use docproof::tenant::state::CallOutcome;
 use docproof::tenant::{RunningTenant, Settings};
 use serde_json::Value;
@@ -268,11 +269,7 @@ async fn calls_are_placed_listed_and_read_one_by_one() {
 #[tokio::test]
 async fn an_unanswered_call_rings_out_and_reports_no_answer() {
     let app = spawn_tenant().await;
-    let (upn, phone) = (
-        Upn::parse(CALL_USER.0).unwrap(),
-        PhoneNumber::parse("+1 2065550102").unwrap(),
-    );
-    let id = app.tenant().start_call(&upn, &phone);
+    let id = start_call(&app);
     let (_, call) = place_call(
         &app,
         &[
@@ -386,11 +383,7 @@ async fn the_phone_shows_its_texts_newest_first() {
 
 /// A verification call as the sign-in page places it, through the carrier.
 async fn ring_call_user(app: &RunningTenant, url: Option<String>) -> (String, String) {
-    let (upn, phone) = (
-        Upn::parse(CALL_USER.0).unwrap(),
-        PhoneNumber::parse("+1 2065550102").unwrap(),
-    );
-    let id = app.tenant().start_call(&upn, &phone);
+    let id = start_call(app);
     let url = url.unwrap_or_else(|| voice::twiml_url(&app.base_url, &id));
     let (status, call) = place_call(
         app,
@@ -471,12 +464,7 @@ async fn fraud_reported_from_the_phone_blocks_the_user() {
     let page = submit(&browser, &page, r#"button[aria-label="Press #"]"#, &[]).await;
     assert!(page.html.contains(wording::FRAUD_REPORTED));
     assert_eq!(app.tenant().call(&id).unwrap().outcome, CallOutcome::Fraud);
-    assert!(
-        app.tenant()
-            .user(&Upn::parse(CALL_USER.0).unwrap())
-            .unwrap()
-            .blocked
-    );
+    assert!(app.tenant().user(&upn(CALL_USER.0)).unwrap().blocked);
 }
 
 #[tokio::test]

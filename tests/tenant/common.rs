@@ -2,8 +2,12 @@
 //! port 0, and drive its pages over HTTP the way a browser would.
 #![allow(dead_code)]
 
+use docproof::tenant::domain::{Method, PhoneNumber, Upn};
+use docproof::tenant::state::Registration;
 use docproof::tenant::{self, RunningTenant, Settings, TenantFile};
-use scraper::{Html, Selector};
+use reqwest::StatusCode;
+use scraper::{ElementRef, Html, Selector};
+use serde_json::{json, Value};
 use std::path::Path;
 
 pub const ADMIN: (&str, &str) = ("admin@cloudbacko-qa.onmicrosoft.com", "Adm1n-Passw0rd!");
@@ -17,6 +21,40 @@ pub const ENFORCED_USER: (&str, &str) = (
     "o365.enforced@cloudbacko-qa.onmicrosoft.com",
     "Enforced-Passw0rd!",
 );
+
+pub fn upn(s: &str) -> Upn {
+    Upn::parse(s).unwrap()
+}
+
+/// The call user and the phone the sign-in pages call.
+pub fn call_user() -> (Upn, PhoneNumber) {
+    (
+        upn(CALL_USER.0),
+        PhoneNumber::parse("+1 2065550102").unwrap(),
+    )
+}
+
+/// A call the tenant has started to the call user, as the sign-in page would.
+pub fn start_call(app: &RunningTenant) -> String {
+    let (upn, phone) = call_user();
+    app.tenant().start_call(&upn, &phone)
+}
+
+/// Setup only: a completed registration by text (as proof-up does) →
+/// Enforced plus an app password, which is returned.
+pub fn register(t: &RunningTenant, user: &str, phone: &str) -> String {
+    t.tenant()
+        .complete_registration(
+            &upn(user),
+            Registration {
+                method: Method::Text,
+                phone: PhoneNumber::parse(phone).unwrap(),
+            },
+        )
+        .unwrap()
+        .expose()
+        .to_string()
+}
 
 pub async fn spawn_tenant() -> RunningTenant {
     spawn_with(Settings::default()).await
@@ -58,14 +96,7 @@ impl Page {
     pub fn text(&self, selector: &str) -> Option<String> {
         let doc = Html::parse_document(&self.html);
         let sel = Selector::parse(selector).expect("valid selector");
-        doc.select(&sel).next().map(|e| {
-            e.text()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
+        doc.select(&sel).next().map(element_text)
     }
     pub fn has(&self, selector: &str) -> bool {
         let doc = Html::parse_document(&self.html);
@@ -81,6 +112,16 @@ impl Page {
             .and_then(|e| e.value().attr(attr))
             .map(str::to_string)
     }
+}
+
+/// An element's text, whitespace-normalised.
+pub fn element_text(e: ElementRef) -> String {
+    e.text()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 pub async fn get(client: &reqwest::Client, url: &str) -> Page {
@@ -180,4 +221,120 @@ pub async fn sign_in(
         .send()
         .await
         .unwrap()
+}
+
+/// A browser signed in as the global admin, landed on `/admin`.
+pub async fn admin_client(t: &RunningTenant) -> reqwest::Client {
+    let c = client();
+    let landed = Page::from(sign_in(&c, &t.base_url, ADMIN.0, ADMIN.1, "/admin").await).await;
+    assert_eq!(landed.status, 200, "{}", landed.html);
+    assert!(landed.has("#admin-home-heading"), "{}", landed.html);
+    c
+}
+
+/// From "More information required" through proof-up Step 1 with `phone`
+/// (national number, default country) and `method` (`text` or `call`):
+/// Step 2, or the page saying why it failed.
+pub async fn proof_up_step1(c: &reqwest::Client, page: &Page, phone: &str, method: &str) -> Page {
+    let page = submit(c, page, "#idSubmit_ProofUp_Redirect", &[]).await;
+    submit(
+        c,
+        &page,
+        "#tfa_next",
+        &[("phone", phone), ("method", method)],
+    )
+    .await
+}
+
+/// The six-digit code in a verification text.
+pub fn code_in(body: &str) -> String {
+    body.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap_or_else(|| panic!("no 6-digit code in {body:?}"))
+        .to_string()
+}
+
+// ------------------------------------------------------------------ Graph
+
+pub const TENANT_ID: &str = "5d2f9a4e-7b1c-4c3e-9a8f-0c1d2e3f4a5b";
+pub const GRAPH_SCOPE: &str = "https://graph.microsoft.com/.default";
+/// The seeded Graph application with every role (client id, secret).
+pub const APP: (&str, &str) = (
+    "6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d",
+    "docproof-graph-secret",
+);
+
+/// The client-credentials form for `app` (client id, secret).
+pub fn client_credentials<'a>(app: (&'a str, &'a str)) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("client_id", app.0),
+        ("client_secret", app.1),
+        ("scope", GRAPH_SCOPE),
+        ("grant_type", "client_credentials"),
+    ]
+}
+
+pub async fn token_request(base: &str, tenant: &str, form: &[(&str, &str)]) -> (StatusCode, Value) {
+    let resp = reqwest::Client::new()
+        .post(format!("{base}/{tenant}/oauth2/v2.0/token"))
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status();
+    (status, resp.json().await.unwrap())
+}
+
+/// A bearer token for `app` (client id, secret).
+pub async fn token_for(base: &str, app: (&str, &str)) -> String {
+    let (status, body) = token_request(base, TENANT_ID, &client_credentials(app)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["access_token"].as_str().unwrap().to_string()
+}
+
+pub fn requirements_url(base: &str, upn: &str) -> String {
+    format!("{base}/beta/users/{upn}/authentication/requirements")
+}
+
+/// `PATCH …/requirements` as an admin automation does it; panics unless 204.
+pub async fn set_per_user_mfa(base: &str, token: &str, upn: &str, state: &str) {
+    let resp = reqwest::Client::new()
+        .patch(requirements_url(base, upn))
+        .bearer_auth(token)
+        .json(&json!({ "perUserMfaState": state }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.status(),
+        StatusCode::NO_CONTENT,
+        "{}",
+        resp.text().await.unwrap()
+    );
+}
+
+/// `GET …/requirements` → the `perUserMfaState`.
+pub async fn per_user_mfa(base: &str, token: &str, upn: &str) -> String {
+    let (status, body) = send(
+        reqwest::Client::new()
+            .get(requirements_url(base, upn))
+            .bearer_auth(token),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["perUserMfaState"].as_str().unwrap().to_string()
+}
+
+/// Sends a Graph request: the status, and the body as JSON (a JSON string
+/// if it is not JSON, null if empty).
+pub async fn send(req: reqwest::RequestBuilder) -> (StatusCode, Value) {
+    let resp = req.send().await.unwrap();
+    let status = resp.status();
+    let text = resp.text().await.unwrap();
+    let body = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or(Value::String(text))
+    };
+    (status, body)
 }

@@ -2,103 +2,20 @@
 //! phone methods, and their errors in Microsoft's shapes.
 
 use crate::common::*;
-use docproof::tenant::domain::{MfaStatus, Upn};
+use docproof::tenant::domain::MfaStatus;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-pub const TENANT_ID: &str = "5d2f9a4e-7b1c-4c3e-9a8f-0c1d2e3f4a5b";
 pub const TENANT_DOMAIN: &str = "cloudbacko-qa.onmicrosoft.com";
-pub const APP: (&str, &str) = (
-    "6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d",
-    "docproof-graph-secret",
-);
 pub const READONLY_APP: (&str, &str) = (
     "0f0e0d0c-0b0a-4909-8807-060504030201",
     "docproof-readonly-secret",
 );
-const SCOPE: &str = "https://graph.microsoft.com/.default";
 const MOBILE_ID: &str = "3179e48a-750b-4051-897c-87b9720928f7";
 const OFFICE_ID: &str = "e37fc753-ff3b-4958-9484-eaa9425c82bc";
 
-async fn token_request(base: &str, tenant: &str, form: &[(&str, &str)]) -> (StatusCode, Value) {
-    let resp = reqwest::Client::new()
-        .post(format!("{base}/{tenant}/oauth2/v2.0/token"))
-        .form(form)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status();
-    (status, resp.json().await.unwrap())
-}
-
-/// A bearer token for `app` (client id, secret).
-pub async fn token_for(base: &str, app: (&str, &str)) -> String {
-    let (status, body) = token_request(
-        base,
-        TENANT_ID,
-        &[
-            ("client_id", app.0),
-            ("client_secret", app.1),
-            ("scope", SCOPE),
-            ("grant_type", "client_credentials"),
-        ],
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body["access_token"].as_str().unwrap().to_string()
-}
-
-fn requirements_url(base: &str, upn: &str) -> String {
-    format!("{base}/beta/users/{upn}/authentication/requirements")
-}
-
 fn phone_methods_url(base: &str, upn: &str) -> String {
     format!("{base}/v1.0/users/{upn}/authentication/phoneMethods")
-}
-
-/// `PATCH …/requirements` as an admin automation does it; panics unless 204.
-pub async fn set_per_user_mfa(base: &str, token: &str, upn: &str, state: &str) {
-    let resp = reqwest::Client::new()
-        .patch(requirements_url(base, upn))
-        .bearer_auth(token)
-        .json(&json!({ "perUserMfaState": state }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        resp.status(),
-        StatusCode::NO_CONTENT,
-        "{}",
-        resp.text().await.unwrap()
-    );
-}
-
-/// `GET …/requirements` → the `perUserMfaState`.
-pub async fn per_user_mfa(base: &str, token: &str, upn: &str) -> String {
-    let (status, body) = send(
-        reqwest::Client::new()
-            .get(requirements_url(base, upn))
-            .bearer_auth(token),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body["perUserMfaState"].as_str().unwrap().to_string()
-}
-
-async fn send(req: reqwest::RequestBuilder) -> (StatusCode, Value) {
-    let resp = req.send().await.unwrap();
-    let status = resp.status();
-    let text = resp.text().await.unwrap();
-    let body = if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap_or(Value::String(text))
-    };
-    (status, body)
-}
-
-fn upn(s: &str) -> Upn {
-    Upn::parse(s).unwrap()
 }
 
 /// Checks Microsoft's Graph error shape and returns the message.
@@ -129,17 +46,7 @@ fn token_error(body: &Value, error: &str, code: u64) -> String {
 async fn token_is_issued_for_tenant_id_and_domain() {
     let t = spawn_tenant().await;
     for tenant in [TENANT_ID, TENANT_DOMAIN] {
-        let (status, body) = token_request(
-            &t.base_url,
-            tenant,
-            &[
-                ("client_id", APP.0),
-                ("client_secret", APP.1),
-                ("scope", SCOPE),
-                ("grant_type", "client_credentials"),
-            ],
-        )
-        .await;
+        let (status, body) = token_request(&t.base_url, tenant, &client_credentials(APP)).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(body["token_type"], "Bearer");
         assert_eq!(body["expires_in"], 3599);
@@ -153,12 +60,7 @@ async fn token_refuses_bad_secret_unknown_client_bad_tenant_and_bad_grant() {
     let t = spawn_tenant().await;
     let base = &t.base_url;
     let good = |overrides: &[(&'static str, &'static str)]| {
-        let mut form = vec![
-            ("client_id", APP.0),
-            ("client_secret", APP.1),
-            ("scope", SCOPE),
-            ("grant_type", "client_credentials"),
-        ];
+        let mut form = client_credentials(APP);
         for (k, v) in overrides {
             form.retain(|(name, _)| name != k);
             form.push((k, v));
@@ -197,14 +99,14 @@ async fn token_refuses_bad_secret_unknown_client_bad_tenant_and_bad_grant() {
     let (status, body) = token_request(base, TENANT_ID, &good(&[("scope", "User.Read")])).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let d = token_error(&body, "invalid_scope", 1002012);
-    assert!(d.contains("User.Read") && d.contains(SCOPE), "{d}");
+    assert!(d.contains("User.Read") && d.contains(GRAPH_SCOPE), "{d}");
 
     let (status, body) = token_request(
         base,
         TENANT_ID,
         &[
             ("client_secret", APP.1),
-            ("scope", SCOPE),
+            ("scope", GRAPH_SCOPE),
             ("grant_type", "client_credentials"),
         ],
     )
@@ -213,8 +115,12 @@ async fn token_refuses_bad_secret_unknown_client_bad_tenant_and_bad_grant() {
     let d = token_error(&body, "invalid_request", 900144);
     assert!(d.contains("'client_id'"), "{d}");
 
-    let (status, body) =
-        token_request(base, TENANT_ID, &[("client_id", APP.0), ("scope", SCOPE)]).await;
+    let (status, body) = token_request(
+        base,
+        TENANT_ID,
+        &[("client_id", APP.0), ("scope", GRAPH_SCOPE)],
+    )
+    .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(token_error(&body, "invalid_request", 900144).contains("'grant_type'"));
 

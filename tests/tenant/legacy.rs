@@ -3,9 +3,8 @@
 //! passwords and propagation delay.
 
 use crate::common::*;
-use crate::graph::{per_user_mfa, set_per_user_mfa, token_for, APP};
 use base64::Engine;
-use docproof::tenant::domain::{Method, PhoneNumber, Upn};
+use docproof::tenant::domain::{Method, PhoneNumber};
 use docproof::tenant::legacy::{
     REASON_APP_PASSWORD_REQUIRED, REASON_BAD_PASSWORD, REASON_BLOCKED, REASON_MALFORMED,
     REASON_NO_HEADER, REASON_UNKNOWN_USER,
@@ -79,25 +78,6 @@ fn assert_refused(r: &Ews, reason: &str) {
         Some(r#"Basic realm="cloudbacko-qa.onmicrosoft.com""#)
     );
     assert_eq!(r.body.lines().next(), Some(reason), "{}", r.body);
-}
-
-fn upn(s: &str) -> Upn {
-    Upn::parse(s).unwrap()
-}
-
-/// Setup only: a completed registration (as proof-up does) → Enforced plus an app password.
-fn register(t: &docproof::tenant::RunningTenant, user: &str, phone: &str) -> String {
-    t.tenant()
-        .complete_registration(
-            &upn(user),
-            Registration {
-                method: Method::Text,
-                phone: PhoneNumber::parse(phone).unwrap(),
-            },
-        )
-        .unwrap()
-        .expose()
-        .to_string()
 }
 
 #[tokio::test]
@@ -287,8 +267,7 @@ async fn enforcing_reaches_basic_auth_only_after_the_propagation_delay() {
     let base = &t.base_url;
     let (user, password) = BACKUP_USER;
     let token = token_for(base, APP).await;
-    let admin = client();
-    sign_in(&admin, base, ADMIN.0, ADMIN.1, "/admin").await;
+    let admin = admin_client(&t).await;
 
     let changed = Instant::now();
     set_per_user_mfa(base, &token, user, "enforced").await;

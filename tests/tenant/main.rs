@@ -5,5 +5,6 @@ mod carrier;
 mod common;
 mod graph;
 mod legacy;
+mod secrets;
 mod signin;
 mod voice;

@@ -3,7 +3,7 @@
 
 use crate::common::*;
 use docproof::tenant::domain::{MfaStatus, Upn};
-use docproof::tenant::{Settings, TelephonySettings, TenantFile};
+use docproof::tenant::{RunningTenant, Settings, TelephonySettings, TenantFile};
 use std::time::Duration;
 use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -67,11 +67,7 @@ async fn latest_code(provider: &MockServer, to: &str) -> String {
         .rev()
         .find(|t| field(t, "To") == to)
         .expect("a text was sent");
-    let body = field(text, "Body");
-    body.split(|c: char| !c.is_ascii_digit())
-        .find(|w| w.len() == 6)
-        .unwrap_or_else(|| panic!("no 6-digit code in {body:?}"))
-        .to_string()
+    code_in(&field(text, "Body"))
 }
 
 /// Answers the newest call the Twilio way: fetch its TwiML, post Digits to
@@ -102,6 +98,13 @@ async fn answer_call(provider: &MockServer, digits: &str) -> String {
         .text()
         .await
         .unwrap()
+}
+
+/// Setup only: per-user MFA Enabled for `user`, as an admin would.
+fn enable_mfa(t: &RunningTenant, user: &str) -> Upn {
+    let upn = upn(user);
+    t.tenant().set_mfa_status(&upn, MfaStatus::Enabled);
+    upn
 }
 
 async fn to_password_page(c: &reqwest::Client, base: &str, upn: &str) -> Page {
@@ -208,26 +211,10 @@ async fn forms_without_the_flow_token_are_refused_and_cookies_are_httponly_sames
 #[tokio::test]
 async fn app_password_never_works_on_the_browser_sign_in_page() {
     let t = spawn_tenant().await;
-    let upn = Upn::parse(BACKUP_USER.0).unwrap();
-    let app_password = t
-        .tenant()
-        .complete_registration(
-            &upn,
-            docproof::tenant::state::Registration {
-                method: docproof::tenant::domain::Method::Text,
-                phone: docproof::tenant::domain::PhoneNumber::parse("+1 2065550103").unwrap(),
-            },
-        )
-        .unwrap();
+    let app_password = register(&t, BACKUP_USER.0, "+1 2065550103");
     let c = client();
     let page = to_password_page(&c, &t.base_url, BACKUP_USER.0).await;
-    let page = submit(
-        &c,
-        &page,
-        "#idSIButton9",
-        &[("passwd", app_password.expose())],
-    )
-    .await;
+    let page = submit(&c, &page, "#idSIButton9", &[("passwd", &app_password)]).await;
     assert!(page.text("#passwordError").unwrap().contains("incorrect"));
 }
 
@@ -236,8 +223,7 @@ async fn app_password_never_works_on_the_browser_sign_in_page() {
 async fn proof_up_by_text_message_registers_and_enforces() {
     let p = provider().await;
     let t = spawn_with(settings_for(&p)).await;
-    let upn = Upn::parse(SMS_USER.0).unwrap();
-    t.tenant().set_mfa_status(&upn, MfaStatus::Enabled);
+    let upn = enable_mfa(&t, SMS_USER.0);
     let c = client();
 
     let page = after_password(&c, &t.base_url, SMS_USER).await;
@@ -341,8 +327,7 @@ async fn proof_up_by_text_message_registers_and_enforces() {
 async fn proof_up_by_call_waits_for_the_pound_key() {
     let p = provider().await;
     let t = spawn_with(settings_for(&p)).await;
-    let upn = Upn::parse(CALL_USER.0).unwrap();
-    t.tenant().set_mfa_status(&upn, MfaStatus::Enabled);
+    let upn = enable_mfa(&t, CALL_USER.0);
     let c = client();
     let page = after_password(&c, &t.base_url, CALL_USER).await;
     let page = submit(&c, &page, "#idSubmit_ProofUp_Redirect", &[]).await;
@@ -529,18 +514,10 @@ async fn slow_or_absent_provider_counts_as_an_outage() {
         .mount(&p)
         .await;
     let t = spawn_with(settings_for(&p)).await;
-    let upn = Upn::parse(CALL_USER.0).unwrap();
-    t.tenant().set_mfa_status(&upn, MfaStatus::Enabled);
+    enable_mfa(&t, CALL_USER.0);
     let c = client();
     let page = after_password(&c, &t.base_url, CALL_USER).await;
-    let page = submit(&c, &page, "#idSubmit_ProofUp_Redirect", &[]).await;
-    let page = submit(
-        &c,
-        &page,
-        "#tfa_next",
-        &[("phone", "2065550102"), ("method", "call")],
-    )
-    .await;
+    let page = proof_up_step1(&c, &page, "2065550102", "call").await;
     let desc = page.text("#idDiv_SAASDS_Description").unwrap();
     assert!(
         desc.starts_with("We couldn't call your phone. Please try again."),
@@ -572,18 +549,10 @@ async fn unanswered_call_times_out_and_wrong_key_is_retried() {
         ..settings_for(&p)
     })
     .await;
-    let upn = Upn::parse(CALL_USER.0).unwrap();
-    t.tenant().set_mfa_status(&upn, MfaStatus::Enabled);
+    enable_mfa(&t, CALL_USER.0);
     let c = client();
     let page = after_password(&c, &t.base_url, CALL_USER).await;
-    let page = submit(&c, &page, "#idSubmit_ProofUp_Redirect", &[]).await;
-    let page = submit(
-        &c,
-        &page,
-        "#tfa_next",
-        &[("phone", "2065550102"), ("method", "call")],
-    )
-    .await;
+    let page = proof_up_step1(&c, &page, "2065550102", "call").await;
     tokio::time::sleep(Duration::from_millis(400)).await;
     let page = submit(&c, &page, "#tfa_verify", &[]).await;
     assert!(page
@@ -612,18 +581,10 @@ async fn unanswered_call_times_out_and_wrong_key_is_retried() {
 async fn fraud_alert_blocks_sign_in() {
     let p = provider().await;
     let t = spawn_with(settings_for(&p)).await;
-    let upn = Upn::parse(CALL_USER.0).unwrap();
-    t.tenant().set_mfa_status(&upn, MfaStatus::Enabled);
+    enable_mfa(&t, CALL_USER.0);
     let c = client();
     let page = after_password(&c, &t.base_url, CALL_USER).await;
-    let page = submit(&c, &page, "#idSubmit_ProofUp_Redirect", &[]).await;
-    let page = submit(
-        &c,
-        &page,
-        "#tfa_next",
-        &[("phone", "2065550102"), ("method", "call")],
-    )
-    .await;
+    let page = proof_up_step1(&c, &page, "2065550102", "call").await;
     answer_call(&p, "0#").await;
     let page = submit(&c, &page, "#tfa_verify", &[]).await;
     assert!(page
@@ -645,8 +606,7 @@ async fn sign_in_sees_a_status_change_only_after_propagation() {
         ..settings_for(&p)
     })
     .await;
-    let upn = Upn::parse(SMS_USER.0).unwrap();
-    t.tenant().set_mfa_status(&upn, MfaStatus::Enabled);
+    let upn = enable_mfa(&t, SMS_USER.0);
     assert_eq!(
         t.tenant().user(&upn).unwrap().admin_view.status,
         MfaStatus::Enabled
@@ -735,8 +695,7 @@ async fn dont_ask_again_remembers_the_browser_until_the_admin_restores_mfa() {
     assert_eq!(sent(&p, "Messages").await.len(), 2);
 
     // Manage user settings > Restore MFA on all remembered devices.
-    let admin = client();
-    sign_in(&admin, &t.base_url, ADMIN.0, ADMIN.1, "/admin").await;
+    let admin = admin_client(&t).await;
     let url = format!(
         "{}/UserManagement/MultifactorVerification.aspx?selected={}&dialog=manage",
         t.base_url, ENFORCED_USER.0
@@ -817,9 +776,7 @@ async fn a_fraud_alert_ends_open_sessions_too() {
     let c = client();
     let owa = Page::from(sign_in(&c, &t.base_url, CALL_USER.0, CALL_USER.1, "/owa").await).await;
     assert!(owa.has("#owa_user"));
-    let upn = Upn::parse(CALL_USER.0).unwrap();
-    let phone = docproof::tenant::domain::PhoneNumber::parse("+1 2065550102").unwrap();
-    let call = t.tenant().start_call(&upn, &phone);
+    let call = start_call(&t);
     t.tenant().press_keys(&call, "0#");
     let owa = get(&c, &format!("{}/owa", t.base_url)).await;
     assert_eq!(owa.status, 403);

@@ -2,24 +2,10 @@
 //! way a Twilio-compatible provider drives it: fetch TwiML, post `Digits`
 //! to the `<Gather>` action, report the call's end to the StatusCallback.
 
-use super::common::{spawn_tenant, CALL_USER};
+use super::common::{call_user, spawn_tenant, start_call};
 use docproof::tenant::carrier::voice::{self, wording};
-use docproof::tenant::domain::{PhoneNumber, Upn};
 use docproof::tenant::state::CallOutcome;
 use docproof::tenant::RunningTenant;
-
-fn call_user() -> (Upn, PhoneNumber) {
-    (
-        Upn::parse(CALL_USER.0).unwrap(),
-        PhoneNumber::parse("+1 2065550102").unwrap(),
-    )
-}
-
-/// A call the tenant has started, as the sign-in page would.
-fn start_call(app: &RunningTenant) -> String {
-    let (upn, phone) = call_user();
-    app.tenant().start_call(&upn, &phone)
-}
 
 /// What the provider posts to the `<Gather>` action: Digits plus Twilio's
 /// other fields, which the menu ignores.

@@ -26,6 +26,7 @@
 //! call says and offers a keypad that posts `Digits` to the `<Gather>`
 //! action. Every POST carries an anti-forgery token bound to a cookie.
 
+use crate::tenant::clock::rfc2822;
 use crate::tenant::domain::{random_token, PhoneNumber, Secret};
 use crate::tenant::html;
 use crate::tenant::server::AppState;
@@ -35,12 +36,11 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
-use base64::Engine;
 use rand::Rng;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 const API_VERSION: &str = "2010-04-01";
 /// Twilio's default and maximum ring time for `Calls.json` `Timeout`.
@@ -100,6 +100,17 @@ pub struct Gathering {
     /// The verbs after the `<Gather>`: what plays when no key comes.
     after: Vec<twiml::Node>,
     doc_url: String,
+}
+
+impl Gathering {
+    /// The gather is complete: its keys are posted to its action.
+    fn post_keys(self) -> Next {
+        Next::Fetch {
+            url: self.action,
+            method: self.method,
+            digits: Some(self.typed),
+        }
+    }
 }
 
 /// A call the carrier placed.
@@ -290,14 +301,7 @@ impl VirtualCarrier {
                         Ok(verbs) => (url, verbs),
                         Err(e) => {
                             tracing::warn!(%sid, error = %e, "virtual phone could not play the call");
-                            self.finish(
-                                sid,
-                                vec![
-                                    Utterance::Error(e),
-                                    Utterance::Said(APPLICATION_ERROR.into()),
-                                ],
-                            )
-                            .await;
+                            self.fail(sid, e).await;
                             return;
                         }
                     }
@@ -305,15 +309,8 @@ impl VirtualCarrier {
                 Next::Inline { doc_url, xml } => match twiml::parse_response(&xml) {
                     Ok(verbs) => (doc_url, verbs),
                     Err(e) => {
-                        let e = format!("The call's TwiML is not valid: {e}.");
-                        self.finish(
-                            sid,
-                            vec![
-                                Utterance::Error(e),
-                                Utterance::Said(APPLICATION_ERROR.into()),
-                            ],
-                        )
-                        .await;
+                        self.fail(sid, format!("The call's TwiML is not valid: {e}."))
+                            .await;
                         return;
                     }
                 },
@@ -358,6 +355,19 @@ impl VirtualCarrier {
             vec![Utterance::Error(format!(
                 "The call's instructions redirected more than {MAX_REDIRECTS} times in a row."
             ))],
+        )
+        .await;
+    }
+
+    /// The call's instructions could not be used: the phone shows why and,
+    /// like Twilio, says an application error occurred and hangs up.
+    async fn fail(&self, sid: &str, error: String) {
+        self.finish(
+            sid,
+            vec![
+                Utterance::Error(error),
+                Utterance::Said(APPLICATION_ERROR.into()),
+            ],
         )
         .await;
     }
@@ -450,7 +460,7 @@ fn number_display(key: &str) -> String {
 pub fn phone_path(key: &str) -> String {
     match key.strip_prefix('+') {
         Some(d) if !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()) => format!("/phone/{d}"),
-        _ => format!("/phone/{}", urlencode(key)),
+        _ => format!("/phone/{}", html::urlencode(key)),
     }
 }
 
@@ -463,19 +473,6 @@ fn key_from_path(segment: &str) -> String {
     }
 }
 
-fn urlencode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
 fn new_sid(prefix: &str) -> String {
     let mut rng = rand::rng();
     let mut s = String::from(prefix);
@@ -483,42 +480,6 @@ fn new_sid(prefix: &str) -> String {
         s.push_str(&format!("{:02x}", rng.random::<u8>()));
     }
     s
-}
-
-/// RFC 2822 date in UTC, as Twilio writes `date_created`:
-/// `Thu, 30 Jul 2015 20:12:31 +0000`.
-pub fn rfc2822(t: SystemTime) -> String {
-    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let secs = t
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0) as i64;
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    let weekday = (days + 4).rem_euclid(7) as usize; // 1970-01-01 was a Thursday
-    format!(
-        "{}, {:02} {} {} {:02}:{:02}:{:02} +0000",
-        DAYS[weekday],
-        day,
-        MONTHS[(month - 1) as usize],
-        year,
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
 }
 
 /// Twilio counts 160 GSM characters per single segment, 153 when split;
@@ -567,21 +528,12 @@ fn twilio_error(status: StatusCode, code: u32, message: &str) -> Response {
 /// names the same account.
 fn authenticate(sim: &AppState, headers: &HeaderMap, account: &str) -> Result<(), Box<Response>> {
     let expected = &sim.tenant.settings.telephony;
-    let credentials = headers
+    let ok = headers
         .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            let (scheme, rest) = v.trim().split_once(' ')?;
-            scheme.eq_ignore_ascii_case("basic").then_some(rest.trim())
-        })
-        .and_then(|b64| base64::engine::general_purpose::STANDARD.decode(b64).ok())
-        .and_then(|bytes| String::from_utf8(bytes).ok());
-    let ok = credentials
-        .as_deref()
-        .and_then(|c| c.split_once(':'))
+        .and_then(|v| html::parse_basic(v).ok())
         .is_some_and(|(user, token)| {
-            Secret::new(expected.account_sid.clone()).matches(user)
-                && expected.auth_token.matches(token)
+            Secret::new(expected.account_sid.clone()).matches(&user)
+                && expected.auth_token.matches(&token)
         });
     if !ok {
         let mut resp = twilio_error(StatusCode::UNAUTHORIZED, 20003, "Authenticate");
@@ -683,7 +635,7 @@ fn listing_params(q: &HashMap<String, String>, filters: &[&str]) -> (usize, Stri
     let mut qs = String::new();
     for f in filters {
         if let Some(v) = q.get(*f).filter(|v| !v.trim().is_empty()) {
-            qs.push_str(&format!("{f}={}&", urlencode(&number_or_text(f, v))));
+            qs.push_str(&format!("{f}={}&", html::urlencode(&number_or_text(f, v))));
         }
     }
     qs.push_str(&format!("PageSize={size}&Page=0"));
@@ -721,29 +673,47 @@ fn list_json(kind: &str, items: Vec<Value>, account: &str, size: usize, qs: &str
     body
 }
 
+/// A posted form; one that cannot be read counts as empty.
+type PostedForm = Result<Form<HashMap<String, String>>, FormRejection>;
+
+/// The form of an authenticated `Messages.json` or `Calls.json` post with
+/// its `To` and `From` numbers, or the refusal; `missing_to` and
+/// `missing_from` are Twilio's error code and message for each.
+fn create_request(
+    sim: &AppState,
+    headers: &HeaderMap,
+    account: &str,
+    form: PostedForm,
+    missing_to: (u32, &str),
+    missing_from: (u32, &str),
+) -> Result<(HashMap<String, String>, String, String), Box<Response>> {
+    authenticate(sim, headers, account)?;
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    let required = |key: &str, (code, message): (u32, &str)| {
+        number_field(&form, key)
+            .ok_or_else(|| Box::new(twilio_error(StatusCode::BAD_REQUEST, code, message)))
+    };
+    let to = required("To", missing_to)?;
+    let from = required("From", missing_from)?;
+    Ok((form, to, from))
+}
+
 async fn create_message(
     State(sim): State<AppState>,
     Path(account): Path<String>,
     headers: HeaderMap,
-    form: Result<Form<HashMap<String, String>>, FormRejection>,
+    form: PostedForm,
 ) -> Response {
-    if let Err(resp) = authenticate(&sim, &headers, &account) {
-        return *resp;
-    }
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    let Some(to) = number_field(&form, "To") else {
-        return twilio_error(
-            StatusCode::BAD_REQUEST,
-            21604,
-            "A 'To' phone number is required.",
-        );
-    };
-    let Some(from) = number_field(&form, "From") else {
-        return twilio_error(
-            StatusCode::BAD_REQUEST,
-            21603,
-            "A 'From' phone number is required.",
-        );
+    let (form, to, from) = match create_request(
+        &sim,
+        &headers,
+        &account,
+        form,
+        (21604, "A 'To' phone number is required."),
+        (21603, "A 'From' phone number is required."),
+    ) {
+        Ok(v) => v,
+        Err(resp) => return *resp,
     };
     let Some(body) = form.get("Body").filter(|b| !b.trim().is_empty()).cloned() else {
         return twilio_error(StatusCode::BAD_REQUEST, 21602, "Message body is required.");
@@ -840,25 +810,18 @@ async fn create_call(
     State(sim): State<AppState>,
     Path(account): Path<String>,
     headers: HeaderMap,
-    form: Result<Form<HashMap<String, String>>, FormRejection>,
+    form: PostedForm,
 ) -> Response {
-    if let Err(resp) = authenticate(&sim, &headers, &account) {
-        return *resp;
-    }
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    let Some(to) = number_field(&form, "To") else {
-        return twilio_error(
-            StatusCode::BAD_REQUEST,
-            21201,
-            "No 'To' number is specified",
-        );
-    };
-    let Some(from) = number_field(&form, "From") else {
-        return twilio_error(
-            StatusCode::BAD_REQUEST,
-            21213,
-            "No 'From' number is specified",
-        );
+    let (form, to, from) = match create_request(
+        &sim,
+        &headers,
+        &account,
+        form,
+        (21201, "No 'To' number is specified"),
+        (21213, "No 'From' number is specified"),
+    ) {
+        Ok(v) => v,
+        Err(resp) => return *resp,
     };
     let url = non_empty(&form, "Url");
     let inline = non_empty(&form, "Twiml");
@@ -1294,24 +1257,27 @@ async fn phone_page(
     resp
 }
 
-/// Checks the anti-forgery token and that the call rings on this phone.
+/// A post about a call on this phone: its form and the phone page to go
+/// back to, once the anti-forgery token checks out and the call is this
+/// phone's.
 fn phone_call(
     sim: &AppState,
     headers: &HeaderMap,
-    form: &HashMap<String, String>,
+    form: PostedForm,
     number: &str,
     sid: &str,
-) -> Result<(String, PhoneCall), Box<Response>> {
+) -> Result<(HashMap<String, String>, String), Box<Response>> {
+    let form = form.map(|Form(f)| f).unwrap_or_default();
     let key = key_from_path(number);
     let back = phone_path(&key);
-    if !csrf_ok(headers, form) {
+    if !csrf_ok(headers, &form) {
         return Err(Box::new(refused(
             "This request was refused: its anti-forgery token is missing or does not match this browser. Open the phone page again and retry from there.",
             &back,
         )));
     }
     match sim.carrier.call(sid).filter(|c| c.to == key) {
-        Some(c) => Ok((back, c)),
+        Some(_) => Ok((form, back)),
         None => Err(Box::new(refused(
             "There is no such call on this phone.",
             &back,
@@ -1319,16 +1285,13 @@ fn phone_call(
     }
 }
 
-type PhoneForm = Result<Form<HashMap<String, String>>, FormRejection>;
-
 async fn answer(
     State(sim): State<AppState>,
     Path((number, sid)): Path<(String, String)>,
     headers: HeaderMap,
-    form: PhoneForm,
+    form: PostedForm,
 ) -> Response {
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    let (back, _) = match phone_call(&sim, &headers, &form, &number, &sid) {
+    let (_, back) = match phone_call(&sim, &headers, form, &number, &sid) {
         Ok(found) => found,
         Err(resp) => return *resp,
     };
@@ -1369,10 +1332,9 @@ async fn press_key(
     State(sim): State<AppState>,
     Path((number, sid)): Path<(String, String)>,
     headers: HeaderMap,
-    form: PhoneForm,
+    form: PostedForm,
 ) -> Response {
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    let (back, _) = match phone_call(&sim, &headers, &form, &number, &sid) {
+    let (form, back) = match phone_call(&sim, &headers, form, &number, &sid) {
         Ok(found) => found,
         Err(resp) => return *resp,
     };
@@ -1404,21 +1366,12 @@ async fn press_key(
                         verbs: g.after,
                     })
                 } else {
-                    Some(Next::Fetch {
-                        url: g.action,
-                        method: g.method,
-                        digits: Some(g.typed),
-                    })
+                    Some(g.post_keys())
                 }
             } else {
                 g.typed.push_str(&key);
                 if g.num_digits.is_some_and(|n| g.typed.chars().count() >= n) {
-                    let g = c.gathering.take()?;
-                    Some(Next::Fetch {
-                        url: g.action,
-                        method: g.method,
-                        digits: Some(g.typed),
-                    })
+                    Some(c.gathering.take()?.post_keys())
                 } else {
                     None
                 }
@@ -1437,10 +1390,9 @@ async fn hang_up(
     State(sim): State<AppState>,
     Path((number, sid)): Path<(String, String)>,
     headers: HeaderMap,
-    form: PhoneForm,
+    form: PostedForm,
 ) -> Response {
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    let (back, _) = match phone_call(&sim, &headers, &form, &number, &sid) {
+    let (_, back) = match phone_call(&sim, &headers, form, &number, &sid) {
         Ok(found) => found,
         Err(resp) => return *resp,
     };
@@ -1465,10 +1417,9 @@ async fn decline(
     State(sim): State<AppState>,
     Path((number, sid)): Path<(String, String)>,
     headers: HeaderMap,
-    form: PhoneForm,
+    form: PostedForm,
 ) -> Response {
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    let (back, _) = match phone_call(&sim, &headers, &form, &number, &sid) {
+    let (_, back) = match phone_call(&sim, &headers, form, &number, &sid) {
         Ok(found) => found,
         Err(resp) => return *resp,
     };
@@ -1876,17 +1827,6 @@ mod tests {
         assert_eq!(phone_path("+12065550101"), "/phone/12065550101");
         assert_eq!(phone_path("client:alice"), "/phone/client%3Aalice");
         assert_eq!(key_from_path("12065550101"), "+12065550101");
-    }
-
-    #[test]
-    fn dates_are_rfc2822() {
-        let t = UNIX_EPOCH + Duration::from_secs(1_438_287_151);
-        assert_eq!(rfc2822(t), "Thu, 30 Jul 2015 20:12:31 +0000");
-        assert_eq!(rfc2822(UNIX_EPOCH), "Thu, 01 Jan 1970 00:00:00 +0000");
-        assert_eq!(
-            rfc2822(UNIX_EPOCH + Duration::from_secs(951_782_400)),
-            "Tue, 29 Feb 2000 00:00:00 +0000"
-        );
     }
 
     #[test]

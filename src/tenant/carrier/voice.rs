@@ -18,6 +18,7 @@
 //! The keypad `<Gather>` uses `finishOnKey=""` so that `#` is delivered as a
 //! digit: with Twilio's default (`#`), pressing `#` alone would send nothing.
 
+use crate::tenant::html::xml_escape;
 use crate::tenant::server::AppState;
 use crate::tenant::state::{CallOutcome, KeyResult};
 use axum::extract::rejection::FormRejection;
@@ -67,21 +68,6 @@ pub fn router() -> Router<AppState> {
         .route("/voice/{call_id}/twiml", get(menu).post(menu))
         .route("/voice/{call_id}/gather", post(gather))
         .route("/voice/{call_id}/status", post(status))
-}
-
-/// Escapes text for XML element content and double-quoted attribute values.
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// A TwiML document under construction.
@@ -221,14 +207,6 @@ async fn status(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escapes_markup_but_keeps_apostrophes_readable() {
-        assert_eq!(
-            xml_escape(r#"a<b>&"c"'d"#),
-            "a&lt;b&gt;&amp;&quot;c&quot;'d"
-        );
-    }
 
     #[test]
     fn gather_asks_for_one_key_and_delivers_pound() {

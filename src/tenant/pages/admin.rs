@@ -45,7 +45,7 @@
 //! | dialogs | `#mfa-dialog`, `#mfa-dialog-title`, `#mfa-dialog-text`, `#mfa-dialog-confirm`, `#mfa-dialog-cancel`, `#mfa-dialog-close`, `#mfa-dialog-error` | |
 //! | manage user settings | `#mfa-require-contact-methods`, `#mfa-delete-app-passwords`, `#mfa-restore-devices` | the three checkboxes |
 
-use super::{sign_in_url, urlencode, SESSION_COOKIE};
+use super::{sign_in_url, SESSION_COOKIE};
 use crate::tenant::domain::{MfaStatus, Upn};
 use crate::tenant::html::{self, escape, hidden, see_other, set_cookie, with_cookie};
 use crate::tenant::server::AppState;
@@ -533,13 +533,13 @@ impl ListState {
     fn href(&self, selected: Option<&Upn>, dialog: Option<&str>) -> String {
         let mut params = Vec::new();
         if !self.search.is_empty() {
-            params.push(format!("search={}", urlencode(&self.search)));
+            params.push(format!("search={}", html::urlencode(&self.search)));
         }
         if self.view != View::Any {
             params.push(format!("view={}", self.view.value()));
         }
         if let Some(upn) = selected {
-            params.push(format!("selected={}", urlencode(upn.as_str())));
+            params.push(format!("selected={}", html::urlencode(upn.as_str())));
         }
         if let Some(d) = dialog {
             params.push(format!("dialog={d}"));

@@ -89,6 +89,19 @@ pub fn bad_flow() -> Response {
         .into_response()
 }
 
+/// An alert naming what to fix, with `id` so the field can refer to it;
+/// nothing without an error.
+pub fn error_div(id: &str, error: Option<&str>) -> String {
+    error
+        .map(|e| {
+            format!(
+                r#"<div class="error" id="{id}" role="alert">{}</div>"#,
+                escape(e)
+            )
+        })
+        .unwrap_or_default()
+}
+
 /// Hidden fields every sign-in form carries.
 pub fn token_fields(token: &str) -> String {
     format!(

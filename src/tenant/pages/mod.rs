@@ -12,6 +12,7 @@ pub mod proofup;
 pub mod sas;
 pub mod signin;
 
+use crate::tenant::html;
 use crate::tenant::server::AppState;
 use axum::Router;
 
@@ -22,21 +23,8 @@ pub const SESSION_COOKIE: &str = "ESTSAUTH";
 pub fn sign_in_url(return_to: &str) -> String {
     format!(
         "/common/oauth2/v2.0/authorize?redirect_uri={}",
-        urlencode(return_to)
+        html::urlencode(return_to)
     )
-}
-
-pub fn urlencode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 pub fn router() -> Router<AppState> {

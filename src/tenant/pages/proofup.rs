@@ -5,7 +5,7 @@
 //! ids; the `tfa_*` ids below are ours (unconfirmed), kept in this one file
 //! and mirrored by the page objects.
 
-use super::flow::{self, token_fields, with_checked_flow, FormFields};
+use super::flow::{self, error_div, token_fields, with_checked_flow, FormFields};
 use super::sas::{self, code_error, VerifyFailure};
 use crate::tenant::domain::{AppPassword, Method, PhoneNumber, VerificationCode};
 use crate::tenant::html::{escape, see_other, sign_in_page};
@@ -232,7 +232,7 @@ async fn verify(
                         &sim,
                         &token,
                         c,
-                        Some("We haven't heard from your phone yet. Answer the call and press the pound key (#)."),
+                        Some(sas::CALL_NOT_ANSWERED_YET),
                     ))
                 }
                 _ => return Err(sas::call_timed_out_page(&token, "/proofup.aspx/resend")),
@@ -275,24 +275,13 @@ async fn resend(
     headers: HeaderMap,
     Form(form): Form<FormFields>,
 ) -> Response {
-    let checked = with_checked_flow(&sim, &headers, &form, |f| match &f.stage {
-        Stage::ProofUpVerify(c) => Some((
-            f.token.expose().to_string(),
-            f.upn.clone()?,
-            c.method,
-            c.phone.clone(),
-        )),
-        _ => None,
-    });
-    let (token, upn, method, phone) = match checked {
+    let at_step2 = |s: &Stage| matches!(s, Stage::ProofUpVerify(_));
+    let (token, upn, method, phone) = match sas::resend_target(&sim, &headers, &form, at_step2) {
         Ok(Some(v)) => v,
         Ok(None) => return see_other("/proofup.aspx"),
         Err(resp) => return resp,
     };
-    send_step2(&sim, &headers, &token, &upn, method, phone, |s| {
-        matches!(s, Stage::ProofUpVerify(_))
-    })
-    .await
+    send_step2(&sim, &headers, &token, &upn, method, phone, at_step2).await
 }
 
 /// Back from Step 2 to Step 1 (e.g. to correct the number).
@@ -341,17 +330,6 @@ fn proofup_page(step_title: &str, body: &str) -> Response {
             escape(step_title)
         ),
     )
-}
-
-fn error_div(id: &str, error: Option<&str>) -> String {
-    error
-        .map(|e| {
-            format!(
-                r#"<div class="error" id="{id}" role="alert">{}</div>"#,
-                escape(e)
-            )
-        })
-        .unwrap_or_default()
 }
 
 fn contact_page(token: &str, typed: &ContactForm, error: Option<&str>) -> Response {
@@ -445,20 +423,9 @@ fn verify_page(sim: &AppState, token: &str, c: &Challenge, error: Option<&str>) 
 </form>
 <form method="post" action="/proofup.aspx/resend">{fields}<button type="submit" id="tfa_resend" class="linkbutton">Call again</button></form>
 {back}
-<script>
-(function(){{
-  var form=document.getElementById('idForm_SAOTCAS_Check'); var interval={interval};
-  function poll(){{
-    fetch('/common/SAS/EndAuth',{{credentials:'same-origin',cache:'no-store'}})
-      .then(function(r){{return r.json();}})
-      .then(function(j){{ if(j.ResultValue==='AuthenticationPending'){{setTimeout(poll,interval);}} else {{form.submit();}} }})
-      .catch(function(){{setTimeout(poll,interval);}});
-  }}
-  setTimeout(poll,interval);
-}})();
-</script>"#,
+{script}"#,
                 error = error_div("tfa_code_error", error),
-                interval = sim.tenant.settings.poll_interval.as_millis().max(100),
+                script = sas::call_poll_script(sim),
             );
             proofup_page(
                 &format!("Step 2: We're calling your phone at {}", c.phone),

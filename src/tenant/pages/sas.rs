@@ -7,7 +7,7 @@ use super::flow::{self, token_fields, with_checked_flow, FormFields};
 use super::signin::kmsi_page;
 use crate::tenant::carrier::client::TelephonyError;
 use crate::tenant::carrier::voice;
-use crate::tenant::domain::{Method, Upn, VerificationCode};
+use crate::tenant::domain::{Method, PhoneNumber, Upn, VerificationCode};
 use crate::tenant::html::{escape, sign_in_page};
 use crate::tenant::server::AppState;
 use crate::tenant::state::{CallOutcome, Challenge, CodeCheck, CodeState, Flow, Stage};
@@ -27,6 +27,10 @@ pub fn router() -> Router<AppState> {
 
 /// Cookie of a browser remembered by "Don't ask again for 14 days".
 pub const REMEMBER_COOKIE: &str = "MfaRememberedDevice";
+
+/// The re-check's note while the call still rings.
+pub const CALL_NOT_ANSWERED_YET: &str =
+    "We haven't heard from your phone yet. Answer the call and press the pound key (#).";
 
 /// Why no text or call went out.
 #[derive(Debug, Clone)]
@@ -101,7 +105,7 @@ pub async fn send_and_settle(
     headers: &HeaderMap,
     upn: &Upn,
     method: Method,
-    phone: crate::tenant::domain::PhoneNumber,
+    phone: PhoneNumber,
     expected: impl FnOnce(&Stage) -> bool,
     render: impl FnOnce(&Challenge, Option<&VerifyFailure>) -> Response,
     into: impl FnOnce(Challenge) -> Stage,
@@ -151,22 +155,34 @@ pub fn outcome_for(
         .map(|(_, outcome)| outcome.clone())
 }
 
+/// What "Send a new code" / "Call again" / "Retry" needs from the caller's
+/// flow: its token and user, and its challenge's method and phone. `None`
+/// when the flow is not at a stage `at` accepts.
+pub fn resend_target(
+    sim: &AppState,
+    headers: &HeaderMap,
+    form: &FormFields,
+    at: impl FnOnce(&Stage) -> bool,
+) -> Result<Option<(String, Upn, Method, PhoneNumber)>, Response> {
+    with_checked_flow(sim, headers, form, |f| {
+        if !at(&f.stage) {
+            return None;
+        }
+        let token = f.token.expose().to_string();
+        let upn = f.upn.clone()?;
+        let c = challenge_of(f)?;
+        Some((token, upn, c.method, c.phone.clone()))
+    })
+}
+
 /// "Send a new code" / "Call again" / "Retry".
 async fn begin_again(
     State(sim): State<AppState>,
     headers: HeaderMap,
     Form(form): Form<FormFields>,
 ) -> Response {
-    let checked = with_checked_flow(&sim, &headers, &form, |f| match &f.stage {
-        Stage::SecondFactor(c) => Some((
-            f.token.expose().to_string(),
-            f.upn.clone()?,
-            c.method,
-            c.phone.clone(),
-        )),
-        _ => None,
-    });
-    let (token, upn, method, phone) = match checked {
+    let at_second_factor = |s: &Stage| matches!(s, Stage::SecondFactor(_));
+    let (token, upn, method, phone) = match resend_target(&sim, &headers, &form, at_second_factor) {
         Ok(Some(v)) => v,
         Ok(None) => return flow::bad_flow(),
         Err(resp) => return resp,
@@ -177,7 +193,7 @@ async fn begin_again(
         &upn,
         method,
         phone,
-        |s| matches!(s, Stage::SecondFactor(_)),
+        at_second_factor,
         |c, failure| challenge_page(&sim, &token, c, failure),
         Stage::SecondFactor,
     )
@@ -206,7 +222,9 @@ async fn process(
                 let shape = VerificationCode::parse(&typed);
                 let check = match &shape {
                     Ok(code) => c.check_code(code, settings, Instant::now()),
-                    Err(_) => CodeCheck::Wrong { tries_left: u32::MAX },
+                    Err(_) => CodeCheck::Wrong {
+                        tries_left: u32::MAX,
+                    },
                 };
                 if check == CodeCheck::Correct {
                     f.stage = Stage::Kmsi;
@@ -231,7 +249,7 @@ async fn process(
                     &token,
                     c,
                     "/common/SAS/ProcessAuth",
-                    Some("We haven't heard from your phone yet. Answer the call and press the pound key (#)."),
+                    Some(CALL_NOT_ANSWERED_YET),
                 )),
                 _ => Ok(call_timed_out_page(&token, "/common/SAS/BeginAuth")),
             },
@@ -354,7 +372,25 @@ pub fn call_wait_page(
 {fields}{remember}
 <div class="buttons"><input type="submit" id="idSubmit_SAOTCAS_Check" class="button primary" value="I answered the call, continue"></div>
 </form>
-<script>
+{script}"#,
+        masked = escape(&c.phone.masked()),
+        action = escape(recheck_action),
+        fields = token_fields(token),
+        remember = if recheck_action == "/common/SAS/ProcessAuth" {
+            r#"<div class="check"><input type="checkbox" name="rememberMFA" id="idChkBx_SAOTCAS_TD" value="true"><label for="idChkBx_SAOTCAS_TD">Don't ask again for 14 days</label></div>"#
+        } else {
+            ""
+        },
+        script = call_poll_script(sim),
+    );
+    sign_in_page("Answer the call", &body)
+}
+
+/// The call-wait pages' script: polls `EndAuth` until the call is answered
+/// or over, then submits the re-check form `#idForm_SAOTCAS_Check`.
+pub fn call_poll_script(sim: &AppState) -> String {
+    format!(
+        r#"<script>
 (function(){{
   var form=document.getElementById('idForm_SAOTCAS_Check');
   var interval={interval};
@@ -367,17 +403,8 @@ pub fn call_wait_page(
   setTimeout(poll,interval);
 }})();
 </script>"#,
-        masked = escape(&c.phone.masked()),
-        action = escape(recheck_action),
-        fields = token_fields(token),
-        remember = if recheck_action == "/common/SAS/ProcessAuth" {
-            r#"<div class="check"><input type="checkbox" name="rememberMFA" id="idChkBx_SAOTCAS_TD" value="true"><label for="idChkBx_SAOTCAS_TD">Don't ask again for 14 days</label></div>"#
-        } else {
-            ""
-        },
         interval = sim.tenant.settings.poll_interval.as_millis().max(100),
-    );
-    sign_in_page("Answer the call", &body)
+    )
 }
 
 /// The call ended without the pound key: Microsoft's time-out page.

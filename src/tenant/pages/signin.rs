@@ -1,7 +1,7 @@
 //! The converged sign-in pages: username (`loginfmt`), password (`passwd`),
 //! and "Stay signed in?" (KMSI), with Microsoft's element ids.
 
-use super::flow::{self, token_fields, with_checked_flow, FormFields, FLOW_COOKIE};
+use super::flow::{self, error_div, token_fields, with_checked_flow, FormFields, FLOW_COOKIE};
 use super::{proofup, sas};
 use crate::tenant::domain::Upn;
 use crate::tenant::html::{escape, set_cookie, sign_in_page, with_cookie};
@@ -191,14 +191,7 @@ async fn kmsi(
 }
 
 pub fn username_page(token: &str, typed: &str, error: Option<&str>) -> Response {
-    let error_html = error
-        .map(|e| {
-            format!(
-                r#"<div class="error" id="usernameError" role="alert">{}</div>"#,
-                escape(e)
-            )
-        })
-        .unwrap_or_default();
+    let error_html = error_div("usernameError", error);
     let body = format!(
         r#"<div role="heading" aria-level="1" class="title" id="loginHeader">Sign in</div>
 <form method="post" action="/common/login" name="f1" id="i0281" novalidate>
