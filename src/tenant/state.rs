@@ -834,6 +834,47 @@ mod tests {
     }
 
     #[test]
+    fn propagation_delay_and_jitter_bound_when_a_change_lands() {
+        let file = TenantFile::load(std::path::Path::new("fixtures/tenant.toml")).unwrap();
+        let tenant = Tenant::new(
+            file,
+            Settings {
+                propagation_delay: Duration::from_millis(2000),
+                propagation_jitter: Duration::from_millis(500),
+                ..Settings::default()
+            },
+        );
+        let upn = Upn::parse("o365.sms@cloudbacko-qa.onmicrosoft.com").unwrap();
+        let mut delays = Vec::new();
+        for status in [MfaStatus::Enabled, MfaStatus::Disabled].repeat(10) {
+            let before = Instant::now();
+            tenant.set_mfa_status(&upn, status);
+            let user = tenant.user(&upn).unwrap();
+            assert_eq!(
+                user.admin_view.status, status,
+                "the admin view changes at once"
+            );
+            let until = user.pending_until.expect("a change is pending");
+            delays.push(until.duration_since(before));
+        }
+        // Each change lands no earlier than the delay and, ordered after the
+        // one before it, within delay + jitter of the first.
+        assert!(
+            delays.iter().all(|d| *d >= Duration::from_millis(2000)),
+            "{delays:?}"
+        );
+        assert!(
+            delays.iter().all(|d| *d < Duration::from_millis(2600)),
+            "{delays:?}"
+        );
+        assert_eq!(
+            tenant.user(&upn).unwrap().effective.status,
+            MfaStatus::Disabled,
+            "sign-in still sees the seeded status"
+        );
+    }
+
+    #[test]
     fn codes_are_single_use_and_void_after_wrong_tries() {
         let settings = Settings::default();
         let now = Instant::now();

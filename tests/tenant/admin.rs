@@ -44,42 +44,6 @@ fn attrs(page: &Page, selector: &str, attr: &str) -> Vec<String> {
         .collect()
 }
 
-/// Every interactive control has an accessible name: text, aria-label, or a label.
-fn assert_controls_named(page: &Page) {
-    let doc = Html::parse_document(&page.html);
-    let sel = Selector::parse("a, button, summary, select, input:not([type=hidden])").unwrap();
-    let mut ids = std::collections::HashSet::new();
-    for e in doc.select(&sel) {
-        let v = e.value();
-        let text: String = e.text().collect::<String>().trim().to_string();
-        let labelled = v.attr("aria-label").is_some_and(|a| !a.trim().is_empty())
-            || v.attr("aria-labelledby").is_some()
-            || v.attr("id").is_some_and(|id| {
-                doc.select(&Selector::parse(&format!(r#"label[for="{id}"]"#)).unwrap())
-                    .next()
-                    .is_some()
-            });
-        let named = match v.name() {
-            "select" | "input" => labelled,
-            _ => labelled || !text.is_empty(),
-        };
-        assert!(
-            named,
-            "control without an accessible name on {}: {}",
-            page.url,
-            e.html()
-        );
-    }
-    for e in doc.select(&Selector::parse("[id]").unwrap()) {
-        let id = e.value().attr("id").unwrap();
-        assert!(
-            ids.insert(id.to_string()),
-            "duplicate id {id} on {}",
-            page.url
-        );
-    }
-}
-
 /// Types `text` into the search box and submits the (GET) filter form, as a browser does.
 async fn search(c: &reqwest::Client, page: &Page, text: &str) -> Page {
     let doc = Html::parse_document(&page.html);

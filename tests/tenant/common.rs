@@ -85,12 +85,18 @@ pub struct Page {
 }
 
 impl Page {
+    /// Reads a response; every HTML page read this way is also checked for
+    /// controls without an accessible name and for duplicate ids.
     pub async fn from(resp: reqwest::Response) -> Page {
-        Page {
+        let page = Page {
             url: resp.url().to_string(),
             status: resp.status().as_u16(),
             html: resp.text().await.unwrap(),
+        };
+        if page.html.starts_with("<!DOCTYPE html>") {
+            assert_controls_named(&page);
         }
+        page
     }
     /// Whitespace-normalised text of the first match, if any.
     pub fn text(&self, selector: &str) -> Option<String> {
@@ -337,4 +343,43 @@ pub async fn send(req: reqwest::RequestBuilder) -> (StatusCode, Value) {
         serde_json::from_str(&text).unwrap_or(Value::String(text))
     };
     (status, body)
+}
+
+/// Every interactive control has an accessible name: text, aria-label, or a label.
+pub fn assert_controls_named(page: &Page) {
+    let doc = Html::parse_document(&page.html);
+    let sel = Selector::parse("a, button, summary, select, input:not([type=hidden])").unwrap();
+    let mut ids = std::collections::HashSet::new();
+    for e in doc.select(&sel) {
+        let v = e.value();
+        let text: String = e.text().collect::<String>().trim().to_string();
+        let labelled = v.attr("aria-label").is_some_and(|a| !a.trim().is_empty())
+            || v.attr("aria-labelledby").is_some()
+            || v.attr("id").is_some_and(|id| {
+                doc.select(&Selector::parse(&format!(r#"label[for="{id}"]"#)).unwrap())
+                    .next()
+                    .is_some()
+            });
+        let is_button_input = v.name() == "input"
+            && matches!(v.attr("type"), Some("submit" | "button"))
+            && v.attr("value").is_some_and(|t| !t.trim().is_empty());
+        let named = match v.name() {
+            "select" | "input" => labelled || is_button_input,
+            _ => labelled || !text.is_empty(),
+        };
+        assert!(
+            named,
+            "control without an accessible name on {}: {}",
+            page.url,
+            e.html()
+        );
+    }
+    for e in doc.select(&Selector::parse("[id]").unwrap()) {
+        let id = e.value().attr("id").unwrap();
+        assert!(
+            ids.insert(id.to_string()),
+            "duplicate id {id} on {}",
+            page.url
+        );
+    }
 }
