@@ -15,7 +15,7 @@ fn summary(name: &str, mut samples: Vec<Duration>) {
     samples.sort();
     let pct = |p: f64| samples[((samples.len() as f64 - 1.0) * p).round() as usize];
     println!(
-        "{name:<44} n={:<4} median {:>8.2?}  p95 {:>8.2?}  min {:>8.2?}",
+        "{name:<50} n={:<4} median {:>8.2?}  p95 {:>8.2?}  min {:>8.2?}",
         samples.len(),
         pct(0.5),
         pct(0.95),
