@@ -169,7 +169,8 @@ async fn contact(
         Ok(v) => v,
         Err(message) => return contact_page(&token, &typed, Some(&message)),
     };
-    send_step2(&sim, &headers, &token, &upn, method, phone, |s| {
+    let registration = Registration { method, phone };
+    send_step2(&sim, &headers, &token, &upn, &registration, |s| {
         matches!(s, Stage::ProofUpContact)
     })
     .await
@@ -181,8 +182,7 @@ async fn send_step2(
     headers: &HeaderMap,
     token: &str,
     upn: &crate::tenant::domain::Upn,
-    method: Method,
-    phone: PhoneNumber,
+    registration: &Registration,
     expected: impl FnOnce(&Stage) -> bool,
 ) -> Response {
     let render = |c: &Challenge, failure: Option<&VerifyFailure>| match failure {
@@ -193,8 +193,7 @@ async fn send_step2(
         sim,
         headers,
         upn,
-        method,
-        phone,
+        registration,
         expected,
         render,
         Stage::ProofUpVerify,
@@ -276,12 +275,12 @@ async fn resend(
     Form(form): Form<FormFields>,
 ) -> Response {
     let at_step2 = |s: &Stage| matches!(s, Stage::ProofUpVerify(_));
-    let (token, upn, method, phone) = match sas::resend_target(&sim, &headers, &form, at_step2) {
+    let (token, upn, registration) = match sas::resend_target(&sim, &headers, &form, at_step2) {
         Ok(Some(v)) => v,
         Ok(None) => return see_other("/proofup.aspx"),
         Err(resp) => return resp,
     };
-    send_step2(&sim, &headers, &token, &upn, method, phone, at_step2).await
+    send_step2(&sim, &headers, &token, &upn, &registration, at_step2).await
 }
 
 /// Back from Step 2 to Step 1 (e.g. to correct the number).

@@ -7,10 +7,12 @@ use super::flow::{self, token_fields, with_checked_flow, FormFields};
 use super::signin::kmsi_page;
 use crate::tenant::carrier::client::TelephonyError;
 use crate::tenant::carrier::voice;
-use crate::tenant::domain::{Method, PhoneNumber, Upn, VerificationCode};
+use crate::tenant::domain::{Method, Upn, VerificationCode};
 use crate::tenant::html::{escape, sign_in_page};
 use crate::tenant::server::AppState;
-use crate::tenant::state::{CallOutcome, Challenge, CodeCheck, CodeState, Flow, Stage};
+use crate::tenant::state::{
+    CallOutcome, Challenge, CodeCheck, CodeState, Flow, Registration, Stage,
+};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -96,26 +98,20 @@ pub async fn begin(
     Ok(())
 }
 
-/// Sends a fresh text or places a fresh call to `phone`, renders the result
-/// with `render`, and moves the flow to `into(challenge)` — if the flow is
-/// still `upn`'s and at a stage `expected` accepts (see `flow::settle`).
-#[allow(clippy::too_many_arguments)]
+/// Sends a fresh text or places a fresh call to the registration's phone,
+/// renders the result with `render`, and moves the flow to
+/// `into(challenge)` — if the flow is still `upn`'s and at a stage
+/// `expected` accepts (see `flow::settle`).
 pub async fn send_and_settle(
     sim: &AppState,
     headers: &HeaderMap,
     upn: &Upn,
-    method: Method,
-    phone: PhoneNumber,
+    registration: &Registration,
     expected: impl FnOnce(&Stage) -> bool,
     render: impl FnOnce(&Challenge, Option<&VerifyFailure>) -> Response,
     into: impl FnOnce(Challenge) -> Stage,
 ) -> Response {
-    let mut challenge = Challenge {
-        method,
-        phone,
-        code: None,
-        call_id: None,
-    };
+    let mut challenge = Challenge::new(registration);
     let failure = begin(sim, upn, &mut challenge).await.err();
     let page = render(&challenge, failure.as_ref());
     match flow::settle(sim, headers, upn, expected, into(challenge)) {
@@ -163,7 +159,7 @@ pub fn resend_target(
     headers: &HeaderMap,
     form: &FormFields,
     at: impl FnOnce(&Stage) -> bool,
-) -> Result<Option<(String, Upn, Method, PhoneNumber)>, Response> {
+) -> Result<Option<(String, Upn, Registration)>, Response> {
     with_checked_flow(sim, headers, form, |f| {
         if !at(&f.stage) {
             return None;
@@ -171,7 +167,14 @@ pub fn resend_target(
         let token = f.token.expose().to_string();
         let upn = f.upn.clone()?;
         let c = challenge_of(f)?;
-        Some((token, upn, c.method, c.phone.clone()))
+        Some((
+            token,
+            upn,
+            Registration {
+                method: c.method,
+                phone: c.phone.clone(),
+            },
+        ))
     })
 }
 
@@ -182,7 +185,7 @@ async fn begin_again(
     Form(form): Form<FormFields>,
 ) -> Response {
     let at_second_factor = |s: &Stage| matches!(s, Stage::SecondFactor(_));
-    let (token, upn, method, phone) = match resend_target(&sim, &headers, &form, at_second_factor) {
+    let (token, upn, registration) = match resend_target(&sim, &headers, &form, at_second_factor) {
         Ok(Some(v)) => v,
         Ok(None) => return flow::bad_flow(),
         Err(resp) => return resp,
@@ -191,8 +194,7 @@ async fn begin_again(
         &sim,
         &headers,
         &upn,
-        method,
-        phone,
+        &registration,
         at_second_factor,
         |c, failure| challenge_page(&sim, &token, c, failure),
         Stage::SecondFactor,

@@ -6,7 +6,7 @@ use super::{proofup, sas};
 use crate::tenant::domain::Upn;
 use crate::tenant::html::{escape, set_cookie, sign_in_page, with_cookie};
 use crate::tenant::server::AppState;
-use crate::tenant::state::{Challenge, SecondFactor, SignInError, Stage};
+use crate::tenant::state::{SecondFactor, SignInError, Stage};
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -62,23 +62,20 @@ async fn login(
     Form(form): Form<FormFields>,
 ) -> Response {
     let stage = with_checked_flow(&sim, &headers, &form, |f| {
-        (
-            matches!(f.stage, Stage::Username),
-            f.token.expose().to_string(),
-            f.upn.clone(),
-        )
+        let token = f.token.expose().to_string();
+        match f.stage {
+            Stage::Username => Some((token, None)),
+            Stage::Password => Some((token, f.upn.clone())),
+            _ => None,
+        }
     });
-    let (at_username, token, upn) = match stage {
-        Ok(s) => s,
-        Err(resp) => return resp,
-    };
     // The user is chosen once per flow, at the username page; every later
     // stage belongs to that user.
-    if at_username {
-        return username_submitted(&sim, &headers, &form, &token).await;
-    }
-    let Some(upn) = upn else {
-        return flow::bad_flow();
+    let (token, upn) = match stage {
+        Ok(Some((token, None))) => return username_submitted(&sim, &headers, &form, &token).await,
+        Ok(Some((token, Some(upn)))) => (token, upn),
+        Ok(None) => return flow::bad_flow(),
+        Err(resp) => return resp,
     };
     password_submitted(
         &sim,
@@ -114,11 +111,21 @@ async fn username_submitted(
             Some("This username may be incorrect. Make sure you typed it correctly. Otherwise, contact your admin."),
         );
     };
-    let _ = with_checked_flow(sim, headers, form, |f| {
-        f.upn = Some(upn.clone());
-        f.stage = Stage::Password;
+    // Same compare-and-set as flow::settle: only a flow still at the
+    // username page takes a user.
+    let chosen = with_checked_flow(sim, headers, form, |f| {
+        let at_username = matches!(f.stage, Stage::Username);
+        if at_username {
+            f.upn = Some(upn.clone());
+            f.stage = Stage::Password;
+        }
+        at_username
     });
-    password_page(token, upn.as_str(), None)
+    match chosen {
+        Ok(true) => password_page(token, upn.as_str(), None),
+        Ok(false) => flow::bad_flow(),
+        Err(resp) => resp,
+    }
 }
 
 async fn password_submitted(
@@ -134,9 +141,6 @@ async fn password_submitted(
             Ok(()) => page,
             Err(refused) => refused,
         };
-    if !flow::with_flow(sim, headers, |f| at_password(&f.stage)).unwrap_or(false) {
-        return flow::bad_flow();
-    }
     match sim.tenant.sign_in(upn, password) {
         Err(SignInError::UnknownUser) => flow::bad_flow(),
         Err(SignInError::BadPassword) => {
@@ -161,10 +165,16 @@ async fn password_submitted(
             settle(kmsi_page(token), Stage::Kmsi)
         }
         Ok(SecondFactor::Verify(registration)) => {
-            let mut challenge = Challenge::new(&registration);
-            let failure = sas::begin(sim, upn, &mut challenge).await.err();
-            let page = sas::challenge_page(sim, token, &challenge, failure.as_ref());
-            settle(page, Stage::SecondFactor(challenge))
+            sas::send_and_settle(
+                sim,
+                headers,
+                upn,
+                &registration,
+                at_password,
+                |c, failure| sas::challenge_page(sim, token, c, failure),
+                Stage::SecondFactor,
+            )
+            .await
         }
     }
 }
