@@ -238,7 +238,7 @@ pub struct Flow {
     pub return_to: String,
     pub upn: Option<Upn>,
     pub stage: Stage,
-    /// Username/password accepted, second factor (if any) passed.
+    /// Flows older than an hour are dropped when new ones start.
     pub created: Instant,
 }
 
@@ -247,7 +247,6 @@ pub struct Session {
     pub upn: Upn,
     /// The admin center's per-session anti-forgery token (`canary`).
     pub canary: Secret,
-    pub created: Instant,
 }
 
 /// A verification call placed through the telephony provider.
@@ -647,7 +646,6 @@ impl Tenant {
             Session {
                 upn: upn.clone(),
                 canary: Secret::new(random_token(32)),
-                created: Instant::now(),
             },
         );
         id
