@@ -1,1 +1,13 @@
+//! docproof: proves that documented procedures still work.
+//!
+//! Data flows one way: doc → features → steps → (driver → pages → tenant)
+//! and (phone ↔ telephony provider ↔ tenant) → transcript → report.
+
+pub mod doc;
+pub mod drive;
+pub mod pages;
+pub mod phone;
+pub mod report;
+pub mod run;
+pub mod steps;
 pub mod tenant;

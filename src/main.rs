@@ -1,5 +1,6 @@
-//! `docproof`: the command line. `serve` runs the Microsoft 365 tenant
-//! simulator for people exploring by hand.
+//! `docproof`: the command line. `run` proves the documented procedures
+//! (the main job); `serve` runs the Microsoft 365 tenant simulator for
+//! people exploring by hand.
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -21,8 +22,42 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run every documented procedure (features/) against an embedded
+    /// tenant; exit non-zero if any step fails, is undefined or ambiguous.
+    Run(RunArgs),
     /// Serve the embedded Microsoft 365 tenant simulator until interrupted.
     Serve(ServeArgs),
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Folder of Gherkin feature files (or one file).
+    #[arg(long, default_value = "features")]
+    features: PathBuf,
+    /// The documentation the features transcribe.
+    #[arg(long, default_value = "fixtures/docs/office-365-mfa.txt")]
+    doc: PathBuf,
+    /// Only scenarios matching this tag expression, e.g. '@doc-3.1'.
+    #[arg(long)]
+    tags: Option<String>,
+    /// Where JUnit XML, Cucumber JSON and transcripts are written.
+    #[arg(long, default_value = "target/docproof")]
+    report: PathBuf,
+    /// How many scenarios run at once (default: twice the cores).
+    #[arg(long)]
+    concurrency: Option<usize>,
+    /// The tenant file the embedded tenant is seeded from.
+    #[arg(long, default_value = "fixtures/tenant.toml")]
+    tenant: PathBuf,
+    /// Where transcript snapshots live.
+    #[arg(long, default_value = "tests/snapshots")]
+    snapshots: PathBuf,
+    /// Do not compare transcripts with their snapshots.
+    #[arg(long)]
+    no_snapshots: bool,
+    /// Print only failures and the summary, not every step.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(clap::Args)]
@@ -59,14 +94,23 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    // A run keeps the console for its progress: only warnings and the
+    // FAQ 4.1 retries, unless RUST_LOG asks for more.
+    let default_filter = match cli.command {
+        Command::Run(_) => "warn,docproof::settle=info",
+        Command::Serve(_) => "info",
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| default_filter.into()),
         )
+        .with_writer(std::io::stderr)
         .with_target(false)
         .init();
-    let cli = Cli::parse();
     let result = match cli.command {
+        Command::Run(args) => return run(args).await,
         Command::Serve(args) => serve(args).await,
     };
     match result {
@@ -74,6 +118,34 @@ async fn main() -> std::process::ExitCode {
         Err(e) => {
             eprintln!("error: {e:#}");
             std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: RunArgs) -> std::process::ExitCode {
+    let defaults = docproof::run::RunOptions::default();
+    let opts = docproof::run::RunOptions {
+        features: args.features,
+        doc: args.doc,
+        tags: args.tags,
+        report: args.report,
+        concurrency: args.concurrency.unwrap_or(defaults.concurrency),
+        tenant: args.tenant,
+        snapshots: (!args.no_snapshots).then_some(args.snapshots),
+        verbose: !args.quiet,
+    };
+    match docproof::run::run(opts).await {
+        Ok(summary) => {
+            docproof::run::print_summary(&summary);
+            if summary.success() {
+                std::process::ExitCode::SUCCESS
+            } else {
+                std::process::ExitCode::FAILURE
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::from(2)
         }
     }
 }

@@ -1,0 +1,153 @@
+//! One way for steps to work a web page, whatever is underneath: plain HTTP
+//! (`http`, reqwest + cookie jar + HTML parser) today, a real browser over
+//! WebDriver next. Steps and page objects see only [`Driver`].
+//!
+//! Selectors are CSS selectors. Every interaction acts on the first element
+//! matching the selector that is *visible* (a person cannot click what they
+//! cannot see); an element that is absent or hidden is an error that names
+//! the selector.
+
+pub mod http;
+
+use async_trait::async_trait;
+use std::fmt;
+use std::time::Duration;
+
+/// What went wrong while working a page. Messages name the selector and say
+/// what a person would do about it; the doc step is added by the caller that
+/// knows it (see [`DriveError::at_step`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DriveError {
+    /// No visible element matches the selector on the current page.
+    NotFound { selector: String, page: String },
+    /// Waited for the selector to be visible, and it never was.
+    Timeout {
+        selector: String,
+        waited: Duration,
+        page: String,
+    },
+    /// The element is there but cannot take this action (e.g. typing into a
+    /// link, choosing an option a `<select>` does not have).
+    Unusable { selector: String, why: String },
+    /// The selector is not valid CSS.
+    BadSelector { selector: String, why: String },
+    /// The server or the network failed (connection refused, HTTP 5xx page
+    /// that is not HTML, …).
+    Transport { url: String, why: String },
+    /// The browser or WebDriver went away.
+    Session(String),
+}
+
+impl DriveError {
+    /// Prefixes the message with the documented step being carried out.
+    pub fn at_step(self, doc_step: &str) -> StepError {
+        StepError {
+            doc_step: doc_step.to_string(),
+            error: self,
+        }
+    }
+}
+
+impl fmt::Display for DriveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DriveError::NotFound { selector, page } => {
+                write!(f, "no visible element matches `{selector}` on {page}")
+            }
+            DriveError::Timeout {
+                selector,
+                waited,
+                page,
+            } => write!(
+                f,
+                "waited {:.1} s for `{selector}` to be visible, but it never was; the page is {page}",
+                waited.as_secs_f64()
+            ),
+            DriveError::Unusable { selector, why } => write!(f, "`{selector}`: {why}"),
+            DriveError::BadSelector { selector, why } => {
+                write!(f, "`{selector}` is not a valid CSS selector: {why}")
+            }
+            DriveError::Transport { url, why } => write!(f, "could not load {url}: {why}"),
+            DriveError::Session(why) => write!(f, "the browser session failed: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for DriveError {}
+
+/// A [`DriveError`] with the documented step it happened in.
+#[derive(Debug, Clone)]
+pub struct StepError {
+    pub doc_step: String,
+    pub error: DriveError,
+}
+
+impl fmt::Display for StepError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "FAQ step {}: {}", self.doc_step, self.error)
+    }
+}
+
+impl std::error::Error for StepError {}
+
+pub type Result<T> = std::result::Result<T, DriveError>;
+
+/// How long interactions wait for an element to become visible by default.
+pub const DEFAULT_WAIT: Duration = Duration::from_secs(5);
+
+/// What a person does with a web page.
+#[async_trait]
+pub trait Driver: Send + Sync {
+    /// A short name for reports: "http" or "browser".
+    fn name(&self) -> &'static str;
+    /// Whether pages' scripts run. Without scripts a person takes the page's
+    /// no-script path (e.g. presses "continue" on the call-wait page).
+    fn runs_scripts(&self) -> bool;
+
+    /// Opens a URL (absolute, or relative to the current page).
+    async fn goto(&mut self, url: &str) -> Result<()>;
+    /// The current page's URL, after redirects.
+    async fn url(&mut self) -> Result<String>;
+    /// The current page's `<title>`.
+    async fn title(&mut self) -> Result<String>;
+
+    /// Clears a text field (`input`, `textarea`) and types `value` into it.
+    async fn fill(&mut self, selector: &str, value: &str) -> Result<()>;
+    /// Picks the option of a `<select>` whose value or visible label is `option`.
+    async fn choose(&mut self, selector: &str, option: &str) -> Result<()>;
+    /// Ticks a radio button or checkbox (clicking it if it is not ticked yet).
+    async fn tick(&mut self, selector: &str) -> Result<()>;
+    /// Clicks a link, button, submit input or `<summary>`; follows what the
+    /// click causes (navigation, form submission, opening a `<details>`).
+    async fn click(&mut self, selector: &str) -> Result<()>;
+
+    /// Visible text of the first visible element matching `selector`,
+    /// whitespace collapsed.
+    async fn text(&mut self, selector: &str) -> Result<String>;
+    /// Visible texts of every visible element matching `selector`.
+    async fn texts(&mut self, selector: &str) -> Result<Vec<String>>;
+    /// The current value of a form field (or, for other elements, their text).
+    async fn value(&mut self, selector: &str) -> Result<String>;
+    /// An attribute of the first element matching `selector`, visible or not.
+    async fn attribute(&mut self, selector: &str, name: &str) -> Result<Option<String>>;
+    /// Whether some element matching `selector` is visible now.
+    async fn is_visible(&mut self, selector: &str) -> Result<bool>;
+    /// All visible text of the page body, whitespace collapsed.
+    async fn page_text(&mut self) -> Result<String>;
+    /// The page's HTML as the driver holds it (for failure reports).
+    async fn html(&mut self) -> Result<String>;
+
+    /// Waits, at most `timeout`, until an element matching `selector` is
+    /// visible; a page that refreshes itself is followed meanwhile.
+    async fn wait_for(&mut self, selector: &str, timeout: std::time::Duration) -> Result<()>;
+
+    /// Forgets cookies and storage and leaves the page, so the next scenario
+    /// starts as a fresh browser would.
+    async fn reset(&mut self) -> Result<()>;
+}
+
+/// Collapses runs of whitespace to one space and trims the ends, as a
+/// browser renders text.
+pub fn collapse_whitespace(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -1,0 +1,185 @@
+//! Answering a call the Twilio way: fetch its TwiML, listen, press keys on
+//! the `<Gather>`, listen again; or let it ring out.
+
+use super::provider::TelephonyProvider;
+use super::twiml::{self, Ending, Node};
+use super::{excerpt, CallAnswer, PhoneError, PlacedCall};
+
+/// `<Redirect>`s followed in a row before the phone gives up.
+const MAX_REDIRECTS: usize = 10;
+
+/// A TwiML document the phone fetched: its URL and verbs.
+struct Document {
+    url: String,
+    verbs: Vec<Node>,
+    /// The document as received, for error messages.
+    raw: String,
+}
+
+impl TelephonyProvider {
+    /// Answers `call`: fetches its TwiML (as Twilio does, with `CallSid`,
+    /// `CallStatus=in-progress`, `From`, `To`), collects what it says up to
+    /// the keypad prompt, presses `keys` (posted as one `Digits` value; keys
+    /// from the gather's `finishOnKey` on are not sent, as on Twilio; no
+    /// keys = silence), and collects what the call says next.
+    pub async fn answer(&self, call: &PlacedCall, keys: &str) -> Result<CallAnswer, PhoneError> {
+        if !keys
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '*' || c == '#')
+        {
+            return Err(PhoneError::BadKeys {
+                keys: keys.to_string(),
+            });
+        }
+        let mut answer = CallAnswer::default();
+        let doc = self
+            .fetch(call, &call.twiml_url, &call.method, None)
+            .await?;
+        let (ending, doc) = self.play_through(call, doc, &mut answer.said).await?;
+        let Ending::Gather {
+            action,
+            method,
+            finish_on_key,
+            rest,
+        } = ending
+        else {
+            return Err(PhoneError::NoGather {
+                url: doc.url,
+                received: excerpt(&doc.raw),
+            });
+        };
+        let digits = match finish_on_key.chars().next() {
+            Some(finish) => keys.split(finish).next().unwrap_or_default(),
+            None => keys,
+        };
+        let next = if digits.is_empty() {
+            // No key: Twilio plays what follows the <Gather>.
+            Document { verbs: rest, ..doc }
+        } else {
+            self.fetch(call, &action, &method, Some(digits)).await?
+        };
+        match self
+            .play_through(call, next, &mut answer.after_keys)
+            .await?
+        {
+            (Ending::Gather { .. }, _) => answer.gathers_again = true,
+            _ => answer.hung_up = true,
+        }
+        Ok(answer)
+    }
+
+    /// Reports `call` as rung out: posts `CallStatus=no-answer` (with
+    /// `CallSid`, `From`, `To`) to its `StatusCallback`, as Twilio does.
+    pub async fn let_ring_out(&self, call: &PlacedCall) -> Result<(), PhoneError> {
+        let Some(url) = &call.status_callback else {
+            return Err(PhoneError::NoStatusCallback {
+                to: call.to.clone(),
+                sid: call.sid.clone(),
+            });
+        };
+        let mut form = call_params(call, "no-answer");
+        form.push(("CallDuration", "0".to_string()));
+        let resp = self.http.post(url).form(&form).send().await.map_err(|e| {
+            PhoneError::CallbackUnreachable {
+                url: url.clone(),
+                error: e.without_url().to_string(),
+            }
+        })?;
+        let status = resp.status();
+        if !status.is_success() {
+            return Err(PhoneError::CallbackStatus {
+                url: url.clone(),
+                status: status.as_u16(),
+                received: excerpt(&resp.text().await.unwrap_or_default()),
+            });
+        }
+        Ok(())
+    }
+
+    /// Plays `doc`, following `<Redirect>`s; returns how it ended and the
+    /// document it ended in (its verbs consumed).
+    async fn play_through(
+        &self,
+        call: &PlacedCall,
+        mut doc: Document,
+        said: &mut Vec<String>,
+    ) -> Result<(Ending, Document), PhoneError> {
+        for _ in 0..=MAX_REDIRECTS {
+            match twiml::play(&doc.verbs, &doc.url, said) {
+                Ending::Redirect { url, method } => {
+                    doc = self.fetch(call, &url, &method, None).await?;
+                }
+                ending => return Ok((ending, doc)),
+            }
+        }
+        Err(PhoneError::TooManyRedirects {
+            url: doc.url,
+            hops: MAX_REDIRECTS,
+        })
+    }
+
+    /// Fetches TwiML at `url` the way Twilio does: `GET` with the call's
+    /// parameters in the query, anything else as a form post.
+    async fn fetch(
+        &self,
+        call: &PlacedCall,
+        url: &str,
+        method: &str,
+        digits: Option<&str>,
+    ) -> Result<Document, PhoneError> {
+        let mut params = call_params(call, "in-progress");
+        if let Some(d) = digits {
+            params.push(("Digits", d.to_string()));
+        }
+        let request = if method.eq_ignore_ascii_case("GET") {
+            self.http.get(url).query(&params)
+        } else {
+            self.http.post(url).form(&params)
+        };
+        let resp = request
+            .send()
+            .await
+            .map_err(|e| PhoneError::TwimlUnreachable {
+                url: url.to_string(),
+                error: e.without_url().to_string(),
+            })?;
+        let status = resp.status();
+        let body = resp
+            .text()
+            .await
+            .map_err(|e| PhoneError::TwimlUnreachable {
+                url: url.to_string(),
+                error: e.without_url().to_string(),
+            })?;
+        if !status.is_success() {
+            return Err(PhoneError::TwimlStatus {
+                url: url.to_string(),
+                status: status.as_u16(),
+                received: excerpt(&body),
+            });
+        }
+        let verbs = twiml::parse(&body).map_err(|problem| PhoneError::NotTwiml {
+            url: url.to_string(),
+            problem,
+            received: excerpt(&body),
+        })?;
+        Ok(Document {
+            url: url.to_string(),
+            verbs,
+            raw: body,
+        })
+    }
+}
+
+/// The parameters Twilio sends with every request about a call.
+fn call_params(call: &PlacedCall, status: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("CallSid", call.sid.clone()),
+        ("AccountSid", call.account_sid.clone()),
+        ("From", call.from.clone()),
+        ("To", call.to.clone()),
+        ("CallStatus", status.to_string()),
+        ("Direction", "outbound-api".to_string()),
+        ("ApiVersion", "2010-04-01".to_string()),
+    ]
+}

@@ -1,0 +1,168 @@
+//! One line per scenario: where it is, its tags, whether it passed, and
+//! the first failure. A cucumber writer tee'd next to the console, JUnit and
+//! JSON writers; the run reads it for its summary.
+
+use cucumber::event::{self, Cucumber, Feature, HookType, Rule, Scenario, Step};
+use cucumber::{cli, parser, Event, Writer};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Passed,
+    Failed,
+    /// A step had no definition (run_and_exit would call it skipped).
+    Skipped,
+}
+
+#[derive(Debug, Clone)]
+pub struct ScenarioResult {
+    pub feature: PathBuf,
+    pub name: String,
+    pub line: usize,
+    pub tags: Vec<String>,
+    pub verdict: Verdict,
+    pub failure: Option<String>,
+}
+
+/// Shared with the run, which reads it when the writers are done.
+#[derive(Debug, Clone, Default)]
+pub struct Ledger {
+    pub results: Arc<Mutex<Vec<ScenarioResult>>>,
+    open: Arc<Mutex<Vec<ScenarioResult>>>,
+}
+
+impl Ledger {
+    pub fn take(&self) -> Vec<ScenarioResult> {
+        let mut v = self
+            .results
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        v.sort_by(|a, b| (&a.feature, a.line).cmp(&(&b.feature, b.line)));
+        v
+    }
+
+    fn entry<R>(
+        &self,
+        feature: &cucumber::gherkin::Feature,
+        sc: &cucumber::gherkin::Scenario,
+        f: impl FnOnce(&mut ScenarioResult) -> R,
+    ) -> R {
+        let path = feature.path.clone().unwrap_or_default();
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        let i = match open
+            .iter()
+            .position(|r| r.feature == path && r.line == sc.position.line)
+        {
+            Some(i) => i,
+            None => {
+                let mut tags: Vec<String> = feature.tags.iter().map(|t| format!("@{t}")).collect();
+                tags.extend(sc.tags.iter().map(|t| format!("@{t}")));
+                open.push(ScenarioResult {
+                    feature: path,
+                    name: sc.name.clone(),
+                    line: sc.position.line,
+                    tags,
+                    verdict: Verdict::Passed,
+                    failure: None,
+                });
+                open.len() - 1
+            }
+        };
+        f(&mut open[i])
+    }
+
+    fn close(&self, feature: &cucumber::gherkin::Feature, sc: &cucumber::gherkin::Scenario) {
+        let path = feature.path.clone().unwrap_or_default();
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(i) = open
+            .iter()
+            .position(|r| r.feature == path && r.line == sc.position.line)
+        {
+            let r = open.remove(i);
+            self.results
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(r);
+        }
+    }
+
+    fn step<W>(
+        &self,
+        f: &cucumber::gherkin::Feature,
+        sc: &cucumber::gherkin::Scenario,
+        step: &cucumber::gherkin::Step,
+        ev: &Step<W>,
+    ) {
+        match ev {
+            Step::Failed(_, _, _, err) => {
+                let msg = format!(
+                    "{}:{}: {}{}: {err}",
+                    f.path.clone().unwrap_or_default().display(),
+                    step.position.line,
+                    step.keyword,
+                    step.value
+                );
+                self.entry(f, sc, |r| {
+                    r.verdict = Verdict::Failed;
+                    r.failure.get_or_insert(msg);
+                });
+            }
+            Step::Skipped => self.entry(f, sc, |r| {
+                if r.verdict == Verdict::Passed {
+                    r.verdict = Verdict::Skipped;
+                }
+            }),
+            _ => {}
+        }
+    }
+
+    fn scenario<W>(
+        &self,
+        f: &cucumber::gherkin::Feature,
+        sc: &cucumber::gherkin::Scenario,
+        ev: &Scenario<W>,
+    ) {
+        match ev {
+            Scenario::Started => self.entry(f, sc, |_| ()),
+            Scenario::Step(step, ev) | Scenario::Background(step, ev) => self.step(f, sc, step, ev),
+            Scenario::Hook(kind, event::Hook::Failed(_, info)) => {
+                let why = info
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| info.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_else(|| "panicked".into());
+                let which = if matches!(kind, HookType::Before) {
+                    "before"
+                } else {
+                    "after"
+                };
+                self.entry(f, sc, |r| {
+                    r.verdict = Verdict::Failed;
+                    r.failure
+                        .get_or_insert(format!("{which} the scenario: {why}"));
+                });
+            }
+            Scenario::Finished => self.close(f, sc),
+            _ => {}
+        }
+    }
+}
+
+impl<W: 'static> Writer<W> for Ledger {
+    type Cli = cli::Empty;
+
+    async fn handle_event(&mut self, event: parser::Result<Event<Cucumber<W>>>, _: &Self::Cli) {
+        let Ok(event) = event else { return };
+        if let Cucumber::Feature(f, ev) = &event.value {
+            match ev {
+                Feature::Scenario(sc, ev) => self.scenario(f, sc, &ev.event),
+                Feature::Rule(_, Rule::Scenario(sc, ev)) => self.scenario(f, sc, &ev.event),
+                _ => {}
+            }
+        }
+    }
+}
+
+impl cucumber::writer::NonTransforming for Ledger {}

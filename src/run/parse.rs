@@ -1,0 +1,109 @@
+//! Reads the feature files: Gherkin in, scenarios out, with each step's FAQ
+//! citation taken off its text and recorded (see `doc::trace`). A file
+//! that is not valid Gherkin is reported with its line and column.
+
+use crate::doc::trace;
+use cucumber::feature::Ext as _;
+use cucumber::gherkin::{self, GherkinEnv};
+use std::path::{Path, PathBuf};
+
+/// Every `*.feature` file under `dir` (or `dir` itself if it is a file),
+/// sorted, so runs are repeatable.
+pub fn feature_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    if dir.is_file() {
+        return Ok(vec![dir.to_path_buf()]);
+    }
+    if !dir.is_dir() {
+        anyhow::bail!(
+            "{}: no such folder of feature files; pass --features with the folder that holds your *.feature files",
+            dir.display()
+        );
+    }
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("feature"))
+            {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Parses one feature file, expands its Scenario Outlines, and takes the
+/// citations off its steps.
+pub fn parse_feature(path: &Path) -> Result<gherkin::Feature, String> {
+    let feature = gherkin::Feature::parse_path(path, GherkinEnv::default())
+        .map_err(|e| describe(path, &e))?;
+    let mut feature = feature.expand_examples().map_err(|e| {
+        format!(
+            "{}:{}: Examples have no column <{}>; add it to the Examples table or fix the placeholder",
+            path.display(),
+            e.pos.line,
+            e.name
+        )
+    })?;
+    let path = feature.path.clone().unwrap_or_else(|| path.to_path_buf());
+    let uncite = |steps: &mut Vec<gherkin::Step>| {
+        for step in steps {
+            let (text, cited) = trace::split_citation(&step.value);
+            let text = text.to_string();
+            if let Some(cited) = cited {
+                trace::record(&path, step.position.line, cited);
+                step.value = text;
+            }
+        }
+    };
+    if let Some(bg) = feature.background.as_mut() {
+        uncite(&mut bg.steps);
+    }
+    for sc in &mut feature.scenarios {
+        uncite(&mut sc.steps);
+    }
+    for rule in &mut feature.rules {
+        if let Some(bg) = rule.background.as_mut() {
+            uncite(&mut bg.steps);
+        }
+        for sc in &mut rule.scenarios {
+            uncite(&mut sc.steps);
+        }
+    }
+    Ok(feature)
+}
+
+fn describe(path: &Path, e: &gherkin::ParseFileError) -> String {
+    match e {
+        gherkin::ParseFileError::Reading { source, .. } => {
+            format!("{}: cannot be read: {source}", path.display())
+        }
+        gherkin::ParseFileError::Parsing { error, source, .. } => {
+            // gherkin keeps the position private; its message is
+            // "Error at LINE:COL: {expected tokens}".
+            let shown = source.to_string();
+            let at = regex::Regex::new(r"at (\d+):(\d+)")
+                .expect("valid regex")
+                .captures(&shown)
+                .map(|c| format!("{}:{}", &c[1], &c[2]))
+                .unwrap_or_else(|| "1:1".into());
+            let detail = match error {
+                Some(gherkin::EnvError::InconsistentCellCount(_)) => {
+                    "a table row has a different number of cells than the others".to_string()
+                }
+                Some(env) => env.to_string(),
+                None => "this line is not a Gherkin keyword, step, table row, tag or comment where it stands".to_string(),
+            };
+            format!(
+                "{}:{at}: not valid Gherkin: {detail}. Steps start with Given, When, Then, And or But and belong to a Scenario or Background; tables rows start with |",
+                path.display()
+            )
+        }
+    }
+}

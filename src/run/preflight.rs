@@ -1,0 +1,215 @@
+//! Checks made before anything runs, like a compiler's: every step has
+//! exactly one definition, and every cited FAQ step exists in the doc.
+//! Each problem names the feature file and line and says what to do.
+
+use crate::doc::trace;
+use crate::steps::DocWorld;
+use cucumber::codegen::WorldInventory;
+use cucumber::gherkin::{self, StepType};
+use cucumber::World as _;
+use std::path::Path;
+
+/// A step definition as a person would read it.
+struct Definition {
+    ty: StepType,
+    readable: String,
+    location: String,
+}
+
+fn definitions() -> Vec<Definition> {
+    use cucumber::codegen::StepConstructor as _;
+    let mut out = Vec::new();
+    let mut add =
+        |ty: StepType,
+         (loc, re, _): (cucumber::step::Location, cucumber::codegen::LazyRegex, _)| {
+            let pattern = re().as_str().to_string();
+            out.push(Definition {
+                ty,
+                readable: readable(&pattern),
+                location: format!("{}:{}", loc.path, loc.line),
+            });
+        };
+    for s in cucumber::codegen::inventory::iter::<<DocWorld as WorldInventory>::Given> {
+        add(StepType::Given, s.inner());
+    }
+    for s in cucumber::codegen::inventory::iter::<<DocWorld as WorldInventory>::When> {
+        add(StepType::When, s.inner());
+    }
+    for s in cucumber::codegen::inventory::iter::<<DocWorld as WorldInventory>::Then> {
+        add(StepType::Then, s.inner());
+    }
+    out
+}
+
+/// `^the user selects (?:"(…)"|'(…)') as method$` → `the user selects "…" as method`.
+fn readable(pattern: &str) -> String {
+    let p = pattern.trim_start_matches('^').trim_end_matches('$');
+    let mut out = String::new();
+    let mut depth = 0;
+    let mut chars = p.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if depth == 0 => {
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            }
+            '\\' => {
+                chars.next();
+            }
+            '(' => {
+                if depth == 0 {
+                    out.push('…');
+                }
+                depth += 1;
+            }
+            ')' => {
+                depth -= 1;
+                if depth == 0 && chars.peek() == Some(&'?') {
+                    chars.next();
+                }
+            }
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("\"…\"", "…").replace('…', "\"…\"")
+}
+
+fn keyword(ty: &StepType) -> &'static str {
+    match ty {
+        StepType::Given => "Given",
+        StepType::When => "When",
+        StepType::Then => "Then",
+    }
+}
+
+/// Undefined and ambiguous steps, one message each.
+pub fn check_steps(features: &[gherkin::Feature]) -> Vec<String> {
+    let collection = DocWorld::collection();
+    let defs = definitions();
+    let mut problems = Vec::new();
+    for feature in features {
+        let path = feature.path.clone().unwrap_or_default();
+        let mut seen = std::collections::HashSet::new();
+        for step in all_steps(feature) {
+            // Expanded outlines repeat their steps; one message is enough.
+            if !seen.insert((step.position.line, step.value.clone())) {
+                continue;
+            }
+            let place = format!("{}:{}", path.display(), step.position.line);
+            match collection.find(step) {
+                Ok(Some(_)) => {}
+                Ok(None) => {
+                    // All kinds: "defined as a When step" is the likeliest slip.
+                    let closest = defs
+                        .iter()
+                        .map(|d| (strsim::normalized_levenshtein(&d.readable, &step.value), d))
+                        .max_by(|a, b| a.0.total_cmp(&b.0));
+                    let hint = match closest {
+                        Some((_, d)) => format!(
+                            "; the closest defined step is `{} {}` ({})",
+                            keyword(&d.ty),
+                            d.readable,
+                            d.location
+                        ),
+                        None => String::new(),
+                    };
+                    problems.push(format!(
+                        "{place}: undefined step `{}{}`{hint}. Reword the step, or add a definition in src/steps/ (see README, \"Adding a step\")",
+                        step.keyword, step.value
+                    ));
+                }
+                Err(e) => {
+                    let matches: Vec<String> = e
+                        .possible_matches
+                        .iter()
+                        .map(|(re, loc)| {
+                            let at = loc
+                                .map(|l| format!(" ({}:{})", l.path, l.line))
+                                .unwrap_or_default();
+                            format!("`{}`{at}", readable(re.as_str()))
+                        })
+                        .collect();
+                    problems.push(format!(
+                        "{place}: ambiguous step `{}{}` matches {} definitions: {}. Make one of them more specific",
+                        step.keyword,
+                        step.value,
+                        matches.len(),
+                        matches.join(", ")
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
+
+fn all_steps(feature: &gherkin::Feature) -> impl Iterator<Item = &gherkin::Step> {
+    let bg = feature.background.iter().flat_map(|b| &b.steps);
+    let sc = feature.scenarios.iter().flat_map(|s| &s.steps);
+    let rules = feature.rules.iter().flat_map(|r| {
+        r.background
+            .iter()
+            .flat_map(|b| &b.steps)
+            .chain(r.scenarios.iter().flat_map(|s| &s.steps))
+    });
+    bg.chain(sc).chain(rules)
+}
+
+/// Citations of FAQ steps the doc does not have. The doc's numbered steps
+/// are the lines that start with a number such as `3.1.4.` or `2.2a.`.
+pub fn check_citations(features: &[gherkin::Feature], doc: &Path) -> Vec<String> {
+    let text = match std::fs::read_to_string(doc) {
+        Ok(t) => t,
+        Err(e) => {
+            return vec![format!(
+                "{}: cannot read the documentation ({e}); pass --doc with the FAQ the features transcribe",
+                doc.display()
+            )]
+        }
+    };
+    let number = regex::Regex::new(r"^\s*(\d+(?:\.\d+)*[a-z]?)(?:\.|\s)").expect("valid regex");
+    let numbered: std::collections::HashSet<String> = text
+        .lines()
+        .filter_map(|l| number.captures(l))
+        .map(|c| c[1].to_string())
+        .collect();
+    let mut problems = Vec::new();
+    for feature in features {
+        let path = feature.path.clone().unwrap_or_default();
+        let mut seen = std::collections::HashSet::new();
+        for step in all_steps(feature) {
+            if let Some(cited) = trace::cited_at(&path, step.position.line) {
+                if !numbered.contains(cited.as_str()) && seen.insert(step.position.line) {
+                    problems.push(format!(
+                        "{}:{}: cites FAQ step [{cited}], which {} does not have. Cite the step's number as the FAQ prints it",
+                        path.display(),
+                        step.position.line,
+                        doc.display()
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::readable;
+
+    #[test]
+    fn patterns_read_like_steps() {
+        assert_eq!(
+            readable(
+                r#"^the admin searches for (?:"([^"\\]*(\\.[^"\\]*)*)"|'([^'\\]*(\\.[^'\\]*)*)')$"#
+            ),
+            r#"the admin searches for "…""#
+        );
+        assert_eq!(
+            readable(r"^the user's phone rings( again)?$"),
+            r#"the user's phone rings"…""#
+        );
+    }
+}

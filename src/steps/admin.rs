@@ -1,0 +1,432 @@
+//! The admin: signs in to Office 365, walks the admin center to the
+//! multi-factor authentication page (FAQ 2.1–2.4) and uses its quick steps
+//! (2.5). Set-up ("Given … has the status …") goes through Graph, as an
+//! admin's script would.
+
+use super::browse::HEADING;
+use super::world::{Actor, DocWorld};
+use super::Status;
+use crate::pages::{admin_center as ac, mfa_page as mfa, owa, sign_in};
+use crate::tenant::domain::MfaStatus;
+use anyhow::Context as _;
+use cucumber::gherkin::Step;
+use cucumber::{given, then, when};
+
+const ADMIN: Actor = Actor::Admin;
+
+#[given("the admin is signed in to Office 365")]
+async fn admin_signed_in(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
+    w.at(step);
+    sign_in_admin(w).await
+}
+
+pub async fn sign_in_admin(w: &mut DocWorld) -> anyhow::Result<()> {
+    let admin = admin_account(w)?;
+    // The admin center sends a signed-out visitor to sign in, and back.
+    let admin_center = w.sites().await?.admin;
+    w.goto(ADMIN, &admin_center).await?;
+    let wait = w.config.wait;
+    let b = w.browser(ADMIN);
+    let r = sign_in::enter_credentials(b, &admin.upn, admin.password.expose(), wait).await;
+    let r = match r {
+        Ok(()) => sign_in::decline_stay_signed_in(w.browser(ADMIN)).await,
+        Err(e) => Err(e),
+    };
+    r.map_err(|e| w.fail(e))?;
+    w.see(ADMIN, "page", ac::TITLE).await?;
+    Ok(())
+}
+
+fn admin_account(w: &mut DocWorld) -> anyhow::Result<super::world::Account> {
+    let upn = w
+        .config
+        .tenant_file
+        .users
+        .iter()
+        .find(|u| u.admin)
+        .map(|u| u.upn.as_str().to_string())
+        .ok_or_else(|| w.fail("the tenant file has no global admin (admin = true)"))?;
+    w.account(&upn)
+}
+
+#[given(expr = "{string} has the Multi-Factor Auth Status {status}")]
+async fn has_status(
+    w: &mut DocWorld,
+    step: &Step,
+    name: String,
+    status: Status,
+) -> anyhow::Result<()> {
+    w.at(step);
+    set_status_by_graph(w, &name, status.0).await
+}
+
+/// PATCH `/beta/users/{upn}/authentication/requirements`, as an admin's
+/// script would, with the app registration of the tenant file that may.
+pub async fn set_status_by_graph(
+    w: &mut DocWorld,
+    name: &str,
+    status: MfaStatus,
+) -> anyhow::Result<()> {
+    let account = w.account(name)?;
+    let file = w.config.tenant_file.clone();
+    let app = file
+        .apps
+        .iter()
+        .find(|a| {
+            a.roles
+                .iter()
+                .any(|r| r == "Policy.ReadWrite.AuthenticationMethod")
+        })
+        .ok_or_else(|| {
+            w.fail("the tenant file has no app with the Policy.ReadWrite.AuthenticationMethod role")
+        })?;
+    let base = w.tenant().await?.base_url.clone();
+    let http = reqwest::Client::new();
+    let token: serde_json::Value = http
+        .post(format!("{base}/{}/oauth2/v2.0/token", file.tenant.id))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", app.client_id.as_str()),
+            ("client_secret", app.client_secret.expose()),
+            ("scope", "https://graph.microsoft.com/.default"),
+        ])
+        .send()
+        .await
+        .context("asking Graph for a token")?
+        .error_for_status()
+        .map_err(|e| w.fail(format!("Graph refused the app's token request: {e}")))?
+        .json()
+        .await?;
+    let token = token["access_token"]
+        .as_str()
+        .ok_or_else(|| w.fail("Graph's token answer has no access_token"))?;
+    let resp = http
+        .patch(format!(
+            "{base}/beta/users/{}/authentication/requirements",
+            account.upn
+        ))
+        .bearer_auth(token)
+        .json(&serde_json::json!({ "perUserMfaState": status.graph_name() }))
+        .send()
+        .await
+        .context("PATCH authentication/requirements")?;
+    if !resp.status().is_success() {
+        let code = resp.status();
+        let body = resp.text().await.unwrap_or_default();
+        return Err(w.fail(format!(
+            "Graph did not set {} to {status}: HTTP {code} {body}",
+            account.upn
+        )));
+    }
+    w.saw("graph", &format!("{} set to {status}", account.upn));
+    Ok(())
+}
+
+#[when("the admin clicks the Admin Center icon in the Office 365 Main Menu")]
+async fn admin_center_icon(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
+    w.at(step);
+    let portal = w.sites().await?.portal;
+    w.goto(ADMIN, &portal).await?;
+    w.wait_for(ADMIN, ac::PORTAL_MAIN_MENU).await?;
+    let menu = w
+        .attribute(ADMIN, ac::PORTAL_MAIN_MENU, "aria-label")
+        .await?
+        .unwrap_or_default();
+    w.saw("menu", &menu);
+    let tile = w.read(ADMIN, ac::ADMIN_TILE).await?;
+    w.saw("icon", &tile);
+    w.click(ADMIN, ac::ADMIN_TILE).await?;
+    w.see(ADMIN, "page", ac::TITLE).await?;
+    Ok(())
+}
+
+#[when("the admin goes to Users > Active users")]
+async fn active_users(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
+    w.at(step);
+    w.click(ADMIN, ac::NAV_USERS).await?;
+    w.click(ADMIN, ac::NAV_ACTIVE_USERS).await?;
+    w.see(ADMIN, "page", ac::ACTIVE_USERS_HEADING).await?;
+    Ok(())
+}
+
+#[when(expr = "the admin is using {word} mode")]
+async fn using_mode(w: &mut DocWorld, step: &Step, mode: String) -> anyhow::Result<()> {
+    w.at(step);
+    let wanted = ac::Mode::parse(&mode).ok_or_else(|| {
+        w.fail(format!(
+            "'{mode}' is not a mode of Active users: say Preview or Classic"
+        ))
+    })?;
+    let now = w
+        .attribute(ADMIN, ac::MODE, "data-mode")
+        .await?
+        .unwrap_or_default();
+    if ac::Mode::parse(&now) != Some(wanted) {
+        let switch = w.see(ADMIN, "switch", ac::MODE_SWITCH).await?;
+        w.click(ADMIN, ac::MODE_SWITCH).await?;
+        let after = w
+            .attribute(ADMIN, ac::MODE, "data-mode")
+            .await?
+            .unwrap_or_default();
+        if ac::Mode::parse(&after) != Some(wanted) {
+            return Err(w.fail(format!(
+                "clicked \"{switch}\" but Active users is still in '{after}' mode"
+            )));
+        }
+    }
+    w.saw("mode", wanted.as_str());
+    Ok(())
+}
+
+/// Checks that the element shows the label the FAQ quotes (ignoring case,
+/// spaces and arrows' spacing, which the FAQ writes loosely).
+async fn expect_label(w: &mut DocWorld, selector: &str, quoted: &str) -> anyhow::Result<String> {
+    let shown = w.read(ADMIN, selector).await?;
+    let squash = |s: &str| {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_lowercase()
+    };
+    if squash(&shown) != squash(quoted) {
+        return Err(w.fail(format!(
+            "the FAQ quotes \"{quoted}\" but the page shows \"{shown}\" at `{selector}`"
+        )));
+    }
+    Ok(shown)
+}
+
+#[when(expr = "the admin clicks the triple dot \\(…) after {string} and chooses {string}")]
+async fn preview_menu(
+    w: &mut DocWorld,
+    step: &Step,
+    export: String,
+    setup: String,
+) -> anyhow::Result<()> {
+    w.at(step);
+    let shown = expect_label(w, ac::EXPORT_USERS, &export).await?;
+    w.saw("toolbar", &shown);
+    let dots = w.read(ADMIN, ac::MORE_ACTIONS).await?;
+    w.saw("menu", &dots);
+    w.click(ADMIN, ac::MORE_ACTIONS).await?;
+    let item = expect_label(w, ac::SETUP_MFA, &setup).await?;
+    w.saw("menu item", &item);
+    w.click(ADMIN, ac::SETUP_MFA).await
+}
+
+#[when(expr = "the admin opens the {string} drop-down beside {string} and chooses {string}")]
+async fn classic_menu(
+    w: &mut DocWorld,
+    step: &Step,
+    more: String,
+    add: String,
+    setup: String,
+) -> anyhow::Result<()> {
+    w.at(step);
+    let shown = expect_label(w, ac::ADD_USER, &add).await?;
+    w.saw("toolbar", &shown);
+    let menu = expect_label(w, ac::MORE_DROPDOWN, &more).await?;
+    w.saw("menu", &menu);
+    w.click(ADMIN, ac::MORE_DROPDOWN).await?;
+    let item = expect_label(w, ac::SETUP_MFA, &setup).await?;
+    w.saw("menu item", &item);
+    w.click(ADMIN, ac::SETUP_MFA).await
+}
+
+#[given("the admin has opened the multi-factor authentication page")]
+#[when("the admin looks at the multi-factor authentication page")]
+async fn open_mfa_page(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
+    w.at(step);
+    let url = w.sites().await?.mfa_page;
+    w.goto(ADMIN, &url).await?;
+    w.see(ADMIN, "page", mfa::HEADING).await?;
+    Ok(())
+}
+
+#[then("the multi-factor authentication page lists the users")]
+async fn lists_users(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
+    w.at(step);
+    w.see(ADMIN, "page", mfa::HEADING).await?;
+    let rows = w.read_all(ADMIN, mfa::ROWS).await?;
+    if rows.is_empty() {
+        return Err(w.fail("the multi-factor authentication page lists no users"));
+    }
+    w.saw("users listed", &rows.len().to_string());
+    Ok(())
+}
+
+#[when(expr = "the admin searches for {string}")]
+async fn search(w: &mut DocWorld, step: &Step, text: String) -> anyhow::Result<()> {
+    w.at(step);
+    search_for(w, &text).await
+}
+
+async fn search_for(w: &mut DocWorld, text: &str) -> anyhow::Result<()> {
+    w.fill(ADMIN, mfa::SEARCH, text).await?;
+    w.click(ADMIN, mfa::SEARCH_BUTTON).await?;
+    w.wait_for(ADMIN, mfa::HEADING).await
+}
+
+/// The UPNs the users table shows now.
+async fn listed(w: &mut DocWorld) -> anyhow::Result<Vec<String>> {
+    let rows = w
+        .read_all(ADMIN, &format!("{} td.mfa-upn", mfa::ROWS))
+        .await?;
+    Ok(rows)
+}
+
+#[then(expr = "only accounts containing {string} are listed")]
+async fn only_listed(w: &mut DocWorld, step: &Step, text: String) -> anyhow::Result<()> {
+    w.at(step);
+    let upns = listed(w).await?;
+    if upns.is_empty() {
+        return Err(w.fail(format!("searching for \"{text}\" lists no account")));
+    }
+    if let Some(other) = upns
+        .iter()
+        .find(|u| !u.to_lowercase().contains(&text.to_lowercase()))
+    {
+        return Err(w.fail(format!("searching for \"{text}\" also lists {other}")));
+    }
+    for upn in &upns {
+        w.saw("listed", upn);
+    }
+    Ok(())
+}
+
+#[when(expr = "the admin clicks the account {string}")]
+async fn click_account(w: &mut DocWorld, step: &Step, name: String) -> anyhow::Result<()> {
+    w.at(step);
+    let upn = w.account(&name)?.upn;
+    select_account(w, &upn).await
+}
+
+async fn select_account(w: &mut DocWorld, upn: &str) -> anyhow::Result<()> {
+    if !w.visible(ADMIN, &mfa::select_link(upn)).await? {
+        return Err(w.fail(format!(
+            "{upn} is not in the users list of the multi-factor authentication page (search for it first)"
+        )));
+    }
+    w.click(ADMIN, &mfa::select_link(upn)).await?;
+    w.see(ADMIN, "selected", mfa::PANEL_NAME).await?;
+    Ok(())
+}
+
+#[then(expr = "the quick steps offer {string} for {string}")]
+async fn quick_steps_offer(
+    w: &mut DocWorld,
+    step: &Step,
+    action: String,
+    name: String,
+) -> anyhow::Result<()> {
+    w.at(step);
+    let upn = w.account(&name)?.upn;
+    let selected = w.read(ADMIN, mfa::PANEL_NAME).await?;
+    let row_name = w.read(ADMIN, &mfa::select_link(&upn)).await?;
+    if selected != row_name {
+        return Err(w.fail(format!("the selected account is \"{selected}\", not {upn}")));
+    }
+    let title = w.read(ADMIN, "#mfa-quick-steps-title").await?;
+    let button = mfa::quick_step(&action)
+        .ok_or_else(|| w.fail(format!("\"{action}\" is not a quick step: say Enable, Disable, Enforce or Manage user settings")))?;
+    let shown = w.read(ADMIN, button).await?;
+    if !shown.eq_ignore_ascii_case(&action) {
+        return Err(w.fail(format!(
+            "the quick step reads \"{shown}\", not \"{action}\""
+        )));
+    }
+    let steps = w.read(ADMIN, mfa::QUICK_STEPS).await?;
+    w.saw(&title, &steps);
+    Ok(())
+}
+
+#[when(expr = "the admin clicks {string} under quick steps and confirms")]
+async fn quick_step(w: &mut DocWorld, step: &Step, action: String) -> anyhow::Result<()> {
+    w.at(step);
+    run_quick_step(w, &action).await
+}
+
+/// A quick step through Microsoft's dialogs: "About enabling …" → confirm
+/// → "Updates successful" → close.
+async fn run_quick_step(w: &mut DocWorld, action: &str) -> anyhow::Result<()> {
+    let button = mfa::quick_step(action).ok_or_else(|| {
+        w.fail(format!(
+            "\"{action}\" is not a quick step: say Enable, Disable or Enforce"
+        ))
+    })?;
+    w.click(ADMIN, button).await?;
+    w.see(ADMIN, "dialog", mfa::DIALOG_TITLE).await?;
+    w.click(ADMIN, mfa::DIALOG_CONFIRM).await?;
+    if w.visible(ADMIN, mfa::DIALOG_ERROR).await? {
+        let error = w.read(ADMIN, mfa::DIALOG_ERROR).await?;
+        return Err(w.fail(format!("the quick step \"{action}\" failed: {error}")));
+    }
+    let done = w.see(ADMIN, "dialog", mfa::DIALOG_TITLE).await?;
+    if done != "Updates successful" {
+        return Err(w.fail(format!(
+            "after confirming \"{action}\" the dialog says \"{done}\", not \"Updates successful\""
+        )));
+    }
+    w.click(ADMIN, mfa::DIALOG_CLOSE).await
+}
+
+#[then(expr = "the MULTI-FACTOR AUTH STATUS of {string} shows {status}")]
+#[given(expr = "the MULTI-FACTOR AUTH STATUS of {string} shows {status}")]
+async fn status_shows(
+    w: &mut DocWorld,
+    step: &Step,
+    name: String,
+    status: Status,
+) -> anyhow::Result<()> {
+    w.at(step);
+    let upn = w.account(&name)?.upn;
+    if !w.visible(ADMIN, mfa::HEADING).await? {
+        let url = w.sites().await?.mfa_page;
+        if !w.visible(ADMIN, ac::MAIN_MENU).await? && !w.visible(ADMIN, HEADING).await? {
+            sign_in_admin(w).await?;
+        }
+        w.goto(ADMIN, &url).await?;
+    }
+    if !w.visible(ADMIN, &mfa::status_cell(&upn)).await? {
+        search_for(w, &upn).await?;
+    }
+    let shown = w.read(ADMIN, &mfa::status_cell(&upn)).await?;
+    w.saw("MULTI-FACTOR AUTH STATUS", &format!("{upn}: {shown}"));
+    if !shown.eq_ignore_ascii_case(&status.0.to_string()) {
+        return Err(w.fail(format!(
+            "the MULTI-FACTOR AUTH STATUS of {upn} shows \"{shown}\", not \"{}\"",
+            status.0
+        )));
+    }
+    Ok(())
+}
+
+#[when(expr = "the admin sets the Multi-Factor Auth Status of {string} to {status}")]
+async fn set_status(
+    w: &mut DocWorld,
+    step: &Step,
+    name: String,
+    status: Status,
+) -> anyhow::Result<()> {
+    w.at(step);
+    let upn = w.account(&name)?.upn;
+    let url = w.sites().await?.mfa_page;
+    w.goto(ADMIN, &url).await?;
+    search_for(w, &upn).await?;
+    select_account(w, &upn).await?;
+    let action = match status.0 {
+        MfaStatus::Disabled => "Disable",
+        MfaStatus::Enabled => "Enable",
+        MfaStatus::Enforced => "Enforce",
+    };
+    run_quick_step(w, action).await
+}
+
+/// Signs the admin out (used by compound steps that need a clean browser).
+pub async fn sign_out_everywhere(w: &mut DocWorld, actor: Actor) -> anyhow::Result<()> {
+    if w.visible(actor, owa::SIGN_OUT).await? {
+        w.click(actor, owa::SIGN_OUT).await?;
+    }
+    let r = w.browser(actor).reset().await;
+    r.map_err(|e| w.fail(e))
+}

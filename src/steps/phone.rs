@@ -1,0 +1,177 @@
+//! The user's phone: reads the text the provider delivered, answers the
+//! call the Twilio way (fetch the TwiML, press keys into the `<Gather>`),
+//! or lets it ring out. Also the provider's outages.
+
+use super::user::past_call_wait;
+use super::world::DocWorld;
+use crate::phone::{PhoneError, TelephonyProvider};
+use crate::tenant::domain::Secret;
+use cucumber::gherkin::Step;
+use cucumber::{given, then, when};
+
+/// The user's phone number as the provider sees it.
+fn phone_of(w: &mut DocWorld) -> anyhow::Result<String> {
+    let account = w.the_user()?;
+    account.phone.map(|p| p.e164()).ok_or_else(|| {
+        w.fail(format!(
+            "{} has no mobile phone in the tenant file",
+            account.upn
+        ))
+    })
+}
+
+fn phone_err(w: &DocWorld, e: PhoneError) -> anyhow::Error {
+    w.fail(e)
+}
+
+/// Waits for the next text to the user's phone and keeps its code.
+pub async fn read_text(w: &mut DocWorld, must_be_new_code: bool) -> anyhow::Result<()> {
+    let to = phone_of(w)?;
+    let seen = *w.texts_read.get(&to).unwrap_or(&0);
+    let wait = w.config.phone_wait;
+    let provider: &TelephonyProvider = w.provider().await?;
+    let text = provider.wait_for_text(&to, seen, wait).await;
+    let text = text.map_err(|e| phone_err(w, e))?;
+    w.texts_read.insert(to.clone(), seen + 1);
+    let code = crate::phone::code_in(&text.body)
+        .ok_or_else(|| w.fail("the text message carries no 6-digit verification code"))?;
+    if must_be_new_code && w.code.as_ref().is_some_and(|old| old.expose() == code) {
+        return Err(w.fail("the new text message repeats the previous code"));
+    }
+    w.transcript.redactor.learn(&code, "code");
+    w.saw("text message", &format!("to {to}: {}", text.body));
+    w.code = Some(Secret::new(code));
+    Ok(())
+}
+
+#[then("a text message with a verification code reaches the user's phone")]
+async fn text_arrives(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
+    w.at(step);
+    read_text(w, false).await
+}
+
+#[then("another text message with a new verification code reaches the user's phone")]
+async fn another_text(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
+    w.at(step);
+    read_text(w, true).await
+}
+
+#[then("no text message reached the user's phone")]
+async fn no_text(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
+    w.at(step);
+    let to = phone_of(w)?;
+    let seen = *w.texts_read.get(&to).unwrap_or(&0);
+    let texts = w.provider().await?.texts().await;
+    let delivered = texts
+        .iter()
+        .filter(|t| crate::phone::same_number(&t.to, &to))
+        .count();
+    if delivered > seen {
+        return Err(w.fail(format!("{} text message(s) reached {to}", delivered - seen)));
+    }
+    w.saw("phone", "no text message");
+    Ok(())
+}
+
+#[then(regex = r"^the user's phone rings( again)?$")]
+async fn phone_rings(w: &mut DocWorld, step: &Step, _again: String) -> anyhow::Result<()> {
+    w.at(step);
+    let to = phone_of(w)?;
+    let seen = *w.calls_read.get(&to).unwrap_or(&0);
+    let wait = w.config.phone_wait;
+    let call = w.provider().await?.wait_for_call(&to, seen, wait).await;
+    let call = call.map_err(|e| phone_err(w, e))?;
+    w.calls_read.insert(to.clone(), seen + 1);
+    w.saw("phone", &format!("call to {to}"));
+    w.call = Some(call);
+    Ok(())
+}
+
+/// Answers the ringing call and presses `keys`; returns whether the call
+/// asks again (a wrong key).
+async fn answer(w: &mut DocWorld, keys: &str) -> anyhow::Result<bool> {
+    let call = w
+        .call
+        .clone()
+        .ok_or_else(|| w.fail("the phone has not rung in this scenario"))?;
+    let answer = w.provider().await?.answer(&call, keys).await;
+    let answer = answer.map_err(|e| phone_err(w, e))?;
+    for said in &answer.said {
+        w.saw("call says", said);
+    }
+    w.saw("pressed", keys);
+    for said in &answer.after_keys {
+        w.saw("call says", said);
+    }
+    Ok(answer.gathers_again)
+}
+
+#[when("the user answers the call and presses the pound key (#)")]
+#[when("the user presses the pound key (#)")]
+async fn press_pound(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
+    w.at(step);
+    if answer(w, "#").await? {
+        return Err(w.fail("the call asked again after the pound key (#)"));
+    }
+    Ok(())
+}
+
+#[when(expr = "the user answers the call and presses {string}")]
+async fn press_key(w: &mut DocWorld, step: &Step, keys: String) -> anyhow::Result<()> {
+    w.at(step);
+    let again = answer(w, &keys).await?;
+    w.call_asks_again = Some(again);
+    Ok(())
+}
+
+#[then("the call asks again for the pound key")]
+async fn asks_again(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
+    w.at(step);
+    match w.call_asks_again {
+        Some(true) => Ok(()),
+        Some(false) => Err(w.fail("the call did not ask again after the wrong key")),
+        None => Err(w.fail("no key has been pressed on the call yet")),
+    }
+}
+
+#[when("the user lets the call ring out")]
+async fn ring_out(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
+    w.at(step);
+    let call = w
+        .call
+        .clone()
+        .ok_or_else(|| w.fail("the phone has not rung in this scenario"))?;
+    let r = w.provider().await?.let_ring_out(&call).await;
+    r.map_err(|e| phone_err(w, e))?;
+    w.saw("phone", "not answered");
+    past_call_wait(w).await
+}
+
+#[given("the text message provider is down")]
+async fn provider_down(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
+    w.at(step);
+    w.provider().await?.fail_texts(503).await;
+    w.saw("provider", "texts answered HTTP 503");
+    Ok(())
+}
+
+#[when("the text message provider is back and the user clicks Retry")]
+async fn provider_back(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
+    w.at(step);
+    w.provider().await?.recover().await;
+    w.click(
+        super::Actor::User,
+        crate::pages::second_factor::SEND_FAILED_RETRY,
+    )
+    .await?;
+    w.see_heading(super::Actor::User).await?;
+    if w.visible(super::Actor::User, crate::pages::second_factor::SEND_FAILED)
+        .await?
+    {
+        let error = w
+            .read(super::Actor::User, crate::pages::second_factor::SEND_FAILED)
+            .await?;
+        return Err(w.fail(format!("Retry still fails: {error}")));
+    }
+    Ok(())
+}

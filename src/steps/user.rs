@@ -1,0 +1,437 @@
+//! The user: goes to the OWA site and logs in (FAQ 3.1.2 / 3.2.2), sets up
+//! additional security verification (3.1.3–3.1.4, 3.2.3–3.2.4), signs in
+//! again with the second factor (3.1.5, 3.2.5).
+
+use super::office365::{eventually, Settle};
+use super::world::{Actor, DocWorld};
+use crate::pages::{owa, proof_up, second_factor as sas, sign_in};
+use crate::tenant::domain::Secret;
+use cucumber::gherkin::Step;
+use cucumber::{given, then, when};
+
+const USER: Actor = Actor::User;
+
+/// Where a browser sign-in with the right password leads (FAQ 2.5).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInOutcome {
+    /// Straight to Outlook ("Stay signed in?" first): no second factor.
+    Outlook,
+    /// "More information required": set up verification first.
+    MoreInformation,
+    /// "Enter code": a text was sent.
+    Code,
+    /// "Answer the call": the phone is ringing.
+    Call,
+    /// Anything else: a real failure, not a setting still on its way.
+    Other(String),
+}
+
+impl SignInOutcome {
+    fn parse(s: &str) -> Option<SignInOutcome> {
+        match s {
+            "goes straight to Outlook" => Some(SignInOutcome::Outlook),
+            "asks for more information" => Some(SignInOutcome::MoreInformation),
+            "asks for a verification code" => Some(SignInOutcome::Code),
+            "calls the phone" => Some(SignInOutcome::Call),
+            _ => None,
+        }
+    }
+    fn describe(&self) -> String {
+        match self {
+            SignInOutcome::Outlook => "went straight to Outlook".into(),
+            SignInOutcome::MoreInformation => "asked for more information".into(),
+            SignInOutcome::Code => "asked for a verification code".into(),
+            SignInOutcome::Call => "called the phone".into(),
+            SignInOutcome::Other(page) => format!("stopped at {page}"),
+        }
+    }
+}
+
+#[when(expr = "{string} goes to the OWA site and logs in")]
+#[when(expr = "{string} signs in to OWA in a browser with the account password")]
+async fn owa_login(w: &mut DocWorld, step: &Step, name: String) -> anyhow::Result<()> {
+    w.at(step);
+    w.user = Some(name);
+    log_in(w).await?;
+    w.see_heading(USER).await?;
+    Ok(())
+}
+
+/// Opens OWA in a fresh browser and logs in with the account password.
+pub async fn log_in(w: &mut DocWorld) -> anyhow::Result<()> {
+    let account = w.the_user()?;
+    let owa_url = w.sites().await?.owa;
+    let r = w.browser(USER).reset().await;
+    r.map_err(|e| w.fail(e))?;
+    w.goto(USER, &owa_url).await?;
+    let wait = w.config.wait;
+    let r = sign_in::enter_credentials(
+        w.browser(USER),
+        &account.upn,
+        account.password.expose(),
+        wait,
+    )
+    .await;
+    r.map_err(|e| w.fail(e))?;
+    if w.visible(USER, sign_in::PASSWORD_ERROR).await? {
+        let error = w.read(USER, sign_in::PASSWORD_ERROR).await?;
+        return Err(w.fail(format!(
+            "the password of {} was refused: {error}",
+            account.upn
+        )));
+    }
+    Ok(())
+}
+
+/// Reads which page the sign-in stopped at.
+async fn outcome(w: &mut DocWorld) -> anyhow::Result<SignInOutcome> {
+    let checks = [
+        (sign_in::KMSI, SignInOutcome::Outlook),
+        (owa::SIGNED_IN_AS, SignInOutcome::Outlook),
+        (sign_in::PROOF_UP_TITLE, SignInOutcome::MoreInformation),
+        (sas::CODE_TITLE, SignInOutcome::Code),
+        (sas::CALL_TITLE, SignInOutcome::Call),
+    ];
+    for (selector, outcome) in checks {
+        if w.visible(USER, selector).await? {
+            return Ok(outcome);
+        }
+    }
+    Ok(SignInOutcome::Other(w.describe_page(USER).await))
+}
+
+#[then(
+    regex = r"^the browser sign-in (goes straight to Outlook|asks for more information|asks for a verification code|calls the phone)(, once the change has taken effect)?$"
+)]
+async fn sign_in_outcome(
+    w: &mut DocWorld,
+    step: &Step,
+    expected: String,
+    settle: String,
+) -> anyhow::Result<()> {
+    w.at(step);
+    let expected = SignInOutcome::parse(&expected).expect("the regex lists only known outcomes");
+    let settle = Settle::from_suffix(&settle);
+    let first = outcome(w).await?;
+    let limit = w.settle_limit();
+    let got = eventually(
+        w,
+        "the browser sign-in",
+        first,
+        &expected,
+        settle,
+        limit,
+        |w| {
+            Box::pin(async move {
+                log_in(w).await?;
+                outcome(w).await
+            })
+        },
+        SignInOutcome::describe,
+        |o| !matches!(o, SignInOutcome::Other(_)),
+    )
+    .await?;
+    w.saw("sign-in", &got.describe());
+    Ok(())
+}
+
+#[then(expr = "the page says {string}")]
+async fn page_says(w: &mut DocWorld, step: &Step, text: String) -> anyhow::Result<()> {
+    w.at(step);
+    let heading = w.read(USER, super::browse::HEADING).await?;
+    if heading != text {
+        let page = w.describe_page(USER).await;
+        return Err(w.fail(format!(
+            "expected the page to say \"{text}\", but it shows {page}"
+        )));
+    }
+    w.saw("page", &heading);
+    Ok(())
+}
+
+#[when("the user goes on to set up additional security verification")]
+async fn proof_up_next(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
+    w.at(step);
+    w.click(USER, sign_in::PROOF_UP_NEXT).await?;
+    w.see(USER, "page", proof_up::TITLE).await?;
+    w.see(USER, "step", proof_up::STEP).await?;
+    Ok(())
+}
+
+#[when(
+    expr = "the user selects {string}, enters the country or region and the mobile phone number"
+)]
+async fn contact(w: &mut DocWorld, step: &Step, method: String) -> anyhow::Result<()> {
+    w.at(step);
+    enter_contact(w, &method).await
+}
+
+async fn enter_contact(w: &mut DocWorld, method: &str) -> anyhow::Result<()> {
+    let account = w.the_user()?;
+    let phone = account.phone.ok_or_else(|| {
+        w.fail(format!(
+            "{} has no mobile phone in the tenant file",
+            account.upn
+        ))
+    })?;
+    w.choose(USER, proof_up::CONTACT_METHOD, method).await?;
+    let countries = w
+        .read_all(USER, &format!("{} option", proof_up::COUNTRY))
+        .await?;
+    let suffix = format!("(+{})", phone.country_code());
+    let country = countries
+        .iter()
+        .find(|c| c.ends_with(&suffix))
+        .cloned()
+        .ok_or_else(|| {
+            w.fail(format!(
+                "no country or region with code +{} is offered",
+                phone.country_code()
+            ))
+        })?;
+    w.choose(USER, proof_up::COUNTRY, &country).await?;
+    w.fill(USER, proof_up::PHONE, phone.national()).await?;
+    w.saw(
+        "contact",
+        &format!("{method}, {country}, {}", phone.national()),
+    );
+    Ok(())
+}
+
+#[when(expr = "the user selects {string} as method and clicks Next")]
+async fn method_next(w: &mut DocWorld, step: &Step, method: String) -> anyhow::Result<()> {
+    w.at(step);
+    choose_method(w, &method).await
+}
+
+async fn choose_method(w: &mut DocWorld, method: &str) -> anyhow::Result<()> {
+    let radio = proof_up::method_radio(method).ok_or_else(|| {
+        w.fail(format!(
+            "\"{method}\" is not a method: say \"Send me a code by text message\" or \"Call Me\""
+        ))
+    })?;
+    let label = w
+        .read(USER, &format!("label[for='{}']", &radio[1..]))
+        .await?;
+    w.saw("method", &label);
+    w.tick(USER, radio).await?;
+    w.click(USER, proof_up::NEXT).await?;
+    w.wait_for(USER, super::browse::HEADING).await?;
+    if w.visible(USER, proof_up::ERROR).await? {
+        let error = w.read(USER, proof_up::ERROR).await?;
+        return Err(w.fail(format!("Step 1 was refused: {error}")));
+    }
+    if w.visible(USER, proof_up::STEP).await? {
+        w.see(USER, "step", proof_up::STEP).await?;
+    } else {
+        w.see_heading(USER).await?;
+    }
+    Ok(())
+}
+
+#[when("the user enters the verification code from the text message and clicks Verify")]
+async fn enter_code(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
+    w.at(step);
+    let code = w
+        .code
+        .clone()
+        .ok_or_else(|| w.fail("no verification code has been read from a text message yet"))?;
+    type_code(w, code.expose()).await
+}
+
+#[when("the user enters a wrong verification code and clicks Verify")]
+async fn wrong_code(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
+    w.at(step);
+    let real = w
+        .code
+        .as_ref()
+        .map(|c| c.expose().to_string())
+        .unwrap_or_default();
+    let wrong = if real == "000000" { "111111" } else { "000000" };
+    type_code(w, wrong).await
+}
+
+/// Types a code on whichever code page shows: proof-up Step 2 or the
+/// sign-in's "Enter code".
+async fn type_code(w: &mut DocWorld, code: &str) -> anyhow::Result<()> {
+    let (field, button) = if w.visible(USER, proof_up::CODE).await? {
+        (proof_up::CODE, proof_up::VERIFY)
+    } else {
+        (sas::CODE, sas::VERIFY)
+    };
+    w.fill(USER, field, code).await?;
+    w.click(USER, button).await
+}
+
+#[then("the page says the code is wrong and asks to try again")]
+async fn code_wrong(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
+    w.at(step);
+    for selector in [proof_up::CODE_ERROR, sas::CODE_ERROR] {
+        if w.visible(USER, selector).await? {
+            let error = w.see(USER, "error", selector).await?;
+            if !error.contains("try again") {
+                return Err(w.fail(format!("the error \"{error}\" does not ask to try again")));
+            }
+            return Ok(());
+        }
+    }
+    let page = w.describe_page(USER).await;
+    Err(w.fail(format!("no wrong-code error is shown; the page is {page}")))
+}
+
+/// On the call-wait page a browser with scripts moves on by itself once
+/// the call is over; without scripts a person presses "continue".
+pub async fn past_call_wait(w: &mut DocWorld) -> anyhow::Result<()> {
+    let check = "#idForm_SAOTCAS_Check [type=submit]";
+    if !w.browser(USER).runs_scripts() && w.visible(USER, check).await? {
+        w.click(USER, check).await?;
+    }
+    Ok(())
+}
+
+#[then("the page shows an app password")]
+async fn shows_app_password(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
+    w.at(step);
+    past_call_wait(w).await?;
+    if !w.visible(USER, proof_up::APP_PASSWORD).await? {
+        w.wait_for(USER, super::browse::HEADING).await?;
+        for error in [proof_up::CODE_ERROR, proof_up::ERROR] {
+            if w.visible(USER, error).await? {
+                let text = w.read(USER, error).await?;
+                return Err(w.fail(format!("no app password: the page says \"{text}\"")));
+            }
+        }
+    }
+    w.see(USER, "step", proof_up::STEP).await?;
+    let password = w.read(USER, proof_up::APP_PASSWORD).await?;
+    if password.len() != 16 || !password.chars().all(|c| c.is_ascii_lowercase()) {
+        return Err(w.fail("the app password shown is not 16 lower-case letters"));
+    }
+    w.transcript.redactor.learn(&password, "app password");
+    w.saw("app password", &password);
+    let upn = w.the_user()?.upn;
+    w.app_passwords.insert(upn, Secret::new(password));
+    Ok(())
+}
+
+#[when("the user copies the app password and clicks Done")]
+async fn copy_and_done(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
+    w.at(step);
+    let upn = w.the_user()?.upn;
+    if !w.app_passwords.contains_key(&upn) {
+        let password = w.read(USER, proof_up::APP_PASSWORD).await?;
+        w.transcript.redactor.learn(&password, "app password");
+        w.app_passwords.insert(upn, Secret::new(password));
+    }
+    w.click(USER, proof_up::DONE).await
+}
+
+#[then("the user is signed in to Outlook")]
+async fn in_outlook(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
+    w.at(step);
+    past_call_wait(w).await?;
+    let r = sign_in::decline_stay_signed_in(w.browser(USER)).await;
+    r.map_err(|e| w.fail(e))?;
+    let upn = w.the_user()?.upn;
+    if !w.visible(USER, owa::SIGNED_IN_AS).await? {
+        let wait = w.config.wait;
+        let r = w.browser(USER).wait_for(owa::SIGNED_IN_AS, wait).await;
+        if r.is_err() {
+            let page = w.describe_page(USER).await;
+            return Err(w.fail(format!(
+                "{upn} is not signed in to Outlook; the page is {page}"
+            )));
+        }
+    }
+    let who = w.see(USER, "Outlook", owa::SIGNED_IN_AS).await?;
+    if !who.contains(&upn) {
+        return Err(w.fail(format!("Outlook says it is signed in as {who}, not {upn}")));
+    }
+    Ok(())
+}
+
+#[when("the user signs out and logs in again")]
+async fn sign_out_and_in(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
+    w.at(step);
+    w.click(USER, owa::SIGN_OUT).await?;
+    w.see(USER, "page", owa::SIGNED_OUT).await?;
+    log_in(w).await?;
+    w.see_heading(USER).await?;
+    Ok(())
+}
+
+#[then("the page asks for the code texted to the masked phone number")]
+async fn asks_for_code(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
+    w.at(step);
+    let description = w.see(USER, "prompt", sas::CODE_DESCRIPTION).await?;
+    expect_masked(w, &description)
+}
+
+#[then("the page asks the user to answer the call to the masked phone number")]
+async fn asks_to_answer(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
+    w.at(step);
+    let description = w.see(USER, "prompt", sas::CALL_DESCRIPTION).await?;
+    expect_masked(w, &description)
+}
+
+/// The prompt names the phone only by its last two digits.
+fn expect_masked(w: &mut DocWorld, prompt: &str) -> anyhow::Result<()> {
+    let phone = w
+        .the_user()?
+        .phone
+        .ok_or_else(|| w.fail("the user has no phone"))?;
+    if prompt.contains(phone.national()) {
+        return Err(w.fail(format!(
+            "the prompt shows the whole phone number: \"{prompt}\""
+        )));
+    }
+    if !prompt.contains(&phone.masked()) {
+        return Err(w.fail(format!(
+            "the prompt \"{prompt}\" does not show the masked number {}",
+            phone.masked()
+        )));
+    }
+    Ok(())
+}
+
+#[then("the page says a text message could not be sent")]
+async fn could_not_send(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
+    w.at(step);
+    w.see(USER, "page", sas::SEND_FAILED_TITLE).await?;
+    w.see(USER, "error", sas::SEND_FAILED).await?;
+    Ok(())
+}
+
+#[then("the page says the call was not answered")]
+async fn call_not_answered(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
+    w.at(step);
+    past_call_wait(w).await?;
+    w.see_heading(USER).await?;
+    w.see(USER, "error", sas::TIMED_OUT).await?;
+    Ok(())
+}
+
+#[given(
+    expr = "{string} has registered an authentication phone by text message and copied the app password"
+)]
+async fn registered_by_text(w: &mut DocWorld, step: &Step, name: String) -> anyhow::Result<()> {
+    w.at(step);
+    super::admin::set_status_by_graph(w, &name, crate::tenant::domain::MfaStatus::Enabled).await?;
+    w.user = Some(name);
+    log_in(w).await?;
+    w.click(USER, sign_in::PROOF_UP_NEXT).await?;
+    enter_contact(w, "Authentication phone").await?;
+    choose_method(w, "Send me a code by text message").await?;
+    super::phone::read_text(w, false).await?;
+    let code = w.code.clone().ok_or_else(|| w.fail("no code"))?;
+    type_code(w, code.expose()).await?;
+    let password = w.read(USER, proof_up::APP_PASSWORD).await?;
+    w.transcript.redactor.learn(&password, "app password");
+    let upn = w.the_user()?.upn;
+    w.app_passwords.insert(upn, Secret::new(password));
+    w.click(USER, proof_up::DONE).await?;
+    let r = sign_in::decline_stay_signed_in(w.browser(USER)).await;
+    r.map_err(|e| w.fail(e))?;
+    w.see(USER, "Outlook", owa::SIGNED_IN_AS).await?;
+    Ok(())
+}

@@ -1,0 +1,535 @@
+//! The HTTP driver against hand-written pages served by a local axum server,
+//! and once against the tenant simulator's sign-in.
+
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::response::{Html, Redirect};
+use axum::routing::{any, get};
+use axum::Router;
+use docproof::drive::http::HttpDriver;
+use docproof::drive::{DriveError, Driver};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn page(title: &str, body: &str) -> Html<String> {
+    Html(format!(
+        "<!doctype html><html><head><title>{title}</title></head><body>{body}</body></html>"
+    ))
+}
+
+/// Shows the request: method, path, cookie, and each field on its own line
+/// in the order received.
+async fn echo(
+    method: Method,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: String,
+) -> Html<String> {
+    let raw = if method == Method::POST {
+        body
+    } else {
+        query.unwrap_or_default()
+    };
+    let fields: String = url::form_urlencoded::parse(raw.as_bytes())
+        .map(|(k, v)| format!("<li>{k}={v}</li>"))
+        .collect();
+    let cookie = headers
+        .get(header::COOKIE)
+        .and_then(|c| c.to_str().ok())
+        .unwrap_or("none");
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|c| c.to_str().ok())
+        .unwrap_or("none");
+    page(
+        "Echo",
+        &format!(
+            r#"<p id="method">{method}</p><p id="type">{content_type}</p><p id="cookie">{cookie}</p><ul id="fields">{fields}</ul>"#
+        ),
+    )
+}
+
+const FORM: &str = r#"
+<form id="main" method="post" action="/echo">
+  <input name="user" id="user" value="preset">
+  <input type="password" name="pw" id="pw">
+  <input type="hidden" name="token" value="t0k">
+  <input type="checkbox" name="remember" id="remember" checked>
+  <input type="checkbox" name="news" id="news" value="yes">
+  <input type="checkbox" name="terms" id="terms" value="agreed"><label for="terms" id="terms-label">I agree</label>
+  <input type="radio" name="via" id="via-sms" value="sms" checked>
+  <input type="radio" name="via" id="via-call" value="call">
+  <select name="country" id="country"><option value="us">United States</option><option value="fr">France</option></select>
+  <textarea name="note" id="note">hello</textarea>
+  <input name="off" value="x" disabled>
+  <fieldset disabled><input name="fs" value="y"></fieldset>
+  <input id="noname" value="z">
+  <button type="button" id="js" onclick="go()">Do it</button>
+  <span id="plain">Just text</span>
+  <button name="action" value="save" id="save">Save</button>
+  <input type="submit" name="action" value="Cancel" id="cancel">
+</form>
+<input name="outside" value="owned" form="main">
+<input name="stray" value="not-owned">
+<form id="search" action="/echo?old=1">
+  <input name="q" id="q"><button id="go">Search</button>
+  <button id="alt" formaction="/echo?alt=1" formmethod="post" name="b" value="alt">Alt</button>
+</form>
+<form id="req" method="post" action="/echo"><input name="must" id="must" required><button id="req-go">Go</button></form>
+<button id="lonely" form="main">Outside submit</button>
+"#;
+
+const HIDDEN: &str = r#"
+<div id="shown">Shown <span hidden>secret</span><span style="display : NONE">gone</span></div>
+<a id="hidden-link" href="/echo" hidden>Hidden link</a>
+<p id="styled" style="visibility:hidden">Invisible</p>
+<details id="more"><summary id="more-summary">More <b>options</b></summary><a id="inner" href="/echo?from=details">Inner</a></details>
+<details open id="open"><summary>Open</summary><p id="open-text">Already open</p></details>
+<noscript><p id="nojs">Scripts are off</p></noscript>
+<script>var x = "<p id='fake'>not text</p>";</script>
+<div>a</div><div>b</div>
+"#;
+
+#[derive(Clone, Default)]
+struct Counters {
+    refresh: Arc<AtomicUsize>,
+}
+
+async fn refreshing(State(c): State<Counters>) -> Html<String> {
+    let n = c.refresh.fetch_add(1, Ordering::SeqCst) + 1;
+    let ready = if n >= 3 {
+        r#"<p id="ready">Ready</p>"#
+    } else {
+        "<p>Waiting…</p>"
+    };
+    Html(format!(
+        r#"<html><head><META HTTP-EQUIV="Refresh" content="0"><title>Load {n}</title></head><body>{ready}</body></html>"#
+    ))
+}
+
+fn app() -> Router {
+    Router::new()
+        .route("/echo", any(echo))
+        .route("/", get(|| async { page("Home", r#"<a id="abs" href="/dir/page">Dir page</a>"#) }))
+        .route(
+            "/dir/page",
+            get(|| async {
+                page(
+                    "Dir page",
+                    r##"<a id="rel" href="sub?x=1">Sub</a><a id="frag" href="#top">Top</a><a id="js" href="javascript:void(0)">JS</a>"##,
+                )
+            }),
+        )
+        .route("/dir/sub", get(|| async { page("Sub page", "<h1>Sub</h1>") }))
+        .route(
+            "/based",
+            get(|| async {
+                Html(r#"<html><head><base href="/other/"><title>Based</title></head><body><a id="l" href="x">X</a></body></html>"#)
+            }),
+        )
+        .route("/other/x", get(|| async { page("Other X", "") }))
+        .route("/login", get(|| async { Redirect::to("/set-cookie") }))
+        .route(
+            "/set-cookie",
+            get(|| async {
+                (
+                    StatusCode::SEE_OTHER,
+                    [(header::SET_COOKIE, "session=abc; Path=/"), (header::LOCATION, "/echo")],
+                )
+            }),
+        )
+        .route("/form", get(|| async { page("Form", FORM) }))
+        .route("/hidden", get(|| async { page("Hidden things", HIDDEN) }))
+        .route("/refresh", get(refreshing))
+        .route("/static", get(|| async { page("Static", "<p>Nothing changes</p>") }))
+        .route("/missing", get(|| async { (StatusCode::NOT_FOUND, page("Not here", "<h1>404</h1>")) }))
+        .route("/plain", get(|| async { "1 < 2 & <b>not bold</b>" }))
+        .with_state(Counters::default())
+}
+
+async fn serve() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app()).await.unwrap() });
+    format!("http://{addr}")
+}
+
+async fn fields(d: &mut HttpDriver) -> Vec<String> {
+    d.texts("#fields li").await.unwrap()
+}
+
+#[tokio::test]
+async fn links_and_relative_urls() {
+    let base = serve().await;
+    let mut d = HttpDriver::new();
+    assert_eq!(d.name(), "http");
+    assert!(!d.runs_scripts());
+    assert_eq!(d.url().await.unwrap(), "about:blank");
+
+    d.goto(&base).await.unwrap();
+    assert_eq!(d.title().await.unwrap(), "Home");
+    d.click("#abs").await.unwrap();
+    assert_eq!(d.url().await.unwrap(), format!("{base}/dir/page"));
+    d.click("#frag").await.unwrap();
+    assert_eq!(
+        d.title().await.unwrap(),
+        "Dir page",
+        "a #fragment link stays on the page"
+    );
+    let err = d.click("#js").await.unwrap_err();
+    assert!(
+        matches!(&err, DriveError::Unusable { why, .. } if why.contains("JavaScript")),
+        "{err}"
+    );
+    d.click("#rel").await.unwrap();
+    assert_eq!(d.url().await.unwrap(), format!("{base}/dir/sub?x=1"));
+
+    d.goto("page").await.unwrap();
+    assert_eq!(
+        d.title().await.unwrap(),
+        "Dir page",
+        "goto resolves against the current page"
+    );
+    d.goto("/based").await.unwrap();
+    d.click("#l").await.unwrap();
+    assert_eq!(
+        d.url().await.unwrap(),
+        format!("{base}/other/x"),
+        "<base href> wins"
+    );
+}
+
+#[tokio::test]
+async fn relative_goto_without_a_page_is_an_error() {
+    let mut d = HttpDriver::new();
+    let err = d.goto("/x").await.unwrap_err();
+    assert!(matches!(err, DriveError::Transport { .. }), "{err}");
+}
+
+#[tokio::test]
+async fn redirects_are_followed_and_cookies_kept() {
+    let base = serve().await;
+    let mut d = HttpDriver::new();
+    d.goto(&format!("{base}/login")).await.unwrap();
+    assert_eq!(d.url().await.unwrap(), format!("{base}/echo"));
+    assert_eq!(d.text("#cookie").await.unwrap(), "session=abc");
+    d.goto("/echo").await.unwrap();
+    assert_eq!(
+        d.text("#cookie").await.unwrap(),
+        "session=abc",
+        "the cookie is sent later too"
+    );
+
+    d.reset().await.unwrap();
+    assert_eq!(d.url().await.unwrap(), "about:blank");
+    d.goto(&format!("{base}/echo")).await.unwrap();
+    assert_eq!(
+        d.text("#cookie").await.unwrap(),
+        "none",
+        "reset drops cookies"
+    );
+}
+
+#[tokio::test]
+async fn post_form_sends_what_a_browser_sends() {
+    let base = serve().await;
+    let mut d = HttpDriver::new();
+    d.goto(&format!("{base}/form")).await.unwrap();
+    d.fill("#user", "alice").await.unwrap();
+    d.fill("#pw", "s3cret & more").await.unwrap();
+    assert_eq!(d.value("#user").await.unwrap(), "alice");
+    assert_eq!(d.value("#note").await.unwrap(), "hello");
+    d.tick("#news").await.unwrap();
+    d.click("#news").await.unwrap(); // a click toggles it back off
+    d.click("#terms-label").await.unwrap(); // the label ticks its checkbox
+    d.click("#remember").await.unwrap(); // unticks the default
+    d.tick("#via-call").await.unwrap();
+    d.choose("#country", "france").await.unwrap();
+    assert_eq!(d.value("#country").await.unwrap(), "fr");
+    d.click("#save").await.unwrap();
+
+    assert_eq!(d.text("#method").await.unwrap(), "POST");
+    assert_eq!(
+        d.text("#type").await.unwrap(),
+        "application/x-www-form-urlencoded"
+    );
+    assert_eq!(
+        fields(&mut d).await,
+        [
+            "user=alice",
+            "pw=s3cret & more",
+            "token=t0k",
+            "terms=agreed",
+            "via=call",
+            "country=fr",
+            "note=hello",
+            "action=save",
+            "outside=owned",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn untouched_form_submits_its_defaults() {
+    let base = serve().await;
+    let mut d = HttpDriver::new();
+    d.goto(&format!("{base}/form")).await.unwrap();
+    d.click("#cancel").await.unwrap();
+    assert_eq!(
+        fields(&mut d).await,
+        [
+            "user=preset",
+            "pw=",
+            "token=t0k",
+            "remember=on",
+            "via=sms",
+            "country=us",
+            "note=hello",
+            "action=Cancel",
+            "outside=owned",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn get_forms_form_attribute_and_formaction() {
+    let base = serve().await;
+    let mut d = HttpDriver::new();
+    d.goto(&format!("{base}/form")).await.unwrap();
+    d.fill("#q", "a b").await.unwrap();
+    d.click("#go").await.unwrap();
+    assert_eq!(d.text("#method").await.unwrap(), "GET");
+    assert_eq!(
+        d.url().await.unwrap(),
+        format!("{base}/echo?q=a+b"),
+        "the query is replaced"
+    );
+
+    d.goto("/form").await.unwrap();
+    d.fill("#q", "z").await.unwrap();
+    d.click("#alt").await.unwrap();
+    assert_eq!(d.text("#method").await.unwrap(), "POST");
+    assert_eq!(d.url().await.unwrap(), format!("{base}/echo?alt=1"));
+    assert_eq!(fields(&mut d).await, ["q=z", "b=alt"]);
+
+    d.goto("/form").await.unwrap();
+    d.click("#lonely").await.unwrap();
+    assert_eq!(
+        d.text("#method").await.unwrap(),
+        "POST",
+        "form= attribute finds the form"
+    );
+    assert!(fields(&mut d).await.contains(&"user=preset".to_string()));
+
+    d.goto("/form").await.unwrap();
+    let err = d.click("#req-go").await.unwrap_err();
+    assert!(
+        matches!(&err, DriveError::Unusable { why, .. } if why.contains("#must")),
+        "{err}"
+    );
+    d.fill("#must", "x").await.unwrap();
+    d.click("#req-go").await.unwrap();
+    assert_eq!(fields(&mut d).await, ["must=x"]);
+}
+
+#[tokio::test]
+async fn unusable_elements_are_explained() {
+    let base = serve().await;
+    let mut d = HttpDriver::new();
+    d.goto(&format!("{base}/form")).await.unwrap();
+
+    let err = d.choose("#country", "Germany").await.unwrap_err();
+    assert!(
+        matches!(&err, DriveError::Unusable { why, .. } if why.contains("\"United States\", \"France\"")),
+        "{err}"
+    );
+    let err = d.fill("#save", "x").await.unwrap_err();
+    assert!(matches!(err, DriveError::Unusable { .. }), "{err}");
+    let err = d.fill("#remember", "x").await.unwrap_err();
+    assert!(matches!(err, DriveError::Unusable { .. }), "{err}");
+    let err = d.click("#js").await.unwrap_err();
+    assert!(
+        matches!(&err, DriveError::Unusable { why, .. } if why.contains("onclick")),
+        "{err}"
+    );
+    let err = d.click("#plain").await.unwrap_err();
+    assert!(
+        matches!(&err, DriveError::Unusable { why, .. } if why.contains("does nothing")),
+        "{err}"
+    );
+    let err = d.tick("#user").await.unwrap_err();
+    assert!(matches!(err, DriveError::Unusable { .. }), "{err}");
+
+    let err = d.click("div[").await.unwrap_err();
+    assert!(matches!(err, DriveError::BadSelector { .. }), "{err}");
+    let err = d.is_visible("::nope").await.unwrap_err();
+    assert!(matches!(err, DriveError::BadSelector { .. }), "{err}");
+
+    let err = d.click("#absent").await.unwrap_err();
+    match err {
+        DriveError::NotFound { selector, page } => {
+            assert_eq!(selector, "#absent");
+            assert_eq!(page, format!("\"Form\" ({base}/form)"));
+        }
+        other => panic!("{other}"),
+    }
+    assert_eq!(
+        d.attribute("input[name=token]", "value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("t0k")
+    );
+    assert_eq!(d.attribute("#user", "nope").await.unwrap(), None);
+    assert!(matches!(
+        d.attribute("#absent", "x").await,
+        Err(DriveError::NotFound { .. })
+    ));
+}
+
+#[tokio::test]
+async fn hidden_things_are_not_found_until_shown() {
+    let base = serve().await;
+    let mut d = HttpDriver::new();
+    d.goto(&format!("{base}/hidden")).await.unwrap();
+
+    assert_eq!(d.text("#shown").await.unwrap(), "Shown");
+    for hidden in ["#hidden-link", "#styled", "#inner", "#fake"] {
+        assert!(!d.is_visible(hidden).await.unwrap(), "{hidden}");
+        assert!(
+            matches!(d.click(hidden).await, Err(DriveError::NotFound { .. })),
+            "{hidden}"
+        );
+    }
+    assert!(matches!(
+        d.text("#inner").await,
+        Err(DriveError::NotFound { .. })
+    ));
+    assert!(d.is_visible("#more-summary").await.unwrap());
+    assert!(d.is_visible("#open-text").await.unwrap());
+    assert_eq!(d.text("#nojs").await.unwrap(), "Scripts are off");
+    assert!(d.is_visible("noscript p").await.unwrap());
+    assert_eq!(
+        d.page_text().await.unwrap(),
+        "Shown More options Open Already open Scripts are off a b"
+    );
+
+    d.click("#more-summary b").await.unwrap(); // a click inside the summary opens it
+    assert_eq!(d.text("#inner").await.unwrap(), "Inner");
+    d.click("#more-summary").await.unwrap();
+    assert!(
+        !d.is_visible("#inner").await.unwrap(),
+        "a second click closes it"
+    );
+    d.click("#more-summary").await.unwrap();
+    d.click("#inner").await.unwrap();
+    assert_eq!(fields(&mut d).await, ["from=details"]);
+}
+
+#[tokio::test]
+async fn wait_for_follows_a_meta_refresh() {
+    let base = serve().await;
+    let mut d = HttpDriver::new();
+    d.goto(&format!("{base}/refresh")).await.unwrap();
+    assert_eq!(d.title().await.unwrap(), "Load 1");
+    d.wait_for("#ready", Duration::from_secs(5)).await.unwrap();
+    assert_eq!(d.title().await.unwrap(), "Load 3");
+}
+
+#[tokio::test]
+async fn wait_for_gives_up_at_once_on_a_static_page() {
+    let base = serve().await;
+    let mut d = HttpDriver::new();
+    d.goto(&format!("{base}/static")).await.unwrap();
+    let start = Instant::now();
+    let err = d
+        .wait_for("#never", Duration::from_secs(30))
+        .await
+        .unwrap_err();
+    assert!(start.elapsed() < Duration::from_secs(1));
+    match &err {
+        DriveError::Timeout {
+            selector,
+            waited,
+            page,
+        } => {
+            assert_eq!(selector, "#never");
+            assert!(*waited < Duration::from_secs(1));
+            assert!(page.contains("\"Static\""), "{page}");
+        }
+        other => panic!("{other}"),
+    }
+    assert!(err.to_string().contains("`#never`"), "{err}");
+}
+
+#[tokio::test]
+async fn error_and_plain_text_responses_become_the_page() {
+    let base = serve().await;
+    let mut d = HttpDriver::new();
+    d.goto(&format!("{base}/missing")).await.unwrap();
+    assert_eq!(d.title().await.unwrap(), "Not here");
+    let err = d.click("#x").await.unwrap_err();
+    assert!(err.to_string().contains("HTTP 404"), "{err}");
+    d.goto("/plain").await.unwrap();
+    assert_eq!(d.page_text().await.unwrap(), "1 < 2 & <b>not bold</b>");
+    assert_eq!(d.html().await.unwrap(), "1 < 2 & <b>not bold</b>");
+}
+
+#[tokio::test]
+async fn connection_refused_is_a_transport_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let mut d = HttpDriver::new();
+    let err = d
+        .goto(&format!("http://{addr}/x?token=secret"))
+        .await
+        .unwrap_err();
+    match &err {
+        DriveError::Transport { url, .. } => {
+            assert!(!url.contains("secret"), "the query is not shown: {url}");
+        }
+        other => panic!("{other}"),
+    }
+}
+
+#[tokio::test]
+async fn signs_in_to_the_simulated_tenant() {
+    let file =
+        docproof::tenant::TenantFile::load(std::path::Path::new("fixtures/tenant.toml")).unwrap();
+    let tenant = docproof::tenant::spawn(
+        file,
+        docproof::tenant::Settings::default(),
+        "127.0.0.1:0".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    let mut d = HttpDriver::new();
+    d.goto(&format!("{}/owa", tenant.base_url)).await.unwrap();
+    d.fill(
+        "input[name=loginfmt]",
+        "o365.sms@cloudbacko-qa.onmicrosoft.com",
+    )
+    .await
+    .unwrap();
+    d.click("#idSIButton9").await.unwrap();
+    d.fill("input[name=passwd]", "Sms-Passw0rd!").await.unwrap();
+    d.click("#idSIButton9").await.unwrap();
+    assert!(
+        d.is_visible("#KmsiDescription").await.unwrap(),
+        "{}",
+        d.page_text().await.unwrap()
+    );
+    d.click("#idBtn_Back").await.unwrap();
+    assert!(
+        d.is_visible("#owa_user").await.unwrap(),
+        "{}",
+        d.page_text().await.unwrap()
+    );
+    assert!(d
+        .text("#owa_user")
+        .await
+        .unwrap()
+        .contains("o365.sms@cloudbacko-qa.onmicrosoft.com"));
+}
