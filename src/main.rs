@@ -98,7 +98,7 @@ async fn main() -> std::process::ExitCode {
     // A run keeps the console for its progress: only warnings and the
     // FAQ 4.1 retries, unless RUST_LOG asks for more.
     let default_filter = match cli.command {
-        Command::Run(_) => "warn,docproof::settle=info",
+        Command::Run(_) => "warn,docproof::tenant=error,docproof::settle=info",
         Command::Serve(_) => "info",
     };
     tracing_subscriber::fmt()
@@ -107,6 +107,7 @@ async fn main() -> std::process::ExitCode {
                 .unwrap_or_else(|_| default_filter.into()),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
         .init();
     let result = match cli.command {

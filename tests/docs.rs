@@ -7,9 +7,10 @@ async fn main() -> std::process::ExitCode {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "warn,docproof::settle=info".into()),
+                .unwrap_or_else(|_| "warn,docproof::tenant=error,docproof::settle=info".into()),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
     // cargo runs tests from the crate root, so the defaults find features/,
     // fixtures/ and tests/snapshots/.

@@ -1,6 +1,12 @@
 //! The telephony provider: a wiremock server answering Twilio's
 //! `Messages.json` and `Calls.json` the way Twilio does, keeping its own log
 //! of what it delivered, with faults that can be switched on and off.
+//!
+//! Faults are a switch the mounted responders read, not scoped mocks:
+//! wiremock 0.6.5 sorts its mocks by priority in place on every request,
+//! so a `MockGuard` (which remembers its mock by index) dropped after a
+//! request with a higher-priority scoped mock deactivates some *other* mock
+//! and leaves the fault in force.
 
 use super::{same_number, PhoneError, PlacedCall, Text};
 use base64::Engine as _;
@@ -10,7 +16,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 use wiremock::matchers::{method, path_regex};
-use wiremock::{Match, Mock, MockGuard, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{Match, Mock, MockServer, Request, Respond, ResponseTemplate};
 
 const API_VERSION: &str = "2010-04-01";
 /// How often `wait_for_*` looks at the log.
@@ -19,17 +25,38 @@ const POLL: Duration = Duration::from_millis(20);
 const NORMAL: u8 = 5;
 /// Priority of the 401 for requests without credentials.
 const UNAUTHENTICATED: u8 = 10;
-/// Priority of an injected fault: wins over the normal answers while held.
-const FAULT: u8 = 1;
 
 /// A Twilio-compatible telephony provider for tests: point the tenant's
 /// `Settings.telephony.base_url` at [`TelephonyProvider::base_url`].
 pub struct TelephonyProvider {
     server: MockServer,
     log: Arc<Log>,
-    /// Injected faults, at most one per resource, until `recover`.
-    faults: Mutex<Vec<(Resource, MockGuard)>>,
+    faults: Arc<Faults>,
     pub(super) http: reqwest::Client,
+}
+
+/// Injected faults, at most one per resource, until `recover`.
+#[derive(Default)]
+struct Faults {
+    texts: Mutex<Option<Fault>>,
+    calls: Mutex<Option<Fault>>,
+}
+
+impl Faults {
+    fn of(&self, resource: Resource) -> &Mutex<Option<Fault>> {
+        match resource {
+            Resource::Messages => &self.texts,
+            Resource::Calls => &self.calls,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Fault {
+    /// Refuse with this HTTP status; nothing is delivered.
+    Refuse(u16),
+    /// Accept, but answer only after this long.
+    Delay(Duration),
 }
 
 /// What the provider delivered, in the order it accepted it.
@@ -81,6 +108,7 @@ impl TelephonyProvider {
     pub async fn start() -> TelephonyProvider {
         let server = MockServer::start().await;
         let log = Arc::new(Log::default());
+        let faults = Arc::new(Faults::default());
         for resource in [Resource::Messages, Resource::Calls] {
             Mock::given(method("POST"))
                 .and(path_regex(resource.path()))
@@ -88,7 +116,7 @@ impl TelephonyProvider {
                 .respond_with(Accept {
                     resource,
                     log: log.clone(),
-                    delay: Duration::ZERO,
+                    faults: faults.clone(),
                 })
                 .with_priority(NORMAL)
                 .mount(&server)
@@ -110,7 +138,7 @@ impl TelephonyProvider {
         TelephonyProvider {
             server,
             log,
-            faults: Mutex::new(Vec::new()),
+            faults,
             http,
         }
     }
@@ -191,13 +219,13 @@ impl TelephonyProvider {
     /// Until `recover`, every text is refused with HTTP `status` (Twilio's
     /// error JSON) and not delivered. Replaces an earlier fault on texts.
     pub async fn fail_texts(&self, status: u16) {
-        self.inject(Resource::Messages, Refuse { status }).await;
+        self.inject(Resource::Messages, Fault::Refuse(status));
     }
 
     /// Until `recover`, every call is refused with HTTP `status` (Twilio's
     /// error JSON) and not placed. Replaces an earlier fault on calls.
     pub async fn fail_calls(&self, status: u16) {
-        self.inject(Resource::Calls, Refuse { status }).await;
+        self.inject(Resource::Calls, Fault::Refuse(status));
     }
 
     /// Until `recover`, texts are answered 201 only after `by`; each counts
@@ -205,38 +233,19 @@ impl TelephonyProvider {
     /// waiting: the provider had accepted it). Replaces an earlier fault on
     /// texts.
     pub async fn delay_texts(&self, by: Duration) {
-        let accept = Accept {
-            resource: Resource::Messages,
-            log: self.log.clone(),
-            delay: by,
-        };
-        self.inject(Resource::Messages, accept).await;
+        self.inject(Resource::Messages, Fault::Delay(by));
     }
 
-    /// Ends every injected fault: texts and calls are accepted again.
+    /// Ends every injected fault: texts and calls are accepted again at once
+    /// (a delayed answer already under way still comes late).
     pub async fn recover(&self) {
-        let faults = std::mem::take(&mut *lock(&self.faults));
-        // Dropping a guard unmounts its mock; outside the lock.
-        drop(faults);
+        for resource in [Resource::Messages, Resource::Calls] {
+            *lock(self.faults.of(resource)) = None;
+        }
     }
 
-    async fn inject(&self, resource: Resource, responder: impl Respond + 'static) {
-        let mock = Mock::given(method("POST"))
-            .and(path_regex(resource.path()))
-            .and(BasicAuth)
-            .respond_with(responder)
-            .with_priority(FAULT);
-        let guard = self.server.register_as_scoped(mock).await;
-        let replaced: Vec<(Resource, MockGuard)> = {
-            let mut faults = lock(&self.faults);
-            let (same, others) = std::mem::take(&mut *faults)
-                .into_iter()
-                .partition(|(r, _)| *r == resource);
-            *faults = others;
-            faults.push((resource, guard));
-            same
-        };
-        drop(replaced);
+    fn inject(&self, resource: Resource, fault: Fault) {
+        *lock(self.faults.of(resource)) = Some(fault);
     }
 }
 
@@ -266,20 +275,26 @@ impl Match for BasicAuth {
     }
 }
 
-/// Accepts a text or call: 201 with Twilio's JSON, logged as delivered.
+/// Accepts a text or call: 201 with Twilio's JSON, logged as delivered;
+/// or, while a fault is injected, refuses it or answers late.
 struct Accept {
     resource: Resource,
     log: Arc<Log>,
-    delay: Duration,
+    faults: Arc<Faults>,
 }
 
 impl Respond for Accept {
     fn respond(&self, request: &Request) -> ResponseTemplate {
+        let delay = match *lock(self.faults.of(self.resource)) {
+            Some(Fault::Refuse(status)) => return refusal(status),
+            Some(Fault::Delay(by)) => by,
+            None => Duration::ZERO,
+        };
         let form: HashMap<String, String> = url::form_urlencoded::parse(&request.body)
             .into_owned()
             .collect();
         let account = account_in(request.url.path());
-        let visible_at = Instant::now() + self.delay;
+        let visible_at = Instant::now() + delay;
         let answer = match self.resource {
             Resource::Messages => accept_text(&form, &account).map(|(text, body)| {
                 lock(&self.log.texts).push(Delivered {
@@ -299,26 +314,20 @@ impl Respond for Accept {
         match answer {
             Ok(body) => ResponseTemplate::new(201)
                 .set_body_json(body)
-                .set_delay(self.delay),
+                .set_delay(delay),
             Err(Missing { code, message }) => twilio_error(400, code, message),
         }
     }
 }
 
-/// Refuses with `status` and Twilio's error JSON; logs nothing.
-struct Refuse {
-    status: u16,
-}
-
-impl Respond for Refuse {
-    fn respond(&self, _: &Request) -> ResponseTemplate {
-        let message = reqwest::StatusCode::from_u16(self.status)
-            .ok()
-            .and_then(|s| s.canonical_reason())
-            .unwrap_or("Error");
-        // Twilio's 20xxx codes mirror the HTTP status (20429, 20500, 20503).
-        twilio_error(self.status, 20_000 + u32::from(self.status), message)
-    }
+/// An injected refusal: `status` with Twilio's error JSON.
+fn refusal(status: u16) -> ResponseTemplate {
+    let message = reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("Error");
+    // Twilio's 20xxx codes mirror the HTTP status (20429, 20500, 20503).
+    twilio_error(status, 20_000 + u32::from(status), message)
 }
 
 /// Twilio's error answer.

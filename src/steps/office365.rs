@@ -157,7 +157,9 @@ pub async fn eventually<T: PartialEq>(
             limit.as_secs_f64()
         );
         tokio::time::sleep(wait).await;
-        pause = (pause * 2).min(Duration::from_secs(1));
+        // Short pauses: a change lands at one moment, and every extra
+        // pause past it is time the suite waits for nothing.
+        pause = (pause * 3 / 2).min(Duration::from_millis(250));
         attempts += 1;
         seen = retry(w).await?;
     }

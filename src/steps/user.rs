@@ -284,6 +284,7 @@ async fn code_wrong(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
 pub async fn past_call_wait(w: &mut DocWorld) -> anyhow::Result<()> {
     let check = "#idForm_SAOTCAS_Check [type=submit]";
     if !w.browser(USER).runs_scripts() && w.visible(USER, check).await? {
+        // Not in the transcript: a browser with scripts never sees this.
         w.click(USER, check).await?;
     }
     Ok(())

@@ -1,0 +1,280 @@
+//! `docproof run` as a release gate: the real binary, run on the shipped
+//! features and on deliberately broken ones. It must pass the good, fail the
+//! bad with a message naming file, line and FAQ step, and leave reports.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn docproof(args: &[&str], report: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_docproof"))
+        .arg("run")
+        .args(["--report", report.to_str().unwrap()])
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("the docproof binary runs")
+}
+
+fn report_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn text(o: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_failing_step_fails_the_run_names_the_faq_step_and_is_reported() {
+    let report = report_dir("failing");
+    let out = docproof(
+        &[
+            "--features",
+            "tests/fixtures/features/failing",
+            "--no-snapshots",
+        ],
+        &report,
+    );
+    let (stdout, stderr) = text(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "stdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    assert!(stdout.contains("0 scenarios passed, 1 failed"), "{stdout}");
+    assert!(
+        stderr.contains("FAQ step 2.5 (tests/fixtures/features/failing/wrong-status.feature:9)")
+            && stderr.contains("shows \"Disabled\", not \"Enforced\""),
+        "{stderr}"
+    );
+    let junit = std::fs::read_to_string(report.join("junit.xml")).unwrap();
+    assert!(
+        junit.contains("<failure") && junit.contains("The status is not what the step claims"),
+        "{junit}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(report.join("cucumber.json")).unwrap())
+            .unwrap();
+    let statuses: Vec<String> = json[0]["elements"][0]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["result"]["status"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(statuses, ["passed", "passed", "passed", "failed"]);
+    assert!(report
+        .join("transcripts/wrong-status__the-status-is-not-what-the-step-claims.txt")
+        .exists());
+}
+
+#[test]
+fn an_unknown_step_names_file_line_and_the_closest_defined_step() {
+    let report = report_dir("undefined");
+    let out = docproof(
+        &["--features", "tests/fixtures/features/undefined"],
+        &report,
+    );
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("tests/fixtures/features/undefined/unknown-step.feature:5: undefined step `When the user seraches for the OWA site`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("the closest defined step is `"), "{stderr}");
+    assert!(
+        stdout.contains("0 scenarios passed, 0 failed"),
+        "nothing ran: {stdout}"
+    );
+}
+
+#[test]
+fn a_malformed_feature_file_names_its_line() {
+    let report = report_dir("malformed");
+    let out = docproof(
+        &["--features", "tests/fixtures/features/malformed"],
+        &report,
+    );
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("tests/fixtures/features/malformed/broken.feature:4:")
+            && stderr.contains("not valid Gherkin"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_citation_of_a_step_the_faq_lacks_is_refused() {
+    let report = report_dir("miscited");
+    let out = docproof(&["--features", "tests/fixtures/features/miscited"], &report);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("miscited/wrong-number.feature:5: cites FAQ step [3.1.9]"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn missing_features_folder_and_bad_tags_are_clear_errors() {
+    let report = report_dir("missing");
+    let out = docproof(&["--features", "no/such/folder"], &report);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("no/such/folder: no such folder of feature files"),
+        "{stderr}"
+    );
+    let out = docproof(&["--tags", "@doc-3.1 and and"], &report);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--tags '@doc-3.1 and and' is not a tag expression"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn tags_select_one_procedure_and_the_shipped_features_pass_with_reports() {
+    let report = report_dir("tags");
+    let out = docproof(&["--tags", "@doc-3.2", "--quiet"], &report);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    // 3.2's own scenario and the two call troubles.
+    assert!(
+        stdout.contains("docproof: 3 scenarios passed, 0 failed"),
+        "{stdout}"
+    );
+    let transcripts: Vec<String> = std::fs::read_dir(report.join("transcripts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(transcripts.len(), 3, "{transcripts:?}");
+}
+
+#[test]
+fn no_secret_reaches_a_report() {
+    let report = report_dir("secrets");
+    let out = docproof(&["--quiet", "--no-snapshots"], &report);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    let file = docproof::tenant::TenantFile::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/tenant.toml"),
+    )
+    .unwrap();
+    let mut secrets: Vec<String> = file
+        .users
+        .iter()
+        .map(|u| u.password.expose().to_string())
+        .collect();
+    secrets.extend(
+        file.apps
+            .iter()
+            .map(|a| a.client_secret.expose().to_string()),
+    );
+    let code = regex::Regex::new(r"\b\d{6}\b").unwrap();
+    let app_password = regex::Regex::new(r"\b[a-z]{16}\b").unwrap();
+    let mut files = vec![];
+    let mut stack = vec![report.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p)
+            } else {
+                files.push(p)
+            }
+        }
+    }
+    assert!(files.len() >= 3, "{files:?}");
+    for (name, content) in files
+        .iter()
+        .map(|p| {
+            // Cucumber JSON's durations are long numbers, not codes.
+            let raw = std::fs::read_to_string(p).unwrap();
+            let durations = regex::Regex::new(r#""duration":\s*\d+"#).unwrap();
+            (
+                p.display().to_string(),
+                durations.replace_all(&raw, "").into_owned(),
+            )
+        })
+        .chain([
+            ("stdout".to_string(), stdout),
+            ("stderr".to_string(), stderr),
+        ])
+    {
+        for s in &secrets {
+            assert!(
+                !content.contains(s.as_str()),
+                "{name} contains a password or client secret"
+            );
+        }
+        assert!(
+            !code.is_match(&content),
+            "{name} contains something shaped like a code: {:?}",
+            code.find(&content)
+        );
+        assert!(
+            !app_password.is_match(&content),
+            "{name} contains something shaped like an app password: {:?}",
+            app_password.find(&content)
+        );
+    }
+}
+
+#[test]
+fn a_changed_transcript_fails_with_a_readable_diff() {
+    let report = report_dir("snapshot");
+    let snapshots = report.join("snapshots");
+    std::fs::create_dir_all(&snapshots).unwrap();
+    let name = "troubleshooting__once-enforced-the-account-password-no-longer-works-for-a-non-browser-app.snap";
+    let shipped = std::fs::read_to_string(Path::new("tests/snapshots").join(name)).unwrap();
+    // The doc team's wording as it was before the UI changed.
+    std::fs::write(
+        snapshots.join(name),
+        shipped.replace(
+            "refused: app password required",
+            "refused: use an app password",
+        ),
+    )
+    .unwrap();
+    let out = docproof(
+        &[
+            "--tags",
+            "@doc-2.5",
+            "--snapshots",
+            snapshots.to_str().unwrap(),
+            "--quiet",
+        ],
+        &report,
+    );
+    let (stdout, stderr) = text(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "stdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    let all = format!("{stdout}{stderr}");
+    assert!(
+        all.contains("-  backup app: refused: use an app password"),
+        "{all}"
+    );
+    assert!(
+        all.contains("+  backup app: refused: app password required"),
+        "{all}"
+    );
+    assert!(stdout.contains("0 scenarios passed, 1 failed"), "{stdout}");
+}
