@@ -97,8 +97,14 @@ impl Ledger {
     ) {
         match ev {
             Step::Failed(_, _, _, err) => {
+                // cucumber turns a step's Err into a panic; show its message
+                // without "Step panicked. Captured output:".
+                let why = match err {
+                    event::StepError::Panic(info) => panic_message(info),
+                    other => other.to_string(),
+                };
                 let msg = format!(
-                    "{}:{}: {}{}: {err}",
+                    "{}:{}: {}{}: {why}",
                     f.path.clone().unwrap_or_default().display(),
                     step.position.line,
                     step.keyword,
@@ -128,11 +134,7 @@ impl Ledger {
             Scenario::Started => self.entry(f, sc, |_| ()),
             Scenario::Step(step, ev) | Scenario::Background(step, ev) => self.step(f, sc, step, ev),
             Scenario::Hook(kind, event::Hook::Failed(_, info)) => {
-                let why = info
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| info.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .unwrap_or_else(|| "panicked".into());
+                let why = panic_message(info);
                 let which = if matches!(kind, HookType::Before) {
                     "before"
                 } else {
@@ -148,6 +150,13 @@ impl Ledger {
             _ => {}
         }
     }
+}
+
+fn panic_message(info: &cucumber::event::Info) -> String {
+    info.downcast_ref::<String>()
+        .cloned()
+        .or_else(|| info.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "panicked".into())
 }
 
 impl<W: 'static> Writer<W> for Ledger {

@@ -97,7 +97,7 @@ fn describe(path: &Path, e: &gherkin::ParseFileError) -> String {
                 Some(gherkin::EnvError::InconsistentCellCount(_)) => {
                     "a table row has a different number of cells than the others".to_string()
                 }
-                Some(env) => env.to_string(),
+                Some(env) => env.to_string().trim_end_matches('.').to_string(),
                 None => "this line is not a Gherkin keyword, step, table row, tag or comment where it stands".to_string(),
             };
             format!(

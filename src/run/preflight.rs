@@ -76,6 +76,24 @@ fn readable(pattern: &str) -> String {
     out.replace("\"…\"", "…").replace('…', "\"…\"")
 }
 
+/// How alike a definition and a step read: the share of words they have
+/// in common (a typo still counts as the same word), then their letters.
+fn likeness(definition: &str, step: &str) -> f64 {
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .filter(|w| !w.is_empty() && *w != "…")
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let (a, b) = (words(definition), words(step));
+    let shared = b
+        .iter()
+        .filter(|w| a.iter().any(|v| strsim::jaro_winkler(v, w) > 0.9))
+        .count();
+    let overlap = shared as f64 / a.len().max(b.len()).max(1) as f64;
+    overlap + 0.1 * strsim::sorensen_dice(&definition.to_lowercase(), &step.to_lowercase())
+}
+
 fn keyword(ty: &StepType) -> &'static str {
     match ty {
         StepType::Given => "Given",
@@ -104,7 +122,7 @@ pub fn check_steps(features: &[gherkin::Feature]) -> Vec<String> {
                     // All kinds: "defined as a When step" is the likeliest slip.
                     let closest = defs
                         .iter()
-                        .map(|d| (strsim::normalized_levenshtein(&d.readable, &step.value), d))
+                        .map(|d| (likeness(&d.readable, &step.value), d))
                         .max_by(|a, b| a.0.total_cmp(&b.0));
                     let hint = match closest {
                         Some((_, d)) => format!(
@@ -198,6 +216,19 @@ pub fn check_citations(features: &[gherkin::Feature], doc: &Path) -> Vec<String>
 #[cfg(test)]
 mod tests {
     use super::readable;
+
+    #[test]
+    fn the_closest_step_shares_the_most_words() {
+        let step = "the user seraches for the OWA site";
+        let near = super::likeness(r#""…" goes to the OWA site and logs in"#, step);
+        assert!(near > super::likeness("the call asks again for the pound key", step));
+        assert!(
+            super::likeness(
+                "the admin searches for \"…\"",
+                "the admin serches for \"o365\""
+            ) > 0.7
+        );
+    }
 
     #[test]
     fn patterns_read_like_steps() {
