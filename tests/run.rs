@@ -82,7 +82,7 @@ fn an_unknown_step_names_file_line_and_the_closest_defined_step() {
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
     assert!(
-        stderr.contains("tests/fixtures/features/undefined/unknown-step.feature:5: undefined step `When the user seraches for the OWA site`"),
+        stderr.contains("tests/fixtures/features/undefined/unknown-step.feature:5: undefined step `[3.1.2] When the user seraches for the OWA site`"),
         "{stderr}"
     );
     assert!(stderr.contains("the closest defined step is `"), "{stderr}");

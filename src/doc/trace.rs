@@ -8,14 +8,14 @@
 //! A number is what the FAQ prints before the step, without its trailing
 //! dot: `2.1`, `2.2a`, `3.1.4`, `4.1`. A step without a citation is set-up
 //! (e.g. "Given the admin is signed in") and transcribes nothing. The
-//! citation is taken off before the step is matched against step
-//! definitions, so step definitions never mention it.
+//! citation is moved from the end of the step's text to the front of its
+//! keyword (`[3.1.4] When `) before the step is matched against step
+//! definitions: definitions never mention it, and every place that prints a
+//! step — console, JUnit, Cucumber JSON, failure messages — shows it.
 
 use regex::Regex;
-use std::collections::HashMap;
 use std::fmt;
-use std::path::{Path, PathBuf};
-use std::sync::{LazyLock, Mutex};
+use std::sync::LazyLock;
 
 /// A FAQ step number such as `3.1.4` or `2.2a`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -61,25 +61,30 @@ pub fn split_citation(text: &str) -> (&str, Option<DocStep>) {
     }
 }
 
-/// Every citation read from the feature files of this run, by feature file
-/// and line. The parser fills it; steps look up the step they carry out.
-static CITATIONS: LazyLock<Mutex<HashMap<(PathBuf, usize), DocStep>>> =
-    LazyLock::new(Default::default);
-
-pub fn record(path: &Path, line: usize, step: DocStep) {
-    CITATIONS
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert((path.to_path_buf(), line), step);
+/// Moves a step's citation from the end of its text to the front of its
+/// keyword: `When the user clicks Verify [3.1.4]` becomes keyword
+/// `[3.1.4] When `, text `the user clicks Verify`.
+pub fn move_to_keyword(step: &mut cucumber::gherkin::Step) {
+    let (text, cited) = split_citation(&step.value);
+    if let Some(cited) = cited {
+        step.value = text.to_string();
+        step.keyword = format!("[{cited}] {}", step.keyword);
+    }
 }
 
-/// The FAQ step the Gherkin step at `path:line` cites, if any.
-pub fn cited_at(path: &Path, line: usize) -> Option<DocStep> {
-    CITATIONS
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(&(path.to_path_buf(), line))
-        .cloned()
+/// The FAQ step a (parsed) Gherkin step cites, if any.
+pub fn cited(step: &cucumber::gherkin::Step) -> Option<DocStep> {
+    let rest = step.keyword.strip_prefix('[')?;
+    let (number, _) = rest.split_once("] ")?;
+    DocStep::parse(number)
+}
+
+/// The Gherkin keyword without the citation: `When `.
+pub fn plain_keyword(step: &cucumber::gherkin::Step) -> &str {
+    match step.keyword.split_once("] ") {
+        Some((_, k)) if step.keyword.starts_with('[') => k,
+        _ => &step.keyword,
+    }
 }
 
 #[cfg(test)]

@@ -127,7 +127,7 @@ pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
             opts.features.display()
         ));
     }
-    problems.extend(preflight::check_steps(&features));
+    problems.extend(preflight::check_steps::<DocWorld>(&features));
     problems.extend(preflight::check_citations(&features, &opts.doc));
     if !problems.is_empty() {
         return Ok(RunSummary {

@@ -1,5 +1,5 @@
 //! Reads the feature files: Gherkin in, scenarios out, with each step's FAQ
-//! citation taken off its text and recorded (see `doc::trace`). A file
+//! citation moved from its text to its keyword (see `doc::trace`). A file
 //! that is not valid Gherkin is reported with its line and column.
 
 use crate::doc::trace;
@@ -51,17 +51,7 @@ pub fn parse_feature(path: &Path) -> Result<gherkin::Feature, String> {
             e.name
         )
     })?;
-    let path = feature.path.clone().unwrap_or_else(|| path.to_path_buf());
-    let uncite = |steps: &mut Vec<gherkin::Step>| {
-        for step in steps {
-            let (text, cited) = trace::split_citation(&step.value);
-            let text = text.to_string();
-            if let Some(cited) = cited {
-                trace::record(&path, step.position.line, cited);
-                step.value = text;
-            }
-        }
-    };
+    let uncite = |steps: &mut Vec<gherkin::Step>| steps.iter_mut().for_each(trace::move_to_keyword);
     if let Some(bg) = feature.background.as_mut() {
         uncite(&mut bg.steps);
     }

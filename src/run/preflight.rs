@@ -3,10 +3,8 @@
 //! Each problem names the feature file and line and says what to do.
 
 use crate::doc::trace;
-use crate::steps::DocWorld;
 use cucumber::codegen::WorldInventory;
 use cucumber::gherkin::{self, StepType};
-use cucumber::World as _;
 use std::path::Path;
 
 /// A step definition as a person would read it.
@@ -16,7 +14,7 @@ struct Definition {
     location: String,
 }
 
-fn definitions() -> Vec<Definition> {
+fn definitions<W: WorldInventory>() -> Vec<Definition> {
     use cucumber::codegen::StepConstructor as _;
     let mut out = Vec::new();
     let mut add =
@@ -29,13 +27,13 @@ fn definitions() -> Vec<Definition> {
                 location: format!("{}:{}", loc.path, loc.line),
             });
         };
-    for s in cucumber::codegen::inventory::iter::<<DocWorld as WorldInventory>::Given> {
+    for s in cucumber::codegen::inventory::iter::<<W as WorldInventory>::Given> {
         add(StepType::Given, s.inner());
     }
-    for s in cucumber::codegen::inventory::iter::<<DocWorld as WorldInventory>::When> {
+    for s in cucumber::codegen::inventory::iter::<<W as WorldInventory>::When> {
         add(StepType::When, s.inner());
     }
-    for s in cucumber::codegen::inventory::iter::<<DocWorld as WorldInventory>::Then> {
+    for s in cucumber::codegen::inventory::iter::<<W as WorldInventory>::Then> {
         add(StepType::Then, s.inner());
     }
     out
@@ -103,9 +101,13 @@ fn keyword(ty: &StepType) -> &'static str {
 }
 
 /// Undefined and ambiguous steps, one message each.
-pub fn check_steps(features: &[gherkin::Feature]) -> Vec<String> {
-    let collection = DocWorld::collection();
-    let defs = definitions();
+/// Generic over the world so that it can be tested with step sets other
+/// than docproof's own; `run` uses `DocWorld`.
+pub fn check_steps<W: WorldInventory + std::fmt::Debug>(
+    features: &[gherkin::Feature],
+) -> Vec<String> {
+    let collection = W::collection();
+    let defs = definitions::<W>();
     let mut problems = Vec::new();
     for feature in features {
         let path = feature.path.clone().unwrap_or_default();
@@ -198,7 +200,7 @@ pub fn check_citations(features: &[gherkin::Feature], doc: &Path) -> Vec<String>
         let path = feature.path.clone().unwrap_or_default();
         let mut seen = std::collections::HashSet::new();
         for step in all_steps(feature) {
-            if let Some(cited) = trace::cited_at(&path, step.position.line) {
+            if let Some(cited) = trace::cited(step) {
                 if !numbered.contains(cited.as_str()) && seen.insert(step.position.line) {
                     problems.push(format!(
                         "{}:{}: cites FAQ step [{cited}], which {} does not have. Cite the step's number as the FAQ prints it",

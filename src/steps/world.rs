@@ -153,8 +153,8 @@ impl DocWorld {
     /// Every step starts here: it notes which FAQ step it carries out, for
     /// the transcript and for every error message.
     pub fn at(&mut self, step: &Step) {
-        let doc = trace::cited_at(&self.feature_path, step.position.line);
-        let text = format!("{}{}", step.keyword, step.value);
+        let doc = trace::cited(step);
+        let text = format!("{}{}", trace::plain_keyword(step), step.value);
         self.transcript.step(doc.clone(), &text);
         self.current = Current {
             doc,
