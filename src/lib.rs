@@ -11,3 +11,4 @@ pub mod report;
 pub mod run;
 pub mod steps;
 pub mod tenant;
+pub mod twiml;

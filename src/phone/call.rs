@@ -2,8 +2,8 @@
 //! the `<Gather>`, listen again; or let it ring out.
 
 use super::provider::TelephonyProvider;
-use super::twiml::{self, Ending, Node};
 use super::{excerpt, CallAnswer, PhoneError, PlacedCall};
+use crate::twiml::{self, Ending, Heard, Node};
 
 /// `<Redirect>`s followed in a row before the phone gives up.
 const MAX_REDIRECTS: usize = 10;
@@ -36,33 +36,28 @@ impl TelephonyProvider {
             .fetch(call, &call.twiml_url, &call.method, None)
             .await?;
         let (ending, doc) = self.play_through(call, doc, &mut answer.said).await?;
-        let Ending::Gather {
-            action,
-            method,
-            finish_on_key,
-            rest,
-        } = ending
-        else {
+        let Ending::Gather(gather) = ending else {
             return Err(PhoneError::NoGather {
                 url: doc.url,
                 received: excerpt(&doc.raw),
             });
         };
-        let digits = match finish_on_key.chars().next() {
-            Some(finish) => keys.split(finish).next().unwrap_or_default(),
-            None => keys,
-        };
+        let digits = gather.digits(keys);
         let next = if digits.is_empty() {
             // No key: Twilio plays what follows the <Gather>.
-            Document { verbs: rest, ..doc }
+            Document {
+                verbs: gather.rest,
+                ..doc
+            }
         } else {
-            self.fetch(call, &action, &method, Some(digits)).await?
+            self.fetch(call, &gather.action, &gather.method, Some(digits))
+                .await?
         };
         match self
             .play_through(call, next, &mut answer.after_keys)
             .await?
         {
-            (Ending::Gather { .. }, _) => answer.gathers_again = true,
+            (Ending::Gather(_), _) => answer.gathers_again = true,
             _ => answer.hung_up = true,
         }
         Ok(answer)
@@ -105,7 +100,12 @@ impl TelephonyProvider {
         said: &mut Vec<String>,
     ) -> Result<(Ending, Document), PhoneError> {
         for _ in 0..=MAX_REDIRECTS {
-            match twiml::play(&doc.verbs, &doc.url, said) {
+            let ending = twiml::play(&doc.verbs, &doc.url, |heard| {
+                if let Heard::Said(text) = heard {
+                    said.push(text);
+                }
+            });
+            match ending {
                 Ending::Redirect { url, method } => {
                     doc = self.fetch(call, &url, &method, None).await?;
                 }

@@ -13,7 +13,6 @@
 
 mod call;
 mod provider;
-mod twiml;
 
 pub use provider::TelephonyProvider;
 

@@ -30,6 +30,7 @@ use crate::tenant::clock::rfc2822;
 use crate::tenant::domain::{random_token, PhoneNumber, Secret};
 use crate::tenant::html;
 use crate::tenant::server::AppState;
+use crate::twiml::{self, Heard};
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -83,6 +84,20 @@ pub enum Utterance {
     Note(String),
     /// The call's instructions could not be fetched or understood.
     Error(String),
+}
+
+impl From<Heard> for Utterance {
+    /// What the page shows for what the call played: `<Play>` and verbs the
+    /// virtual phone does not act on become notes, so nothing passes silently.
+    fn from(heard: Heard) -> Self {
+        match heard {
+            Heard::Said(text) => Utterance::Said(text),
+            Heard::Played(url) => Utterance::Note(format!("(plays audio {url})")),
+            Heard::Skipped(verb) => {
+                Utterance::Note(format!("(<{verb}> is not supported here; skipped)"))
+            }
+        }
+    }
 }
 
 /// A `<Gather>` waiting for keys.
@@ -293,7 +308,7 @@ impl VirtualCarrier {
                         params.push(("Digits", d));
                     }
                     let parsed = self.fetch(&url, &method, &params).await.and_then(|text| {
-                        twiml::parse_response(&text).map_err(|e| {
+                        twiml::parse(&text).map_err(|e| {
                             format!("The call's instructions at {url} are not valid TwiML: {e}.")
                         })
                     });
@@ -306,7 +321,7 @@ impl VirtualCarrier {
                         }
                     }
                 }
-                Next::Inline { doc_url, xml } => match twiml::parse_response(&xml) {
+                Next::Inline { doc_url, xml } => match twiml::parse(&xml) {
                     Ok(verbs) => (doc_url, verbs),
                     Err(e) => {
                         self.fail(sid, format!("The call's TwiML is not valid: {e}."))
@@ -317,9 +332,18 @@ impl VirtualCarrier {
                 Next::Verbs { doc_url, verbs } => (doc_url, verbs),
             };
             let mut said = Vec::new();
-            let ending = twiml::play(&verbs, &doc_url, &mut said);
+            let ending = twiml::play(&verbs, &doc_url, |heard| said.push(heard.into()));
             match ending {
                 twiml::Ending::Gather(g) => {
+                    let g = Gathering {
+                        action: g.action,
+                        method: g.method,
+                        num_digits: g.num_digits,
+                        finish_on_key: g.finish_on_key,
+                        typed: String::new(),
+                        after: g.rest,
+                        doc_url,
+                    };
                     let still_on = self
                         .with_call(sid, |c| {
                             c.transcript.extend(said);
@@ -344,7 +368,7 @@ impl VirtualCarrier {
                         digits: None,
                     };
                 }
-                twiml::Ending::Hangup | twiml::Ending::EndOfDocument => {
+                twiml::Ending::Hangup => {
                     self.finish(sid, said).await;
                     return;
                 }
@@ -1357,7 +1381,11 @@ async fn press_key(
             }
             let g = c.gathering.as_mut()?;
             let pressed = Utterance::Pressed(key.clone());
-            let next = if !g.finish_on_key.is_empty() && g.finish_on_key.contains(key.as_str()) {
+            let finishing = key
+                .chars()
+                .next()
+                .is_some_and(|k| twiml::finishes(&g.finish_on_key, k));
+            let next = if finishing {
                 let g = c.gathering.take()?;
                 if g.typed.is_empty() {
                     // Finished with no digits: Twilio plays what follows the Gather.
@@ -1432,389 +1460,9 @@ async fn decline(
     html::see_other(&back)
 }
 
-// ------------------------------------------------------------------ TwiML
-
-/// A small TwiML reader: enough XML for `<Response>` documents (elements,
-/// attributes, text, entities, comments, CDATA), and a player for the verbs
-/// the virtual phone understands: `Say`, `Gather`, `Hangup`, `Reject`,
-/// `Redirect`, `Pause`, `Play`.
-pub(crate) mod twiml {
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    pub enum Node {
-        Element {
-            name: String,
-            attrs: Vec<(String, String)>,
-            children: Vec<Node>,
-        },
-        Text(String),
-    }
-
-    impl Node {
-        fn attr(&self, key: &str) -> Option<&str> {
-            match self {
-                Node::Element { attrs, .. } => attrs
-                    .iter()
-                    .find(|(k, _)| k.eq_ignore_ascii_case(key))
-                    .map(|(_, v)| v.as_str()),
-                Node::Text(_) => None,
-            }
-        }
-        /// The element's text, whitespace collapsed.
-        fn text(&self) -> String {
-            fn collect(n: &Node, out: &mut String) {
-                match n {
-                    Node::Text(t) => out.push_str(t),
-                    Node::Element { children, .. } => children.iter().for_each(|c| collect(c, out)),
-                }
-            }
-            let mut s = String::new();
-            collect(self, &mut s);
-            s.split_whitespace().collect::<Vec<_>>().join(" ")
-        }
-    }
-
-    struct Reader<'a> {
-        s: &'a str,
-        pos: usize,
-        /// Elements open right now; capped so hostile TwiML cannot overflow the stack.
-        depth: usize,
-    }
-
-    /// Real TwiML nests three or four levels; anything deeper is refused.
-    const MAX_DEPTH: usize = 32;
-
-    impl<'a> Reader<'a> {
-        fn rest(&self) -> &'a str {
-            &self.s[self.pos..]
-        }
-        fn eat(&mut self, prefix: &str) -> bool {
-            if self.rest().starts_with(prefix) {
-                self.pos += prefix.len();
-                true
-            } else {
-                false
-            }
-        }
-        fn skip_ws(&mut self) {
-            let trimmed = self.rest().trim_start();
-            self.pos = self.s.len() - trimmed.len();
-        }
-        fn until(&mut self, end: &str) -> Result<&'a str, String> {
-            match self.rest().find(end) {
-                Some(i) => {
-                    let out = &self.rest()[..i];
-                    self.pos += i + end.len();
-                    Ok(out)
-                }
-                None => Err(format!("'{end}' expected before the end of the document")),
-            }
-        }
-        fn name(&mut self) -> Result<String, String> {
-            let rest = self.rest();
-            let end = rest
-                .find(|c: char| c.is_whitespace() || c == '/' || c == '>' || c == '=')
-                .unwrap_or(rest.len());
-            if end == 0 {
-                return Err(format!("a name expected at byte {}", self.pos));
-            }
-            self.pos += end;
-            Ok(rest[..end].to_string())
-        }
-        /// Skips the prolog: `<?xml …?>`, comments, `<!DOCTYPE …>`.
-        fn misc(&mut self) -> Result<(), String> {
-            loop {
-                self.skip_ws();
-                if self.eat("<?") {
-                    self.until("?>")?;
-                } else if self.eat("<!--") {
-                    self.until("-->")?;
-                } else if self.rest().starts_with("<!") && !self.rest().starts_with("<![CDATA[") {
-                    self.until(">")?;
-                } else {
-                    return Ok(());
-                }
-            }
-        }
-        fn element(&mut self) -> Result<Node, String> {
-            if self.depth >= MAX_DEPTH {
-                return Err(format!("elements nested deeper than {MAX_DEPTH} levels"));
-            }
-            self.depth += 1;
-            let node = self.element_inner();
-            self.depth -= 1;
-            node
-        }
-        fn element_inner(&mut self) -> Result<Node, String> {
-            if !self.eat("<") {
-                return Err(format!("an element expected at byte {}", self.pos));
-            }
-            let name = self.name()?;
-            let mut attrs = Vec::new();
-            loop {
-                self.skip_ws();
-                if self.eat("/>") {
-                    return Ok(Node::Element {
-                        name,
-                        attrs,
-                        children: Vec::new(),
-                    });
-                }
-                if self.eat(">") {
-                    break;
-                }
-                if self.rest().is_empty() {
-                    return Err(format!("<{name}> is not closed"));
-                }
-                let key = self.name()?;
-                self.skip_ws();
-                if !self.eat("=") {
-                    return Err(format!("attribute {key} of <{name}> has no value"));
-                }
-                self.skip_ws();
-                let quote = if self.eat("\"") {
-                    "\""
-                } else if self.eat("'") {
-                    "'"
-                } else {
-                    return Err(format!(
-                        "the value of attribute {key} of <{name}> is not quoted"
-                    ));
-                };
-                let raw = self.until(quote)?;
-                attrs.push((key, decode(raw)));
-            }
-            let mut children = Vec::new();
-            loop {
-                if self.rest().is_empty() {
-                    return Err(format!("<{name}> is not closed"));
-                }
-                if self.eat("</") {
-                    let close = self.name()?;
-                    self.skip_ws();
-                    if !self.eat(">") {
-                        return Err(format!("'>' expected after </{close}"));
-                    }
-                    if close != name {
-                        return Err(format!("</{close}> closes <{name}>"));
-                    }
-                    return Ok(Node::Element {
-                        name,
-                        attrs,
-                        children,
-                    });
-                }
-                if self.eat("<!--") {
-                    self.until("-->")?;
-                } else if self.eat("<![CDATA[") {
-                    children.push(Node::Text(self.until("]]>")?.to_string()));
-                } else if self.rest().starts_with('<') {
-                    children.push(self.element()?);
-                } else {
-                    let end = self.rest().find('<').unwrap_or(self.rest().len());
-                    let raw = &self.rest()[..end];
-                    self.pos += end;
-                    children.push(Node::Text(decode(raw)));
-                }
-            }
-        }
-    }
-
-    fn decode(raw: &str) -> String {
-        let mut out = String::with_capacity(raw.len());
-        let mut rest = raw;
-        while let Some(i) = rest.find('&') {
-            out.push_str(&rest[..i]);
-            rest = &rest[i..];
-            let Some(end) = rest.find(';').filter(|e| *e <= 10) else {
-                out.push('&');
-                rest = &rest[1..];
-                continue;
-            };
-            let entity = &rest[1..end];
-            let decoded = match entity {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                _ => entity
-                    .strip_prefix("#x")
-                    .or_else(|| entity.strip_prefix("#X"))
-                    .and_then(|h| u32::from_str_radix(h, 16).ok())
-                    .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
-                    .and_then(char::from_u32),
-            };
-            match decoded {
-                Some(c) => {
-                    out.push(c);
-                    rest = &rest[end + 1..];
-                }
-                None => {
-                    out.push('&');
-                    rest = &rest[1..];
-                }
-            }
-        }
-        out.push_str(rest);
-        out
-    }
-
-    /// Parses a TwiML document; returns the verbs of its `<Response>`.
-    pub fn parse_response(xml: &str) -> Result<Vec<Node>, String> {
-        let mut r = Reader {
-            s: xml,
-            pos: 0,
-            depth: 0,
-        };
-        r.misc()?;
-        let root = r.element()?;
-        r.misc()?;
-        if !r.rest().trim().is_empty() {
-            return Err("content after the root element".into());
-        }
-        match root {
-            Node::Element { name, children, .. } if name == "Response" => Ok(children
-                .into_iter()
-                .filter(|c| matches!(c, Node::Element { .. }))
-                .collect()),
-            Node::Element { name, .. } => {
-                Err(format!("the root element is <{name}>, not <Response>"))
-            }
-            Node::Text(_) => Err("no root element".into()),
-        }
-    }
-
-    /// How playing a list of verbs ended.
-    #[derive(Debug)]
-    pub enum Ending {
-        Gather(super::Gathering),
-        Hangup,
-        Redirect { url: String, method: String },
-        EndOfDocument,
-    }
-
-    /// Resolves a URL in a document the way Twilio does: relative to the
-    /// document's own URL.
-    pub fn resolve(doc_url: &str, target: &str) -> String {
-        match reqwest::Url::parse(doc_url).and_then(|base| base.join(target)) {
-            Ok(u) => u.to_string(),
-            Err(_) => target.to_string(),
-        }
-    }
-
-    fn say_into(node: &Node, said: &mut Vec<super::Utterance>) {
-        let Node::Element { name, .. } = node else {
-            return;
-        };
-        match name.as_str() {
-            "Say" => {
-                let t = node.text();
-                if !t.is_empty() {
-                    said.push(super::Utterance::Said(t));
-                }
-            }
-            "Play" => said.push(super::Utterance::Note(format!(
-                "(plays audio {})",
-                node.text()
-            ))),
-            "Pause" => {}
-            other => said.push(super::Utterance::Note(format!(
-                "(<{other}> is not supported here; skipped)"
-            ))),
-        }
-    }
-
-    /// Plays `verbs`: what is said goes to `said`; stops at the first
-    /// `<Gather>`, `<Hangup>`, `<Reject>` or `<Redirect>`.
-    pub fn play(verbs: &[Node], doc_url: &str, said: &mut Vec<super::Utterance>) -> Ending {
-        for (i, verb) in verbs.iter().enumerate() {
-            let Node::Element { name, children, .. } = verb else {
-                continue;
-            };
-            match name.as_str() {
-                "Gather" => {
-                    children.iter().for_each(|c| say_into(c, said));
-                    let action = verb
-                        .attr("action")
-                        .map(|a| resolve(doc_url, a))
-                        .unwrap_or_else(|| doc_url.to_string());
-                    return Ending::Gather(super::Gathering {
-                        action,
-                        method: verb.attr("method").unwrap_or("POST").to_string(),
-                        num_digits: verb.attr("numDigits").and_then(|n| n.trim().parse().ok()),
-                        finish_on_key: verb.attr("finishOnKey").unwrap_or("#").to_string(),
-                        typed: String::new(),
-                        after: verbs[i + 1..].to_vec(),
-                        doc_url: doc_url.to_string(),
-                    });
-                }
-                "Hangup" | "Reject" => return Ending::Hangup,
-                "Redirect" => {
-                    return Ending::Redirect {
-                        url: resolve(doc_url, &verb.text()),
-                        method: verb.attr("method").unwrap_or("POST").to_string(),
-                    }
-                }
-                _ => say_into(verb, said),
-            }
-        }
-        Ending::EndOfDocument
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::twiml::{parse_response, play, Ending};
     use super::*;
-
-    #[test]
-    fn deeply_nested_twiml_is_refused_not_a_stack_overflow() {
-        let xml = format!(
-            "<Response>{}{}</Response>",
-            "<a>".repeat(100_000),
-            "</a>".repeat(100_000)
-        );
-        let err = parse_response(&xml).unwrap_err();
-        assert!(err.contains("nested deeper than 32"), "{err}");
-    }
-
-    #[test]
-    fn reads_the_voice_menu() {
-        let xml = r#"<?xml version="1.0" encoding="UTF-8"?>
-<!-- menu --><Response><Gather action="/voice/x/gather?a=1&amp;b=2" numDigits="1" finishOnKey="">
-<Say>Thank you for using Microsoft's sign-in &lt;verification&gt;.</Say><Pause length='1'/></Gather>
-<Say><![CDATA[Goodbye & see you]]></Say><Hangup/></Response>"#;
-        let verbs = parse_response(xml).unwrap();
-        let mut said = Vec::new();
-        let Ending::Gather(g) = play(&verbs, "http://h:1/voice/x/twiml", &mut said) else {
-            panic!("expected a gather")
-        };
-        assert_eq!(g.action, "http://h:1/voice/x/gather?a=1&b=2");
-        assert_eq!(g.num_digits, Some(1));
-        assert_eq!(g.finish_on_key, "");
-        assert_eq!(
-            said,
-            vec![Utterance::Said(
-                "Thank you for using Microsoft's sign-in <verification>.".into()
-            )]
-        );
-        let mut after = Vec::new();
-        assert!(matches!(
-            play(&g.after, &g.doc_url, &mut after),
-            Ending::Hangup
-        ));
-        assert_eq!(after, vec![Utterance::Said("Goodbye & see you".into())]);
-    }
-
-    #[test]
-    fn refuses_what_is_not_twiml() {
-        assert!(parse_response("<html><body>oops</body></html>")
-            .unwrap_err()
-            .contains("<html>"));
-        assert!(parse_response("<Response><Say>hi</Response>").is_err());
-        assert!(parse_response("not xml").is_err());
-        assert!(parse_response("").is_err());
-    }
 
     #[test]
     fn numbers_file_under_e164() {
