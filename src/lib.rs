@@ -11,4 +11,5 @@ pub mod report;
 pub mod run;
 pub mod steps;
 pub mod tenant;
+pub mod twilio;
 pub mod twiml;

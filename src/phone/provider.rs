@@ -9,16 +9,15 @@
 //! and leaves the fault in force.
 
 use super::{same_number, PhoneError, PlacedCall, Text};
+use crate::twilio::{self, CallResource, MessageResource};
 use base64::Engine as _;
-use rand::Rng;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 use wiremock::matchers::{method, path_regex};
 use wiremock::{Match, Mock, MockServer, Request, Respond, ResponseTemplate};
 
-const API_VERSION: &str = "2010-04-01";
 /// How often `wait_for_*` looks at the log.
 const POLL: Duration = Duration::from_millis(20);
 /// Priority of the normal answers (wiremock: lower wins; its default is 5).
@@ -332,12 +331,7 @@ fn refusal(status: u16) -> ResponseTemplate {
 
 /// Twilio's error answer.
 fn twilio_error(status: u16, code: u32, message: &str) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_json(json!({
-        "code": code,
-        "message": message,
-        "more_info": format!("https://www.twilio.com/docs/errors/{code}"),
-        "status": status,
-    }))
+    ResponseTemplate::new(status).set_body_json(twilio::error_json(status, code, message))
 }
 
 /// The `{AccountSid}` of `/2010-04-01/Accounts/{AccountSid}/….json`.
@@ -382,19 +376,6 @@ fn e164(raw: &str) -> String {
     }
 }
 
-fn new_sid(prefix: &str) -> String {
-    let mut rng = rand::rng();
-    let mut s = String::from(prefix);
-    for _ in 0..16 {
-        s.push_str(&format!("{:02x}", rng.random::<u8>()));
-    }
-    s
-}
-
-fn account_uri(account: &str) -> String {
-    format!("/{API_VERSION}/Accounts/{account}")
-}
-
 fn accept_text(form: &HashMap<String, String>, account: &str) -> Result<(Text, Value), Missing> {
     let to = e164(&required(
         form,
@@ -409,38 +390,20 @@ fn accept_text(form: &HashMap<String, String>, account: &str) -> Result<(Text, V
         "A 'From' phone number is required.",
     )?);
     let body = required(form, "Body", 21602, "Message body is required.")?;
-    let sid = new_sid("SM");
+    let sid = twilio::new_sid("SM");
     let now = crate::tenant::clock::rfc2822(SystemTime::now());
-    let uri = format!("{}/Messages/{sid}.json", account_uri(account));
-    let segments = if body.chars().count() <= 160 {
-        1
-    } else {
-        body.chars().count().div_ceil(153)
-    };
-    let json = json!({
-        "sid": sid,
-        "account_sid": account,
-        "api_version": API_VERSION,
-        "to": to,
-        "from": from,
-        "body": body,
-        "status": "queued",
-        "direction": "outbound-api",
-        "date_created": now,
-        "date_updated": now,
-        "date_sent": null,
-        "error_code": null,
-        "error_message": null,
-        "num_segments": segments.to_string(),
-        "num_media": "0",
-        "price": null,
-        "price_unit": "USD",
-        "messaging_service_sid": null,
-        "uri": uri,
-        "subresource_uris": {
-            "media": format!("{}/Messages/{sid}/Media.json", account_uri(account)),
-        },
-    });
+    let json = MessageResource {
+        sid: &sid,
+        account_sid: account,
+        to: &to,
+        from: &from,
+        body: &body,
+        status: "queued",
+        date_created: &now,
+        date_updated: &now,
+        date_sent: None,
+    }
+    .to_json();
     Ok((
         Text {
             sid,
@@ -471,40 +434,23 @@ fn accept_call(
             .map(|v| v.trim().to_string())
             .filter(|v| !v.is_empty())
     };
-    let sid = new_sid("CA");
+    let sid = twilio::new_sid("CA");
     let now = crate::tenant::clock::rfc2822(SystemTime::now());
-    let uri = format!("{}/Calls/{sid}.json", account_uri(account));
-    let json = json!({
-        "sid": sid,
-        "account_sid": account,
-        "api_version": API_VERSION,
-        "to": to,
-        "to_formatted": to,
-        "from": from,
-        "from_formatted": from,
-        "status": "queued",
-        "direction": "outbound-api",
-        "date_created": now,
-        "date_updated": now,
-        "start_time": null,
-        "end_time": null,
-        "duration": null,
-        "price": null,
-        "price_unit": "USD",
-        "answered_by": null,
-        "caller_name": null,
-        "forwarded_from": null,
-        "group_sid": null,
-        "parent_call_sid": null,
-        "phone_number_sid": null,
-        "queue_time": "0",
-        "trunk_sid": null,
-        "uri": uri,
-        "subresource_uris": {
-            "notifications": format!("{}/Calls/{sid}/Notifications.json", account_uri(account)),
-            "recordings": format!("{}/Calls/{sid}/Recordings.json", account_uri(account)),
-        },
-    });
+    let json = CallResource {
+        sid: &sid,
+        account_sid: account,
+        to: &to,
+        to_formatted: &to,
+        from: &from,
+        from_formatted: &from,
+        status: "queued",
+        date_created: &now,
+        date_updated: &now,
+        start_time: None,
+        end_time: None,
+        duration_secs: None,
+    }
+    .to_json();
     let call = PlacedCall {
         sid,
         account_sid: account.to_string(),

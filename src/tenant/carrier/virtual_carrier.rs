@@ -30,6 +30,7 @@ use crate::tenant::clock::rfc2822;
 use crate::tenant::domain::{random_token, PhoneNumber, Secret};
 use crate::tenant::html;
 use crate::tenant::server::AppState;
+use crate::twilio::{self, account_uri, new_sid, CallResource, MessageResource, API_VERSION};
 use crate::twiml::{self, Heard};
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
@@ -37,13 +38,11 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
-use rand::Rng;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
-const API_VERSION: &str = "2010-04-01";
 /// Twilio's default and maximum ring time for `Calls.json` `Timeout`.
 const DEFAULT_RING_SECS: u64 = 60;
 const MAX_RING_SECS: u64 = 600;
@@ -497,31 +496,6 @@ fn key_from_path(segment: &str) -> String {
     }
 }
 
-fn new_sid(prefix: &str) -> String {
-    let mut rng = rand::rng();
-    let mut s = String::from(prefix);
-    for _ in 0..16 {
-        s.push_str(&format!("{:02x}", rng.random::<u8>()));
-    }
-    s
-}
-
-/// Twilio counts 160 GSM characters per single segment, 153 when split;
-/// 70 / 67 for anything outside ASCII (UCS-2).
-fn num_segments(body: &str) -> usize {
-    let n = body.chars().count();
-    let (single, multi) = if body.is_ascii() {
-        (160, 153)
-    } else {
-        (70, 67)
-    };
-    if n <= single {
-        1
-    } else {
-        n.div_ceil(multi)
-    }
-}
-
 /// A phone number field, filed under [`number_key`]; `None` when blank.
 /// Not trimmed first: an unencoded `+` arrives as a leading space.
 fn number_field(form: &HashMap<String, String>, key: &str) -> Option<String> {
@@ -539,12 +513,7 @@ fn non_empty(form: &HashMap<String, String>, key: &str) -> Option<String> {
 // ------------------------------------------------------- Twilio-style API
 
 fn twilio_error(status: StatusCode, code: u32, message: &str) -> Response {
-    let body = json!({
-        "code": code,
-        "message": message,
-        "more_info": format!("https://www.twilio.com/docs/errors/{code}"),
-        "status": status.as_u16(),
-    });
+    let body = twilio::error_json(status.as_u16(), code, message);
     (status, Json(body)).into_response()
 }
 
@@ -571,81 +540,55 @@ fn authenticate(sim: &AppState, headers: &HeaderMap, account: &str) -> Result<()
         return Err(Box::new(twilio_error(
             StatusCode::NOT_FOUND,
             20404,
-            &format!("The requested resource /{API_VERSION}/Accounts/{account} was not found"),
+            &format!(
+                "The requested resource {} was not found",
+                account_uri(account)
+            ),
         )));
     }
     Ok(())
 }
 
-fn account_uri(account: &str) -> String {
-    format!("/{API_VERSION}/Accounts/{account}")
-}
-
 fn message_json(m: &Message) -> Value {
     let date = rfc2822(m.created);
-    let uri = format!("{}/Messages/{}.json", account_uri(&m.account_sid), m.sid);
-    json!({
-        "sid": m.sid,
-        "account_sid": m.account_sid,
-        "api_version": API_VERSION,
-        "to": m.to,
-        "from": m.from,
-        "body": m.body,
-        "status": m.status,
-        "direction": "outbound-api",
-        "date_created": date,
-        "date_updated": date,
-        "date_sent": date,
-        "error_code": null,
-        "error_message": null,
-        "num_segments": num_segments(&m.body).to_string(),
-        "num_media": "0",
-        "price": null,
-        "price_unit": "USD",
-        "messaging_service_sid": null,
-        "uri": uri,
-        "subresource_uris": {
-            "media": format!("{}/Messages/{}/Media.json", account_uri(&m.account_sid), m.sid),
-        },
-    })
+    MessageResource {
+        sid: &m.sid,
+        account_sid: &m.account_sid,
+        to: &m.to,
+        from: &m.from,
+        body: &m.body,
+        status: &m.status,
+        date_created: &date,
+        date_updated: &date,
+        // Delivered to the virtual phone the moment it was accepted.
+        date_sent: Some(&date),
+    }
+    .to_json()
 }
 
 fn call_json(c: &PhoneCall) -> Value {
-    let uri = format!("{}/Calls/{}.json", account_uri(&c.account_sid), c.sid);
-    let updated = c.ended.or(c.answered).unwrap_or(c.created);
-    json!({
-        "sid": c.sid,
-        "account_sid": c.account_sid,
-        "api_version": API_VERSION,
-        "to": c.to,
-        "to_formatted": number_display(&c.to),
-        "from": c.from,
-        "from_formatted": number_display(&c.from),
-        "status": c.status,
-        "direction": "outbound-api",
-        "date_created": rfc2822(c.created),
-        "date_updated": rfc2822(updated),
-        "start_time": c.answered.map(rfc2822),
-        "end_time": c.ended.map(rfc2822),
-        "duration": c.duration_secs().map(|d| d.to_string()),
-        "price": null,
-        "price_unit": "USD",
-        "answered_by": null,
-        "caller_name": null,
-        "forwarded_from": null,
-        "group_sid": null,
-        "parent_call_sid": null,
-        "phone_number_sid": null,
-        "queue_time": "0",
-        "trunk_sid": null,
-        "uri": uri,
-        "subresource_uris": {
-            "notifications": format!("{}/Calls/{}/Notifications.json", account_uri(&c.account_sid), c.sid),
-            "recordings": format!("{}/Calls/{}/Recordings.json", account_uri(&c.account_sid), c.sid),
-        },
-        // Not in Twilio's answer: the TwiML URL the call was placed with.
-        "url": c.url,
-    })
+    let created = rfc2822(c.created);
+    let updated = rfc2822(c.ended.or(c.answered).unwrap_or(c.created));
+    let start_time = c.answered.map(rfc2822);
+    let end_time = c.ended.map(rfc2822);
+    let mut json = CallResource {
+        sid: &c.sid,
+        account_sid: &c.account_sid,
+        to: &c.to,
+        to_formatted: &number_display(&c.to),
+        from: &c.from,
+        from_formatted: &number_display(&c.from),
+        status: &c.status,
+        date_created: &created,
+        date_updated: &updated,
+        start_time: start_time.as_deref(),
+        end_time: end_time.as_deref(),
+        duration_secs: c.duration_secs(),
+    }
+    .to_json();
+    // Not in Twilio's answer: the TwiML URL the call was placed with.
+    json["url"] = json!(c.url);
+    json
 }
 
 /// Page size and the query string for a listing's `uri`s.
@@ -679,22 +622,6 @@ fn matches_filter(q: &HashMap<String, String>, field: &str, value: &str) -> bool
         None => true,
         Some(want) => number_or_text(field, want) == number_or_text(field, value),
     }
-}
-
-fn list_json(kind: &str, items: Vec<Value>, account: &str, size: usize, qs: &str) -> Value {
-    let uri = format!("{}/{kind}.json?{qs}", account_uri(account));
-    let mut body = json!({
-        "page": 0,
-        "page_size": size,
-        "uri": uri,
-        "first_page_uri": uri,
-        "next_page_uri": null,
-        "previous_page_uri": null,
-        "start": 0,
-        "end": items.len().saturating_sub(1),
-    });
-    body[kind.to_ascii_lowercase()] = Value::Array(items);
-    body
 }
 
 /// A posted form; one that cannot be read counts as empty.
@@ -800,7 +727,7 @@ async fn list_messages(
         .take(size)
         .map(message_json)
         .collect();
-    Json(list_json("Messages", items, &account, size, &qs)).into_response()
+    Json(twilio::page_json("Messages", items, &account, size, &qs)).into_response()
 }
 
 async fn one_message(
@@ -930,7 +857,7 @@ async fn list_calls(
         .take(size)
         .map(call_json)
         .collect();
-    Json(list_json("Calls", items, &account, size, &qs)).into_response()
+    Json(twilio::page_json("Calls", items, &account, size, &qs)).into_response()
 }
 
 async fn one_call(
@@ -1475,17 +1402,5 @@ mod tests {
         assert_eq!(phone_path("+12065550101"), "/phone/12065550101");
         assert_eq!(phone_path("client:alice"), "/phone/client%3Aalice");
         assert_eq!(key_from_path("12065550101"), "+12065550101");
-    }
-
-    #[test]
-    fn sids_and_segments() {
-        let sid = new_sid("SM");
-        assert_eq!(sid.len(), 34);
-        assert!(sid[2..]
-            .chars()
-            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
-        assert_eq!(num_segments("hi"), 1);
-        assert_eq!(num_segments(&"a".repeat(161)), 2);
-        assert_eq!(num_segments(&"é".repeat(71)), 2);
     }
 }
