@@ -27,7 +27,7 @@ fn ambiguous_and_undefined_steps_are_both_reported() {
     assert!(
         problems[0].starts_with("tests/fixtures/features/ambiguous/pets.feature:3: ambiguous step `Given a cat` matches 2 definitions:")
             && problems[0].contains("`a cat` (tests/preflight.rs:")
-            && problems[0].contains("`a \"…\"` (tests/preflight.rs:"),
+            && problems[0].contains("`a {cat|dog}` (tests/preflight.rs:"),
         "{}",
         problems[0]
     );

@@ -130,6 +130,15 @@ fn missing_features_folder_and_bad_tags_are_clear_errors() {
         stderr.contains("no/such/folder: no such folder of feature files"),
         "{stderr}"
     );
+    let out = docproof(&["--tags", "@doc-9"], &report);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "--tags '@doc-9' matches no scenario in features; the tags in use are @doc-2, "
+        ),
+        "{stderr}"
+    );
     let out = docproof(&["--tags", "@doc-3.1 and and"], &report);
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
@@ -161,16 +170,27 @@ fn tags_select_one_procedure_and_the_shipped_features_pass_with_reports() {
     assert_eq!(transcripts.len(), 3, "{transcripts:?}");
 }
 
-#[test]
-fn no_secret_reaches_a_report() {
-    let report = report_dir("secrets");
-    let out = docproof(&["--quiet", "--no-snapshots"], &report);
-    let (stdout, stderr) = text(&out);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "stdout:\n{stdout}\nstderr:\n{stderr}"
-    );
+/// Every file under `dir`, recursively.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = vec![];
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p)
+            } else {
+                files.push(p)
+            }
+        }
+    }
+    files
+}
+
+/// Fails if a password, client secret, or anything shaped like a code or
+/// an app password appears in the reports or the output.
+fn assert_no_secrets(report: &Path, out: &Output) {
+    let (stdout, stderr) = text(out);
     let file = docproof::tenant::TenantFile::load(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/tenant.toml"),
     )
@@ -187,25 +207,14 @@ fn no_secret_reaches_a_report() {
     );
     let code = regex::Regex::new(r"\b\d{6}\b").unwrap();
     let app_password = regex::Regex::new(r"\b[a-z]{16}\b").unwrap();
-    let mut files = vec![];
-    let mut stack = vec![report.clone()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p)
-            } else {
-                files.push(p)
-            }
-        }
-    }
+    // Cucumber JSON's durations are long numbers, not codes.
+    let durations = regex::Regex::new(r#""duration":\s*\d+"#).unwrap();
+    let files = files_under(report);
     assert!(files.len() >= 3, "{files:?}");
-    for (name, content) in files
+    let contents = files
         .iter()
         .map(|p| {
-            // Cucumber JSON's durations are long numbers, not codes.
             let raw = std::fs::read_to_string(p).unwrap();
-            let durations = regex::Regex::new(r#""duration":\s*\d+"#).unwrap();
             (
                 p.display().to_string(),
                 durations.replace_all(&raw, "").into_owned(),
@@ -214,8 +223,8 @@ fn no_secret_reaches_a_report() {
         .chain([
             ("stdout".to_string(), stdout),
             ("stderr".to_string(), stderr),
-        ])
-    {
+        ]);
+    for (name, content) in contents {
         for s in &secrets {
             assert!(
                 !content.contains(s.as_str()),
@@ -233,6 +242,84 @@ fn no_secret_reaches_a_report() {
             app_password.find(&content)
         );
     }
+}
+
+#[test]
+fn no_secret_reaches_a_report_of_a_passing_run() {
+    let report = report_dir("secrets");
+    let out = docproof(&["--quiet", "--no-snapshots"], &report);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    assert_no_secrets(&report, &out);
+}
+
+#[test]
+fn no_secret_reaches_the_output_of_a_failing_run() {
+    let report = report_dir("secrets-failing");
+    // Not quiet: every step and the failure go to the console.
+    let out = docproof(
+        &[
+            "--features",
+            "tests/fixtures/features/failing-late",
+            "--no-snapshots",
+        ],
+        &report,
+    );
+    let (stdout, stderr) = text(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "stdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("FAQ step 3.1.4 (tests/fixtures/features/failing-late/sms.feature:17): the backup app refused: app password required; the step expects: accepted"),
+        "{stderr}"
+    );
+    assert_no_secrets(&report, &out);
+}
+
+#[test]
+fn many_scenarios_at_once_finish_and_pass() {
+    // Each scenario has its own tenant and provider; at 16 at once on two
+    // cores, none may hang or see another's state.
+    let report = report_dir("concurrency");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_docproof"))
+        .args([
+            "run",
+            "--quiet",
+            "--no-snapshots",
+            "--concurrency",
+            "16",
+            "--report",
+        ])
+        .arg(&report)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("docproof run --concurrency 16 did not finish within 120 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut stdout = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut stdout).unwrap();
+    assert!(status.success(), "{stdout}");
+    assert!(
+        stdout.contains("docproof: 20 scenarios passed, 0 failed"),
+        "{stdout}"
+    );
 }
 
 #[test]

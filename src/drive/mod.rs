@@ -13,9 +13,8 @@ use async_trait::async_trait;
 use std::fmt;
 use std::time::Duration;
 
-/// What went wrong while working a page. Messages name the selector and say
-/// what a person would do about it; the doc step is added by the caller that
-/// knows it (see [`DriveError::at_step`]).
+/// What went wrong while working a page. Messages name the selector and the
+/// page; the step that called adds the FAQ step (`steps::browse`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DriveError {
     /// No visible element matches the selector on the current page.
@@ -36,16 +35,6 @@ pub enum DriveError {
     Transport { url: String, why: String },
     /// The browser or WebDriver went away.
     Session(String),
-}
-
-impl DriveError {
-    /// Prefixes the message with the documented step being carried out.
-    pub fn at_step(self, doc_step: &str) -> StepError {
-        StepError {
-            doc_step: doc_step.to_string(),
-            error: self,
-        }
-    }
 }
 
 impl fmt::Display for DriveError {
@@ -74,21 +63,6 @@ impl fmt::Display for DriveError {
 }
 
 impl std::error::Error for DriveError {}
-
-/// A [`DriveError`] with the documented step it happened in.
-#[derive(Debug, Clone)]
-pub struct StepError {
-    pub doc_step: String,
-    pub error: DriveError,
-}
-
-impl fmt::Display for StepError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "FAQ step {}: {}", self.doc_step, self.error)
-    }
-}
-
-impl std::error::Error for StepError {}
 
 pub type Result<T> = std::result::Result<T, DriveError>;
 
@@ -144,6 +118,14 @@ pub trait Driver: Send + Sync {
     /// Forgets cookies and storage and leaves the page, so the next scenario
     /// starts as a fresh browser would.
     async fn reset(&mut self) -> Result<()>;
+}
+
+/// A URL as error messages show it: without its query (which can carry
+/// tokens) or fragment; `?…` says there was a query.
+pub fn shown_url(url: &str) -> String {
+    let end = url.find(['?', '#']).unwrap_or(url.len());
+    let had_query = url[end..].starts_with('?');
+    format!("{}{}", &url[..end], if had_query { "?…" } else { "" })
 }
 
 /// Collapses runs of whitespace to one space and trims the ends, as a

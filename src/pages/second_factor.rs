@@ -12,9 +12,10 @@ pub const RESEND: &str = "#idA_SAOTCC_Resend";
 
 pub const CALL_TITLE: &str = "#idDiv_SAOTCAS_Title";
 pub const CALL_DESCRIPTION: &str = "#idDiv_SAOTCAS_Description";
-/// The no-script "I answered the call, continue" button; with scripts the
-/// page submits this form itself once the call is over.
-pub const CALL_CONTINUE: &str = "#idSubmit_SAOTCAS_Check";
+/// The no-script "I answered the call, continue" button of the call-wait
+/// form, on sign-in and proof-up alike; with scripts the page submits the
+/// form itself once the call is over.
+pub const CALL_CONTINUE: &str = "#idForm_SAOTCAS_Check [type=submit]";
 
 pub const TIMED_OUT: &str = "#idDiv_SAASTO_Description";
 pub const TIMED_OUT_RETRY: &str = "#idSubmit_SAASTO_Retry";

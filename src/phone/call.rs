@@ -2,7 +2,7 @@
 //! the `<Gather>`, listen again; or let it ring out.
 
 use super::provider::TelephonyProvider;
-use super::{excerpt, CallAnswer, PhoneError, PlacedCall};
+use super::{excerpt, Asking, CallAnswer, PhoneError, PlacedCall};
 use crate::twiml::{self, Ending, Heard, Node};
 
 /// `<Redirect>`s followed in a row before the phone gives up.
@@ -23,31 +23,54 @@ impl TelephonyProvider {
     /// from the gather's `finishOnKey` on are not sent, as on Twilio; no
     /// keys = silence), and collects what the call says next.
     pub async fn answer(&self, call: &PlacedCall, keys: &str) -> Result<CallAnswer, PhoneError> {
-        if !keys
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == '*' || c == '#')
-        {
-            return Err(PhoneError::BadKeys {
-                keys: keys.to_string(),
-            });
-        }
-        let mut answer = CallAnswer::default();
+        check_keys(keys)?;
+        let mut said = Vec::new();
         let doc = self
             .fetch(call, &call.twiml_url, &call.method, None)
             .await?;
-        let (ending, doc) = self.play_through(call, doc, &mut answer.said).await?;
+        let (ending, doc) = self.play_through(call, doc, &mut said).await?;
         let Ending::Gather(gather) = ending else {
             return Err(PhoneError::NoGather {
                 url: doc.url,
                 received: excerpt(&doc.raw),
             });
         };
+        let mut answer = self.press_on(call, gather, doc.url, keys).await?;
+        answer.said = said;
+        Ok(answer)
+    }
+
+    /// Presses `keys` on a call still on the line that asked again
+    /// ([`CallAnswer::asking`]), as a person keeps listening: the keys go
+    /// to the `<Gather>` the call is waiting on, not to a new answer.
+    pub async fn press(
+        &self,
+        call: &PlacedCall,
+        asking: &Asking,
+        keys: &str,
+    ) -> Result<CallAnswer, PhoneError> {
+        check_keys(keys)?;
+        self.press_on(call, asking.gather.clone(), asking.url.clone(), keys)
+            .await
+    }
+
+    /// Presses `keys` on `gather` (in the document at `url`) and collects
+    /// what the call says next.
+    async fn press_on(
+        &self,
+        call: &PlacedCall,
+        gather: twiml::Gather,
+        url: String,
+        keys: &str,
+    ) -> Result<CallAnswer, PhoneError> {
+        let mut answer = CallAnswer::default();
         let digits = gather.digits(keys);
         let next = if digits.is_empty() {
             // No key: Twilio plays what follows the <Gather>.
             Document {
+                url,
                 verbs: gather.rest,
-                ..doc
+                raw: String::new(),
             }
         } else {
             self.fetch(call, &gather.action, &gather.method, Some(digits))
@@ -57,7 +80,13 @@ impl TelephonyProvider {
             .play_through(call, next, &mut answer.after_keys)
             .await?
         {
-            (Ending::Gather(_), _) => answer.gathers_again = true,
+            (Ending::Gather(again), doc) => {
+                answer.gathers_again = true;
+                answer.asking = Some(Asking {
+                    gather: again,
+                    url: doc.url,
+                });
+            }
             _ => answer.hung_up = true,
         }
         Ok(answer)
@@ -167,6 +196,20 @@ impl TelephonyProvider {
             url: url.to_string(),
             verbs,
             raw: body,
+        })
+    }
+}
+
+/// A keypad has 0–9, `*` and `#`.
+fn check_keys(keys: &str) -> Result<(), PhoneError> {
+    if keys
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '*' || c == '#')
+    {
+        Ok(())
+    } else {
+        Err(PhoneError::BadKeys {
+            keys: keys.to_string(),
         })
     }
 }

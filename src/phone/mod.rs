@@ -74,6 +74,17 @@ pub struct CallAnswer {
     pub hung_up: bool,
     /// The call asked for keys again after the keys (e.g. a wrong key).
     pub gathers_again: bool,
+    /// When it asks again: the prompt it waits on, for
+    /// [`TelephonyProvider::press`].
+    pub asking: Option<Asking>,
+}
+
+/// A call on the line, waiting for keys at a `<Gather>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asking {
+    pub(crate) gather: crate::twiml::Gather,
+    /// The TwiML document the prompt is in.
+    pub(crate) url: String,
 }
 
 /// Why the phone could not do what a test asked, worded for a QA engineer.

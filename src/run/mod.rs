@@ -97,6 +97,9 @@ impl RunSummary {
 /// Runs the scenarios. Errors are set-up failures (unreadable tenant file,
 /// unwritable report folder); scenario failures are in the summary.
 pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
+    // Worlds read the run's configuration from a global (cucumber builds
+    // them without arguments): one run at a time per process.
+    let _one_run = world::RUN_LOCK.lock().await;
     let started = Instant::now();
     let tenant_file = TenantFile::load(&opts.tenant)?;
     std::fs::create_dir_all(&opts.report).map_err(|e| {
@@ -128,6 +131,31 @@ pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
         ));
     }
     problems.extend(preflight::check_steps::<DocWorld>(&features));
+    if let (Some(expr), Some(op)) = (&opts.tags, &tags) {
+        if problems.is_empty() && selected(&features, op) == 0 {
+            let mut known: Vec<String> = features
+                .iter()
+                .flat_map(|f| {
+                    f.tags
+                        .iter()
+                        .chain(f.scenarios.iter().flat_map(|s| &s.tags))
+                        .chain(f.rules.iter().flat_map(|r| {
+                            r.tags
+                                .iter()
+                                .chain(r.scenarios.iter().flat_map(|s| &s.tags))
+                        }))
+                })
+                .map(|t| format!("@{t}"))
+                .collect();
+            known.sort();
+            known.dedup();
+            problems.push(format!(
+                "--tags '{expr}' matches no scenario in {}; the tags in use are {}",
+                opts.features.display(),
+                known.join(", ")
+            ));
+        }
+    }
     problems.extend(preflight::check_citations(&features, &opts.doc));
     if !problems.is_empty() {
         return Ok(RunSummary {
@@ -215,15 +243,8 @@ pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
             .boxed_local()
         })
         .filter_run((), move |feature, rule, scenario| {
-            let Some(tags) = &tags else { return true };
-            use cucumber::tag::Ext as _;
-            tags.eval(
-                feature
-                    .tags
-                    .iter()
-                    .chain(rule.iter().flat_map(|r| &r.tags))
-                    .chain(&scenario.tags),
-            )
+            tags.as_ref()
+                .is_none_or(|t| matches(t, feature, rule, scenario))
         })
         .await;
 
@@ -238,6 +259,46 @@ pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
         elapsed: started.elapsed(),
         report: opts.report.clone(),
     })
+}
+
+/// Whether a scenario's tags (its own, its rule's and its feature's)
+/// satisfy the expression.
+fn matches(
+    op: &gherkin::tagexpr::TagOperation,
+    feature: &gherkin::Feature,
+    rule: Option<&gherkin::Rule>,
+    scenario: &gherkin::Scenario,
+) -> bool {
+    use cucumber::tag::Ext as _;
+    op.eval(
+        feature
+            .tags
+            .iter()
+            .chain(rule.iter().flat_map(|r| &r.tags))
+            .chain(&scenario.tags),
+    )
+}
+
+/// How many scenarios the expression selects.
+fn selected(features: &[gherkin::Feature], op: &gherkin::tagexpr::TagOperation) -> usize {
+    features
+        .iter()
+        .map(|f| {
+            f.scenarios
+                .iter()
+                .filter(|s| matches(op, f, None, s))
+                .count()
+                + f.rules
+                    .iter()
+                    .map(|r| {
+                        r.scenarios
+                            .iter()
+                            .filter(|s| matches(op, f, Some(r), s))
+                            .count()
+                    })
+                    .sum::<usize>()
+        })
+        .sum()
 }
 
 /// `3.1-authentication-phone-sms__register-by-text-message…`; outlines get

@@ -39,39 +39,60 @@ fn definitions<W: WorldInventory>() -> Vec<Definition> {
     out
 }
 
-/// `^the user selects (?:"(…)"|'(…)') as method$` → `the user selects "…" as method`.
+/// A definition's pattern as a person would write the step:
+/// `^the admin searches for (?:"([^"]*)"|'…')$` → `the admin searches for "…"`,
+/// `^the phone rings( again)?$` → `the phone rings( again)`,
+/// `^is (accepted|blocked)$` → `is {accepted|blocked}`.
 fn readable(pattern: &str) -> String {
     let p = pattern.trim_start_matches('^').trim_end_matches('$');
+    let chars: Vec<char> = p.chars().collect();
     let mut out = String::new();
-    let mut depth = 0;
-    let mut chars = p.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' if depth == 0 => {
-                if let Some(n) = chars.next() {
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '\\' => {
+                if let Some(&n) = chars.get(i + 1) {
                     out.push(n);
                 }
-            }
-            '\\' => {
-                chars.next();
+                i += 2;
             }
             '(' => {
-                if depth == 0 {
-                    out.push('…');
+                // The whole group, nested groups included.
+                let (mut depth, mut j) = (0, i);
+                while j < chars.len() {
+                    match chars[j] {
+                        '\\' => j += 1,
+                        '(' => depth += 1,
+                        ')' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    j += 1;
                 }
-                depth += 1;
+                let inner: String = chars[i + 1..j.min(chars.len())].iter().collect();
+                let optional = chars.get(j + 1) == Some(&'?');
+                let literal =
+                    !inner.is_empty() && !inner.contains(['(', '[', '*', '+', '?', '\\', '.']);
+                out.push_str(&match (literal, optional) {
+                    (true, true) => format!("({inner})"),
+                    (true, false) if inner.contains('|') => format!("{{{inner}}}"),
+                    (true, false) => inner,
+                    _ if inner.contains('"') => "\"…\"".to_string(),
+                    _ => "…".to_string(),
+                });
+                i = j + 1 + usize::from(optional);
             }
-            ')' => {
-                depth -= 1;
-                if depth == 0 && chars.peek() == Some(&'?') {
-                    chars.next();
-                }
+            c => {
+                out.push(c);
+                i += 1;
             }
-            _ if depth == 0 => out.push(c),
-            _ => {}
         }
     }
-    out.replace("\"…\"", "…").replace('…', "\"…\"")
+    out
 }
 
 /// How alike a definition and a step read: the share of words they have
@@ -242,7 +263,12 @@ mod tests {
         );
         assert_eq!(
             readable(r"^the user's phone rings( again)?$"),
-            r#"the user's phone rings"…""#
+            "the user's phone rings( again)"
         );
+        assert_eq!(
+            readable(r"^the backup app is (accepted|blocked)(, once it took effect)?$"),
+            "the backup app is {accepted|blocked}(, once it took effect)"
+        );
+        assert_eq!(readable(r"^waited (\d+) s$"), "waited … s");
     }
 }

@@ -100,6 +100,8 @@ pub async fn set_status_by_graph(
     let token = token["access_token"]
         .as_str()
         .ok_or_else(|| w.fail("Graph's token answer has no access_token"))?;
+    // Noted before the request: the change starts no earlier than this.
+    w.changed_at = Some(std::time::Instant::now());
     let resp = http
         .patch(format!(
             "{base}/beta/users/{}/authentication/requirements",
@@ -356,6 +358,8 @@ async fn run_quick_step(w: &mut DocWorld, action: &str) -> anyhow::Result<()> {
     })?;
     w.click(ADMIN, button).await?;
     w.see(ADMIN, "dialog", mfa::DIALOG_TITLE).await?;
+    // Noted before the click: the change starts no earlier than this.
+    w.changed_at = Some(std::time::Instant::now());
     w.click(ADMIN, mfa::DIALOG_CONFIRM).await?;
     if w.visible(ADMIN, mfa::DIALOG_ERROR).await? {
         let error = w.read(ADMIN, mfa::DIALOG_ERROR).await?;

@@ -2,7 +2,7 @@
 //! that signs in to Exchange with basic auth — the account password, or an
 //! app password once MFA is Enforced (FAQ 2.5, 3.1.4).
 
-use super::office365::{eventually, NotYetEffective, Settle};
+use super::office365::{eventually, Expectation, NotYetEffective, Settle};
 use super::world::DocWorld;
 use base64::Engine as _;
 use cucumber::gherkin::Step;
@@ -56,6 +56,8 @@ pub struct Attempt {
     pub upn: String,
     pub credential: Credential,
     pub outcome: Outcome,
+    /// When Exchange answered.
+    pub at: std::time::Instant,
 }
 
 const GET_FOLDER: &str = r#"<?xml version="1.0" encoding="utf-8"?>
@@ -127,6 +129,7 @@ async fn backup_sign_in(
         upn,
         credential,
         outcome,
+        at: std::time::Instant::now(),
     });
     Ok(())
 }
@@ -143,6 +146,25 @@ fn retry(w: &mut DocWorld) -> futures::future::LocalBoxFuture<'_, anyhow::Result
         }
         Ok(outcome)
     })
+}
+
+fn last_attempt(w: &DocWorld) -> anyhow::Result<(Outcome, std::time::Instant)> {
+    w.backup_app
+        .as_ref()
+        .map(|a| (a.outcome.clone(), a.at))
+        .ok_or_else(|| w.fail("the backup app has not signed in yet in this scenario"))
+}
+
+fn expectation(expected: Outcome, settle: Settle, limit: Duration) -> Expectation<Outcome> {
+    Expectation {
+        what: "the backup app",
+        expected,
+        settle,
+        limit,
+        retry,
+        describe: Outcome::describe,
+        stale,
+    }
 }
 
 /// An answer some MFA status would give: maybe a change still on its way.
@@ -164,24 +186,9 @@ async fn backup_outcome(
 ) -> anyhow::Result<()> {
     w.at(step);
     let expected = Outcome::parse(&expected).expect("the regex lists only known outcomes");
-    let first = w
-        .backup_app
-        .as_ref()
-        .map(|a| a.outcome.clone())
-        .ok_or_else(|| w.fail("the backup app has not signed in yet in this scenario"))?;
-    let limit = w.settle_limit();
-    let got = eventually(
-        w,
-        "the backup app",
-        first,
-        &expected,
-        Settle::from_suffix(&settle),
-        limit,
-        retry,
-        Outcome::describe,
-        stale,
-    )
-    .await?;
+    let (first, first_at) = last_attempt(w)?;
+    let e = expectation(expected, Settle::from_suffix(&settle), w.settle_limit());
+    let got = eventually(w, e, first, first_at).await?;
     w.saw("backup app", &got.describe());
     Ok(())
 }
@@ -191,24 +198,13 @@ async fn backup_outcome(
 )]
 async fn never_effective(w: &mut DocWorld, step: &Step, seconds: f64) -> anyhow::Result<()> {
     w.at(step);
-    let first = w
-        .backup_app
-        .as_ref()
-        .map(|a| a.outcome.clone())
-        .ok_or_else(|| w.fail("the backup app has not signed in yet in this scenario"))?;
-    let limit = Duration::from_secs_f64(seconds);
-    let result = eventually(
-        w,
-        "the backup app",
-        first,
-        &Outcome::Accepted,
+    let (first, first_at) = last_attempt(w)?;
+    let e = expectation(
+        Outcome::Accepted,
         Settle::Any,
-        limit,
-        retry,
-        Outcome::describe,
-        stale,
-    )
-    .await;
+        Duration::from_secs_f64(seconds),
+    );
+    let result = eventually(w, e, first, first_at).await;
     match result {
         Ok(_) => Err(w.fail("the backup app was accepted: the change took effect after all")),
         Err(e) => match e.downcast_ref::<NotYetEffective>() {

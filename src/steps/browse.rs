@@ -105,6 +105,6 @@ impl DocWorld {
         let b = self.browser(actor);
         let url = b.url().await.unwrap_or_default();
         let heading = b.text(HEADING).await.unwrap_or_default();
-        format!("\"{heading}\" ({url})")
+        format!("\"{heading}\" ({})", crate::drive::shown_url(&url))
     }
 }

@@ -69,7 +69,7 @@ impl fmt::Display for NotYetEffective {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}: the change was still not effective after {:.1} s ({} attempts): {} still {}, expected it to have {} (FAQ 4.1: settings take time; this is not yet a failure of the procedure, but the change never arrived)",
+            "{}: the change was still not effective after {:.1} s ({} attempts): {} still {}; the step expects: {}. FAQ 4.1: settings take time to take effect, and this one did not within the time the step allows",
             self.cite,
             self.waited.as_secs_f64(),
             self.attempts,
@@ -95,72 +95,98 @@ impl DocWorld {
     }
 }
 
-/// Tries again (`retry`) while what is seen is `stale` and not `expected`,
-/// until `limit`. See the module comment.
-#[allow(clippy::too_many_arguments)]
+/// What a step expects to see once a change has taken effect, and how to
+/// look again.
+pub struct Expectation<T> {
+    /// "the backup app", "the browser sign-in".
+    pub what: &'static str,
+    pub expected: T,
+    pub settle: Settle,
+    /// How long to keep looking.
+    pub limit: Duration,
+    /// Looks again (e.g. signs in again).
+    pub retry: fn(&mut DocWorld) -> LocalBoxFuture<'_, anyhow::Result<T>>,
+    /// "accepted", "went straight to Outlook".
+    pub describe: fn(&T) -> String,
+    /// Whether an older setting could give this: a change still on its way.
+    pub stale: fn(&T) -> bool,
+}
+
+/// Tries again while what is seen is `stale` and not `expected`, until the
+/// limit. `first` was seen at `first_at`. See the module comment.
 pub async fn eventually<T: PartialEq>(
     w: &mut DocWorld,
-    what: &str,
+    e: Expectation<T>,
     first: T,
-    expected: &T,
-    settle: Settle,
-    limit: Duration,
-    retry: fn(&mut DocWorld) -> LocalBoxFuture<'_, anyhow::Result<T>>,
-    describe: fn(&T) -> String,
-    stale: fn(&T) -> bool,
+    first_at: Instant,
 ) -> anyhow::Result<T> {
     let started = Instant::now();
     let mut seen = first;
     let mut attempts = 1u32;
     let mut pause = Duration::from_millis(100);
     loop {
-        if &seen == expected {
-            if settle == Settle::MustWait && attempts == 1 {
-                return Err(w.fail(format!(
-                    "{what} {} at once: FAQ 4.1 says the change takes time, and this step expects to see it not yet in effect first",
-                    describe(&seen)
-                )));
+        if seen == e.expected {
+            if e.settle == Settle::MustWait && attempts == 1 {
+                must_have_waited(w, e.what, &(e.describe)(&seen), first_at)?;
             }
             if attempts > 1 {
-                w.saw("Office 365", "waited for the change to take effect");
+                tracing::info!(target: "docproof::settle", step = %w.cite(), "{}: the change took effect after {attempts} attempts", e.what);
             }
             return Ok(seen);
         }
-        if !stale(&seen) {
+        if e.limit.is_zero() || !(e.stale)(&seen) {
             return Err(w.fail(format!(
-                "{what} {}, expected it to have {}",
-                describe(&seen),
-                describe(expected)
+                "{} {}; the step expects: {}",
+                e.what,
+                (e.describe)(&seen),
+                (e.describe)(&e.expected)
             )));
         }
         let elapsed = started.elapsed();
-        if elapsed >= limit {
+        if elapsed >= e.limit {
             return Err(NotYetEffective {
                 cite: w.cite(),
-                what: what.to_string(),
+                what: e.what.to_string(),
                 // The bound, not the overshoot: "after 0.5 s" as configured.
-                waited: limit,
+                waited: e.limit,
                 attempts,
-                still: describe(&seen),
-                expected: describe(expected),
+                still: (e.describe)(&seen),
+                expected: (e.describe)(&e.expected),
             }
             .into());
         }
-        let wait = pause.min(limit - elapsed);
+        let wait = pause.min(e.limit - elapsed);
         tracing::info!(
             target: "docproof::settle",
             step = %w.cite(),
-            "{what} {}: not yet effective, retrying in {} ms (attempt {attempts}, {:.1} s of {:.1} s)",
-            describe(&seen),
+            "{} {}: not yet effective, retrying in {} ms (attempt {attempts}, {:.1} s of {:.1} s)",
+            e.what,
+            (e.describe)(&seen),
             wait.as_millis(),
             elapsed.as_secs_f64(),
-            limit.as_secs_f64()
+            e.limit.as_secs_f64()
         );
         tokio::time::sleep(wait).await;
         // Short pauses: a change lands at one moment, and every extra
         // pause past it is time the suite waits for nothing.
         pause = (pause * 3 / 2).min(Duration::from_millis(250));
         attempts += 1;
-        seen = retry(w).await?;
+        seen = (e.retry)(w).await?;
+    }
+}
+
+/// ", once the change has taken effect": the first look must not already
+/// show the change if it came before the configured delay was over. A first
+/// look after the delay (a slow machine) has nothing to show either way.
+fn must_have_waited(w: &DocWorld, what: &str, seen: &str, first_at: Instant) -> anyhow::Result<()> {
+    let delay = w.settings.propagation_delay;
+    match w.changed_at {
+        None => Err(w.fail("no setting was changed in this scenario before this step, so there is no change to wait for")),
+        Some(changed) if first_at < changed + delay => Err(w.fail(format!(
+            "{what} {seen} {:.2} s after the change, before its {:.1} s delay was over: FAQ 4.1 says changes take time to take effect",
+            first_at.duration_since(changed).as_secs_f64(),
+            delay.as_secs_f64()
+        ))),
+        Some(_) => Ok(()),
     }
 }

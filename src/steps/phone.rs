@@ -32,7 +32,18 @@ pub async fn read_text(w: &mut DocWorld, must_be_new_code: bool) -> anyhow::Resu
     let provider: &TelephonyProvider = w.provider().await?;
     let text = provider.wait_for_text(&to, seen, wait).await;
     let text = text.map_err(|e| phone_err(w, e))?;
-    w.texts_read.insert(to.clone(), seen + 1);
+    // A person reads the newest text: earlier ones may carry older codes
+    // (e.g. after a retried sign-in).
+    let mine: Vec<_> = w
+        .provider()
+        .await?
+        .texts()
+        .await
+        .into_iter()
+        .filter(|t| crate::phone::same_number(&t.to, &to))
+        .collect();
+    let text = mine.last().cloned().unwrap_or(text);
+    w.texts_read.insert(to.clone(), mine.len().max(seen + 1));
     let code = crate::phone::code_in(&text.body)
         .ok_or_else(|| w.fail("the text message carries no 6-digit verification code"))?;
     if must_be_new_code && w.code.as_ref().is_some_and(|old| old.expose() == code) {
@@ -81,15 +92,24 @@ async fn phone_rings(w: &mut DocWorld, step: &Step, _again: String) -> anyhow::R
     let wait = w.config.phone_wait;
     let call = w.provider().await?.wait_for_call(&to, seen, wait).await;
     let call = call.map_err(|e| phone_err(w, e))?;
-    w.calls_read.insert(to.clone(), seen + 1);
+    // The phone rings with the newest call.
+    let mine: Vec<_> = w
+        .provider()
+        .await?
+        .calls()
+        .await
+        .into_iter()
+        .filter(|c| crate::phone::same_number(&c.to, &to))
+        .collect();
+    let call = mine.last().cloned().unwrap_or(call);
+    w.calls_read.insert(to.clone(), mine.len().max(seen + 1));
     w.saw("phone", &format!("call to {to}"));
     w.call = Some(call);
     Ok(())
 }
 
-/// Answers the ringing call and presses `keys`; returns whether the call
-/// asks again (a wrong key).
-async fn answer(w: &mut DocWorld, keys: &str) -> anyhow::Result<bool> {
+/// Answers the ringing call and presses `keys`.
+async fn answer(w: &mut DocWorld, keys: &str) -> anyhow::Result<()> {
     let call = w
         .call
         .clone()
@@ -99,18 +119,45 @@ async fn answer(w: &mut DocWorld, keys: &str) -> anyhow::Result<bool> {
     for said in &answer.said {
         w.saw("call says", said);
     }
+    heard_after(w, keys, answer);
+    Ok(())
+}
+
+/// Records the keys and what the call said next; keeps the prompt if the
+/// call asks again.
+fn heard_after(w: &mut DocWorld, keys: &str, answer: crate::phone::CallAnswer) {
     w.saw("pressed", keys);
     for said in &answer.after_keys {
         w.saw("call says", said);
     }
-    Ok(answer.gathers_again)
+    w.call_asking = answer.asking;
 }
 
 #[when("the user answers the call and presses the pound key (#)")]
+async fn answer_and_press_pound(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
+    w.at(step);
+    answer(w, "#").await?;
+    if w.call_asking.is_some() {
+        return Err(w.fail("the call asked again after the pound key (#)"));
+    }
+    Ok(())
+}
+
 #[when("the user presses the pound key (#)")]
 async fn press_pound(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.at(step);
-    if answer(w, "#").await? {
+    let call = w
+        .call
+        .clone()
+        .ok_or_else(|| w.fail("the phone has not rung in this scenario"))?;
+    let asking = w
+        .call_asking
+        .clone()
+        .ok_or_else(|| w.fail("the call is not waiting for a key: answer it first"))?;
+    let answer = w.provider().await?.press(&call, &asking, "#").await;
+    let answer = answer.map_err(|e| phone_err(w, e))?;
+    heard_after(w, "#", answer);
+    if w.call_asking.is_some() {
         return Err(w.fail("the call asked again after the pound key (#)"));
     }
     Ok(())
@@ -119,18 +166,15 @@ async fn press_pound(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
 #[when(expr = "the user answers the call and presses {string}")]
 async fn press_key(w: &mut DocWorld, step: &Step, keys: String) -> anyhow::Result<()> {
     w.at(step);
-    let again = answer(w, &keys).await?;
-    w.call_asks_again = Some(again);
-    Ok(())
+    answer(w, &keys).await
 }
 
 #[then("the call asks again for the pound key")]
 async fn asks_again(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.at(step);
-    match w.call_asks_again {
-        Some(true) => Ok(()),
-        Some(false) => Err(w.fail("the call did not ask again after the wrong key")),
-        None => Err(w.fail("no key has been pressed on the call yet")),
+    match w.call_asking {
+        Some(_) => Ok(()),
+        None => Err(w.fail("the call did not ask again after the key")),
     }
 }
 

@@ -2,7 +2,7 @@
 //! additional security verification (3.1.3–3.1.4, 3.2.3–3.2.4), signs in
 //! again with the second factor (3.1.5, 3.2.5).
 
-use super::office365::{eventually, Settle};
+use super::office365::{eventually, Expectation, Settle};
 use super::world::{Actor, DocWorld};
 use crate::pages::{owa, proof_up, second_factor as sas, sign_in};
 use crate::tenant::domain::Secret;
@@ -80,6 +80,7 @@ pub async fn log_in(w: &mut DocWorld) -> anyhow::Result<()> {
             account.upn
         )));
     }
+    w.signed_in_at = Some(std::time::Instant::now());
     Ok(())
 }
 
@@ -113,24 +114,24 @@ async fn sign_in_outcome(
     let expected = SignInOutcome::parse(&expected).expect("the regex lists only known outcomes");
     let settle = Settle::from_suffix(&settle);
     let first = outcome(w).await?;
-    let limit = w.settle_limit();
-    let got = eventually(
-        w,
-        "the browser sign-in",
-        first,
-        &expected,
+    let first_at = w
+        .signed_in_at
+        .ok_or_else(|| w.fail("the user has not signed in yet in this scenario"))?;
+    let e = Expectation {
+        what: "the browser sign-in",
+        expected,
         settle,
-        limit,
-        |w| {
+        limit: w.settle_limit(),
+        retry: |w| {
             Box::pin(async move {
                 log_in(w).await?;
                 outcome(w).await
             })
         },
-        SignInOutcome::describe,
-        |o| !matches!(o, SignInOutcome::Other(_)),
-    )
-    .await?;
+        describe: SignInOutcome::describe,
+        stale: |o| !matches!(o, SignInOutcome::Other(_)),
+    };
+    let got = eventually(w, e, first, first_at).await?;
     w.saw("sign-in", &got.describe());
     Ok(())
 }
@@ -282,7 +283,7 @@ async fn code_wrong(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
 /// On the call-wait page a browser with scripts moves on by itself once
 /// the call is over; without scripts a person presses "continue".
 pub async fn past_call_wait(w: &mut DocWorld) -> anyhow::Result<()> {
-    let check = "#idForm_SAOTCAS_Check [type=submit]";
+    let check = sas::CALL_CONTINUE;
     if !w.browser(USER).runs_scripts() && w.visible(USER, check).await? {
         // Not in the transcript: a browser with scripts never sees this.
         w.click(USER, check).await?;

@@ -43,7 +43,13 @@ impl RunConfig {
     }
 }
 
+/// cucumber builds each world with no arguments, so the run's configuration
+/// reaches it through here. One run at a time per process: `run::run`
+/// holds [`RUN_LOCK`] while its scenarios run.
 static CONFIG: LazyLock<RwLock<Option<Arc<RunConfig>>>> = LazyLock::new(Default::default);
+
+/// Held by a run for its whole length, so runs in one process take turns.
+pub static RUN_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// Sets the configuration the next scenarios start with.
 pub fn configure(config: RunConfig) {
@@ -107,8 +113,12 @@ pub struct DocWorld {
     pub code: Option<Secret>,
     /// The last call the phone rang with.
     pub call: Option<crate::phone::PlacedCall>,
-    /// Whether the call asked again after the last keys pressed.
-    pub call_asks_again: Option<bool>,
+    /// The prompt a call on the line waits on, after a wrong key.
+    pub call_asking: Option<crate::phone::Asking>,
+    /// When this scenario last changed a setting (MFA status), for FAQ 4.1.
+    pub changed_at: Option<std::time::Instant>,
+    /// When the user's last browser sign-in reached its outcome page.
+    pub signed_in_at: Option<std::time::Instant>,
     /// The backup app's last sign-in result.
     pub backup_app: Option<super::backup_app::Attempt>,
 }
@@ -145,7 +155,9 @@ impl DocWorld {
             calls_read: HashMap::new(),
             code: None,
             call: None,
-            call_asks_again: None,
+            call_asking: None,
+            changed_at: None,
+            signed_in_at: None,
             backup_app: None,
         })
     }
@@ -174,9 +186,14 @@ impl DocWorld {
         }
     }
 
-    /// An error naming the FAQ step.
+    /// An error naming the FAQ step. Known secrets are masked, as in the
+    /// transcript: failure messages end up in reports.
     pub fn fail(&self, msg: impl fmt::Display) -> anyhow::Error {
-        anyhow!("{}: {msg}", self.cite())
+        anyhow!(
+            "{}: {}",
+            self.cite(),
+            self.transcript.redactor.redact(&msg.to_string())
+        )
     }
 
     /// The scenario's tenant, started on first use with the settings so far.
@@ -274,6 +291,11 @@ impl DocWorld {
         if let Some(t) = self.tenant.take() {
             t.stop().await;
         }
-        self.provider = None;
+        // wiremock's MockServer blocks the thread that drops it while it
+        // checks its mocks; off the runtime's thread, that cannot stall
+        // the other scenarios (or, under load, hang the run).
+        if let Some(p) = self.provider.take() {
+            let _ = tokio::task::spawn_blocking(move || drop(p)).await;
+        }
     }
 }

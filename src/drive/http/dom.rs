@@ -200,7 +200,11 @@ impl Dom<'_> {
             s if s >= 400 => format!(", HTTP {s}"),
             _ => String::new(),
         };
-        format!("\"{}\" ({}{status})", self.title(), self.page.url)
+        format!(
+            "\"{}\" ({}{status})",
+            self.title(),
+            crate::drive::shown_url(self.page.url.as_str())
+        )
     }
 
     pub fn title(&self) -> String {

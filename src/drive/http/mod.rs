@@ -139,15 +139,7 @@ struct Check {
 
 /// The URL without its query, which can carry tokens.
 fn redact(url: &Url) -> String {
-    let mut shown = url.clone();
-    let had_query = shown.query().is_some();
-    shown.set_query(None);
-    shown.set_fragment(None);
-    if had_query {
-        format!("{shown}?…")
-    } else {
-        shown.to_string()
-    }
+    crate::drive::shown_url(url.as_str())
 }
 
 /// reqwest's error with its causes (the useful part is usually innermost).
