@@ -19,6 +19,10 @@ use std::time::Duration;
 pub enum DriveError {
     /// No visible element matches the selector on the current page.
     NotFound { selector: String, page: String },
+    /// The element is not visible and the page cannot change by itself: no
+    /// script runs (HTTP driver) and the page does not refresh, so waiting
+    /// would only pass time.
+    WillNotAppear { selector: String, page: String },
     /// Waited for the selector to be visible, and it never was.
     Timeout {
         selector: String,
@@ -51,6 +55,10 @@ impl fmt::Display for DriveError {
                 f,
                 "waited {:.1} s for `{selector}` to be visible, but it never was; the page is {page}",
                 waited.as_secs_f64()
+            ),
+            DriveError::WillNotAppear { selector, page } => write!(
+                f,
+                "no visible element matches `{selector}` on {page}, and that page cannot change by itself (no script runs over HTTP and it does not refresh)"
             ),
             DriveError::Unusable { selector, why } => write!(f, "`{selector}`: {why}"),
             DriveError::BadSelector { selector, why } => {

@@ -274,7 +274,7 @@ impl Driver for HttpDriver {
     /// Without scripts a page changes only by reloading itself (a meta
     /// refresh or `Refresh` header), which is followed here at most once a
     /// second. A page that does not refresh itself cannot change, so this
-    /// gives up at once, reporting the (near-zero) time actually waited.
+    /// gives up at once ([`DriveError::WillNotAppear`]).
     async fn wait_for(&mut self, selector: &str, timeout: Duration) -> Result<()> {
         let start = Instant::now();
         loop {
@@ -293,7 +293,10 @@ impl Driver for HttpDriver {
                 page: page.clone(),
             };
             let Some((delay, url)) = refresh else {
-                return Err(timed_out());
+                return Err(DriveError::WillNotAppear {
+                    selector: selector.to_string(),
+                    page,
+                });
             };
             let delay = delay.clamp(MIN_RELOAD, MAX_RELOAD);
             if waited + delay > timeout {
