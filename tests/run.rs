@@ -70,6 +70,13 @@ fn a_failing_step_fails_the_run_names_the_faq_step_and_is_reported() {
     assert!(report
         .join("transcripts/wrong-status__the-status-is-not-what-the-step-claims.txt")
         .exists());
+    let summary = std::fs::read_to_string(report.join("summary.md")).unwrap();
+    assert!(
+        summary.contains("0 of 1 scenarios passed")
+            && summary.contains("| **failed** | The status is not what the step claims | @doc-2 |")
+            && summary.contains("FAQ step 2.5"),
+        "{summary}"
+    );
 }
 
 #[test]

@@ -158,7 +158,7 @@ pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
     }
     problems.extend(preflight::check_citations(&features, &opts.doc));
     if !problems.is_empty() {
-        return Ok(RunSummary {
+        let summary = RunSummary {
             scenarios: Vec::new(),
             problems,
             steps_passed: 0,
@@ -167,7 +167,9 @@ pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
             hook_errors: 0,
             elapsed: started.elapsed(),
             report: opts.report.clone(),
-        });
+        };
+        write_summary(&summary)?;
+        return Ok(summary);
     }
 
     world::configure(RunConfig::new(tenant_file));
@@ -249,7 +251,7 @@ pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
         .await;
 
     use cucumber::writer::Stats as _;
-    Ok(RunSummary {
+    let summary = RunSummary {
         scenarios: ledger.take(),
         problems,
         steps_passed: outcome.passed_steps(),
@@ -258,7 +260,15 @@ pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
         hook_errors: outcome.hook_errors(),
         elapsed: started.elapsed(),
         report: opts.report.clone(),
-    })
+    };
+    write_summary(&summary)?;
+    Ok(summary)
+}
+
+fn write_summary(s: &RunSummary) -> anyhow::Result<()> {
+    let md = crate::report::summary::markdown(&s.scenarios, &s.problems, s.elapsed.as_secs_f64());
+    std::fs::write(s.report.join("summary.md"), md)
+        .map_err(|e| anyhow::anyhow!("{}: cannot write summary.md ({e})", s.report.display()))
 }
 
 /// Whether a scenario's tags (its own, its rule's and its feature's)

@@ -1,0 +1,100 @@
+//! `summary.md`: the run at a glance, for a person or a CI job page — one
+//! row per scenario with its procedure tags and result, and the first
+//! failure of each failed scenario.
+
+use super::ledger::{ScenarioResult, Verdict};
+use std::fmt::Write as _;
+
+/// Markdown for the run's scenarios (and the problems found before running).
+pub fn markdown(scenarios: &[ScenarioResult], problems: &[String], seconds: f64) -> String {
+    let passed = scenarios
+        .iter()
+        .filter(|s| s.verdict == Verdict::Passed)
+        .count();
+    let mut out = format!(
+        "# docproof run\n\n{passed} of {} scenarios passed in {seconds:.2} s.\n",
+        scenarios.len()
+    );
+    if !problems.is_empty() {
+        out.push_str("\n## Not run: problems in the features\n\n");
+        for p in problems {
+            let _ = writeln!(out, "- {}", cell(p));
+        }
+    }
+    if !scenarios.is_empty() {
+        out.push_str("\n| result | scenario | procedure | where |\n|---|---|---|---|\n");
+        for s in scenarios {
+            let result = match s.verdict {
+                Verdict::Passed => "passed",
+                Verdict::Failed => "**failed**",
+                Verdict::Skipped => "**skipped**",
+            };
+            let tags: Vec<&str> = s
+                .tags
+                .iter()
+                .map(String::as_str)
+                .filter(|t| t.starts_with("@doc-"))
+                .collect();
+            let _ = writeln!(
+                out,
+                "| {result} | {} | {} | `{}:{}` |",
+                cell(&s.name),
+                tags.join(" "),
+                s.feature.display(),
+                s.line
+            );
+        }
+    }
+    let failures: Vec<&ScenarioResult> = scenarios.iter().filter(|s| s.failure.is_some()).collect();
+    if !failures.is_empty() {
+        out.push_str("\n## Failures\n\n");
+        for s in failures {
+            let _ = writeln!(
+                out,
+                "- **{}**: {}",
+                cell(&s.name),
+                cell(s.failure.as_deref().unwrap_or(""))
+            );
+        }
+    }
+    out
+}
+
+/// Text safe inside a Markdown table cell or list item.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_row_per_scenario_and_failures_listed() {
+        let r = |name: &str, verdict, failure: Option<&str>| ScenarioResult {
+            feature: "features/3.1.feature".into(),
+            name: name.into(),
+            line: 7,
+            tags: vec!["@doc-3.1".into(), "@slow".into()],
+            verdict,
+            failure: failure.map(str::to_string),
+        };
+        let md = markdown(
+            &[
+                r("Register | by text", Verdict::Passed, None),
+                r("Sign in", Verdict::Failed, Some("FAQ step 3.1.5: no text")),
+            ],
+            &[],
+            1.234,
+        );
+        assert!(md.contains("1 of 2 scenarios passed in 1.23 s."), "{md}");
+        assert!(
+            md.contains("| passed | Register \\| by text | @doc-3.1 | `features/3.1.feature:7` |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("- **Sign in**: FAQ step 3.1.5: no text"),
+            "{md}"
+        );
+    }
+}
