@@ -3,17 +3,47 @@
 //! bad with a message naming file, line and FAQ step, and leave reports.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
+/// Runs `docproof run` with `args`; a run that has not finished after two
+/// minutes is killed and fails the test (a hang must not stall CI).
 fn docproof(args: &[&str], report: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_docproof"))
+    let child = Command::new(env!("CARGO_BIN_EXE_docproof"))
         .arg("run")
         .args(["--report", report.to_str().unwrap()])
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("RUST_LOG", "warn")
-        .output()
-        .expect("the docproof binary runs")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the docproof binary runs");
+    let pid = child.id();
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(child.wait_with_output());
+    });
+    match finished.recv_timeout(Duration::from_secs(120)) {
+        Ok(out) => out.expect("the docproof binary runs"),
+        Err(_) => {
+            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+            panic!("docproof run {args:?} did not finish within 120 s");
+        }
+    }
+}
+
+/// Runs `docproof run` and checks its exit code, showing all output if it
+/// differs; returns the output and its stdout and stderr as text.
+fn expect_exit(code: i32, args: &[&str], report: &Path) -> (Output, String, String) {
+    let out = docproof(args, report);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "docproof run {args:?}\nstdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    (out, stdout, stderr)
 }
 
 fn report_dir(name: &str) -> PathBuf {
@@ -32,19 +62,14 @@ fn text(o: &Output) -> (String, String) {
 #[test]
 fn a_failing_step_fails_the_run_names_the_faq_step_and_is_reported() {
     let report = report_dir("failing");
-    let out = docproof(
+    let (_, stdout, stderr) = expect_exit(
+        1,
         &[
             "--features",
             "tests/fixtures/features/failing",
             "--no-snapshots",
         ],
         &report,
-    );
-    let (stdout, stderr) = text(&out);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "stdout:\n{stdout}\nstderr:\n{stderr}"
     );
     assert!(stdout.contains("0 scenarios passed, 1 failed"), "{stdout}");
     assert!(
@@ -82,12 +107,11 @@ fn a_failing_step_fails_the_run_names_the_faq_step_and_is_reported() {
 #[test]
 fn an_unknown_step_names_file_line_and_the_closest_defined_step() {
     let report = report_dir("undefined");
-    let out = docproof(
+    let (_, stdout, stderr) = expect_exit(
+        1,
         &["--features", "tests/fixtures/features/undefined"],
         &report,
     );
-    let (stdout, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
     assert!(
         stderr.contains("tests/fixtures/features/undefined/unknown-step.feature:5: undefined step `[3.1.2] When the user seraches for the OWA site`"),
         "{stderr}"
@@ -102,12 +126,11 @@ fn an_unknown_step_names_file_line_and_the_closest_defined_step() {
 #[test]
 fn a_malformed_feature_file_names_its_line() {
     let report = report_dir("malformed");
-    let out = docproof(
+    let (_, _, stderr) = expect_exit(
+        1,
         &["--features", "tests/fixtures/features/malformed"],
         &report,
     );
-    let (stdout, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
     assert!(
         stderr.contains("tests/fixtures/features/malformed/broken.feature:4:")
             && stderr.contains("not valid Gherkin"),
@@ -118,9 +141,11 @@ fn a_malformed_feature_file_names_its_line() {
 #[test]
 fn a_citation_of_a_step_the_faq_lacks_is_refused() {
     let report = report_dir("miscited");
-    let out = docproof(&["--features", "tests/fixtures/features/miscited"], &report);
-    let (_, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let (_, _, stderr) = expect_exit(
+        1,
+        &["--features", "tests/fixtures/features/miscited"],
+        &report,
+    );
     assert!(
         stderr.contains("miscited/wrong-number.feature:5: cites FAQ step [3.1.9]"),
         "{stderr}"
@@ -130,25 +155,19 @@ fn a_citation_of_a_step_the_faq_lacks_is_refused() {
 #[test]
 fn missing_features_folder_and_bad_tags_are_clear_errors() {
     let report = report_dir("missing");
-    let out = docproof(&["--features", "no/such/folder"], &report);
-    let (_, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let (_, _, stderr) = expect_exit(2, &["--features", "no/such/folder"], &report);
     assert!(
         stderr.contains("no/such/folder: no such folder of feature files"),
         "{stderr}"
     );
-    let out = docproof(&["--tags", "@doc-9"], &report);
-    let (_, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let (_, _, stderr) = expect_exit(1, &["--tags", "@doc-9"], &report);
     assert!(
         stderr.contains(
             "--tags '@doc-9' matches no scenario in features; the tags in use are @doc-2, "
         ),
         "{stderr}"
     );
-    let out = docproof(&["--tags", "@doc-3.1 and and"], &report);
-    let (_, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let (_, _, stderr) = expect_exit(2, &["--tags", "@doc-3.1 and and"], &report);
     assert!(
         stderr.contains("--tags '@doc-3.1 and and' is not a tag expression"),
         "{stderr}"
@@ -158,13 +177,7 @@ fn missing_features_folder_and_bad_tags_are_clear_errors() {
 #[test]
 fn tags_select_one_procedure_and_the_shipped_features_pass_with_reports() {
     let report = report_dir("tags");
-    let out = docproof(&["--tags", "@doc-3.2", "--quiet"], &report);
-    let (stdout, stderr) = text(&out);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "stdout:\n{stdout}\nstderr:\n{stderr}"
-    );
+    let (_, stdout, _) = expect_exit(0, &["--tags", "@doc-3.2", "--quiet"], &report);
     // 3.2's own scenario and the two call troubles.
     assert!(
         stdout.contains("docproof: 3 scenarios passed, 0 failed"),
@@ -254,13 +267,7 @@ fn assert_no_secrets(report: &Path, out: &Output) {
 #[test]
 fn no_secret_reaches_a_report_of_a_passing_run() {
     let report = report_dir("secrets");
-    let out = docproof(&["--quiet", "--no-snapshots"], &report);
-    let (stdout, stderr) = text(&out);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "stdout:\n{stdout}\nstderr:\n{stderr}"
-    );
+    let (out, _, _) = expect_exit(0, &["--quiet", "--no-snapshots"], &report);
     assert_no_secrets(&report, &out);
 }
 
@@ -268,19 +275,14 @@ fn no_secret_reaches_a_report_of_a_passing_run() {
 fn no_secret_reaches_the_output_of_a_failing_run() {
     let report = report_dir("secrets-failing");
     // Not quiet: every step and the failure go to the console.
-    let out = docproof(
+    let (out, _, stderr) = expect_exit(
+        1,
         &[
             "--features",
             "tests/fixtures/features/failing-late",
             "--no-snapshots",
         ],
         &report,
-    );
-    let (stdout, stderr) = text(&out);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "stdout:\n{stdout}\nstderr:\n{stderr}"
     );
     assert!(
         stderr.contains("FAQ step 3.1.4 (tests/fixtures/features/failing-late/sms.feature:17): the backup app refused: app password required; the step expects: accepted"),
@@ -292,37 +294,13 @@ fn no_secret_reaches_the_output_of_a_failing_run() {
 #[test]
 fn many_scenarios_at_once_finish_and_pass() {
     // Each scenario has its own tenant and provider; at 16 at once on two
-    // cores, none may hang or see another's state.
+    // cores, none may hang (see `docproof`'s deadline) or see another's state.
     let report = report_dir("concurrency");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_docproof"))
-        .args([
-            "run",
-            "--quiet",
-            "--no-snapshots",
-            "--concurrency",
-            "16",
-            "--report",
-        ])
-        .arg(&report)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("docproof run --concurrency 16 did not finish within 120 s");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    };
-    let mut stdout = String::new();
-    std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut stdout).unwrap();
-    assert!(status.success(), "{stdout}");
+    let (_, stdout, _) = expect_exit(
+        0,
+        &["--quiet", "--no-snapshots", "--concurrency", "16"],
+        &report,
+    );
     assert!(
         stdout.contains("docproof: 20 scenarios passed, 0 failed"),
         "{stdout}"
@@ -345,7 +323,8 @@ fn a_changed_transcript_fails_with_a_readable_diff() {
         ),
     )
     .unwrap();
-    let out = docproof(
+    let (_, stdout, stderr) = expect_exit(
+        1,
         &[
             "--tags",
             "@doc-2.5",
@@ -354,12 +333,6 @@ fn a_changed_transcript_fails_with_a_readable_diff() {
             "--quiet",
         ],
         &report,
-    );
-    let (stdout, stderr) = text(&out);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "stdout:\n{stdout}\nstderr:\n{stderr}"
     );
     let all = format!("{stdout}{stderr}");
     assert!(
