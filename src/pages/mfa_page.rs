@@ -11,6 +11,10 @@ pub const NO_RESULTS: &str = "#mfa-no-results";
 pub const PANEL_NAME: &str = "#mfa-user-panel-name";
 pub const PANEL_STATUS: &str = "#mfa-user-panel-status";
 pub const QUICK_STEPS: &str = "#mfa-quick-steps";
+/// The "quick steps" heading above the buttons (FAQ 2.5 quotes it).
+pub const QUICK_STEPS_TITLE: &str = "#mfa-quick-steps-title";
+/// The user name cell of every listed account.
+pub const LISTED_UPNS: &str = "#mfa-users tr[data-upn] td.mfa-upn";
 pub const ENABLE: &str = "#mfa-quick-enable";
 pub const DISABLE: &str = "#mfa-quick-disable";
 pub const ENFORCE: &str = "#mfa-quick-enforce";

@@ -19,6 +19,12 @@ pub const CALL_DESCRIPTION: &str = "#tfa_call_description";
 pub const APP_PASSWORD: &str = "#tfa_app_password";
 pub const DONE: &str = "#tfa_done";
 
+/// The visible label of a method radio button (`#tfa_method_text` →
+/// `label[for='tfa_method_text']`).
+pub fn label_of(radio: &str) -> String {
+    format!("label[for='{}']", radio.trim_start_matches('#'))
+}
+
 /// The label of a method radio button, by the FAQ's name for it.
 pub fn method_radio(method: &str) -> Option<&'static str> {
     match method.to_ascii_lowercase().as_str() {

@@ -271,9 +271,7 @@ async fn search_for(w: &mut DocWorld, text: &str) -> anyhow::Result<()> {
 
 /// The UPNs the users table shows now.
 async fn listed(w: &mut DocWorld) -> anyhow::Result<Vec<String>> {
-    let rows = w
-        .read_all(ADMIN, &format!("{} td.mfa-upn", mfa::ROWS))
-        .await?;
+    let rows = w.read_all(ADMIN, mfa::LISTED_UPNS).await?;
     Ok(rows)
 }
 
@@ -328,7 +326,7 @@ async fn quick_steps_offer(
     if selected != row_name {
         return Err(w.fail(format!("the selected account is \"{selected}\", not {upn}")));
     }
-    let title = w.read(ADMIN, "#mfa-quick-steps-title").await?;
+    let title = w.read(ADMIN, mfa::QUICK_STEPS_TITLE).await?;
     let button = mfa::quick_step(&action)
         .ok_or_else(|| w.fail(format!("\"{action}\" is not a quick step: say Enable, Disable, Enforce or Manage user settings")))?;
     let shown = w.read(ADMIN, button).await?;

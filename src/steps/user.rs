@@ -211,9 +211,7 @@ async fn choose_method(w: &mut DocWorld, method: &str) -> anyhow::Result<()> {
             "\"{method}\" is not a method: say \"Send me a code by text message\" or \"Call Me\""
         ))
     })?;
-    let label = w
-        .read(USER, &format!("label[for='{}']", &radio[1..]))
-        .await?;
+    let label = w.read(USER, &proof_up::label_of(radio)).await?;
     w.saw("method", &label);
     w.tick(USER, radio).await?;
     w.click(USER, proof_up::NEXT).await?;
