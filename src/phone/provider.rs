@@ -76,6 +76,31 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// Polls `log` until more than `seen` items went to `to`; returns every
+/// item to `to`, oldest first, or after `timeout` how many went elsewhere.
+async fn wait_beyond<T: Clone>(
+    log: &Mutex<Vec<Delivered<T>>>,
+    number: fn(&T) -> &String,
+    to: &str,
+    seen: usize,
+    timeout: Duration,
+) -> Result<Vec<T>, usize> {
+    let started = Instant::now();
+    loop {
+        let (mine, others): (Vec<T>, Vec<T>) = visible(log)
+            .into_iter()
+            .partition(|item| same_number(number(item), to));
+        if mine.len() > seen {
+            return Ok(mine);
+        }
+        let waited = started.elapsed();
+        if waited >= timeout {
+            return Err(others.len());
+        }
+        tokio::time::sleep(POLL.min(timeout - waited)).await;
+    }
+}
+
 fn visible<T: Clone>(log: &Mutex<Vec<Delivered<T>>>) -> Vec<T> {
     let now = Instant::now();
     lock(log)
@@ -165,25 +190,21 @@ impl TelephonyProvider {
         seen: usize,
         timeout: Duration,
     ) -> Result<Text, PhoneError> {
-        let started = Instant::now();
-        loop {
-            let texts = self.texts().await;
-            let (mine, others): (Vec<Text>, Vec<Text>) =
-                texts.into_iter().partition(|t| same_number(&t.to, to));
-            if let Some(text) = mine.into_iter().nth(seen) {
-                return Ok(text);
-            }
-            let waited = started.elapsed();
-            if waited >= timeout {
-                return Err(PhoneError::NoText {
-                    to: to.to_string(),
-                    waited: timeout,
-                    seen,
-                    texts_to_others: others.len(),
-                });
-            }
-            tokio::time::sleep(POLL.min(timeout - waited)).await;
-        }
+        let mine = self.wait_for_text_beyond(to, seen, timeout).await?;
+        Ok(mine[seen].clone())
+    }
+
+    /// The newest text to `to` once more than `seen` reached that number,
+    /// and how many have: a person reads the latest text, and an earlier one
+    /// may carry an older code.
+    pub async fn wait_for_newest_text(
+        &self,
+        to: &str,
+        seen: usize,
+        timeout: Duration,
+    ) -> Result<(Text, usize), PhoneError> {
+        let mine = self.wait_for_text_beyond(to, seen, timeout).await?;
+        Ok((mine[mine.len() - 1].clone(), mine.len()))
     }
 
     /// The first call to `to` after the first `seen` ones to that number,
@@ -194,25 +215,52 @@ impl TelephonyProvider {
         seen: usize,
         timeout: Duration,
     ) -> Result<PlacedCall, PhoneError> {
-        let started = Instant::now();
-        loop {
-            let calls = self.calls().await;
-            let (mine, others): (Vec<PlacedCall>, Vec<PlacedCall>) =
-                calls.into_iter().partition(|c| same_number(&c.to, to));
-            if let Some(call) = mine.into_iter().nth(seen) {
-                return Ok(call);
-            }
-            let waited = started.elapsed();
-            if waited >= timeout {
-                return Err(PhoneError::NoCall {
-                    to: to.to_string(),
-                    waited: timeout,
-                    seen,
-                    calls_to_others: others.len(),
-                });
-            }
-            tokio::time::sleep(POLL.min(timeout - waited)).await;
-        }
+        let mine = self.wait_for_call_beyond(to, seen, timeout).await?;
+        Ok(mine[seen].clone())
+    }
+
+    /// The newest call to `to` once more than `seen` reached that number,
+    /// and how many have.
+    pub async fn wait_for_newest_call(
+        &self,
+        to: &str,
+        seen: usize,
+        timeout: Duration,
+    ) -> Result<(PlacedCall, usize), PhoneError> {
+        let mine = self.wait_for_call_beyond(to, seen, timeout).await?;
+        Ok((mine[mine.len() - 1].clone(), mine.len()))
+    }
+
+    async fn wait_for_text_beyond(
+        &self,
+        to: &str,
+        seen: usize,
+        timeout: Duration,
+    ) -> Result<Vec<Text>, PhoneError> {
+        wait_beyond(&self.log.texts, |t: &Text| &t.to, to, seen, timeout)
+            .await
+            .map_err(|texts_to_others| PhoneError::NoText {
+                to: to.to_string(),
+                waited: timeout,
+                seen,
+                texts_to_others,
+            })
+    }
+
+    async fn wait_for_call_beyond(
+        &self,
+        to: &str,
+        seen: usize,
+        timeout: Duration,
+    ) -> Result<Vec<PlacedCall>, PhoneError> {
+        wait_beyond(&self.log.calls, |c: &PlacedCall| &c.to, to, seen, timeout)
+            .await
+            .map_err(|calls_to_others| PhoneError::NoCall {
+                to: to.to_string(),
+                waited: timeout,
+                seen,
+                calls_to_others,
+            })
     }
 
     /// Until `recover`, every text is refused with HTTP `status` (Twilio's

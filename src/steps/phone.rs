@@ -4,7 +4,7 @@
 
 use super::user::past_call_wait;
 use super::world::DocWorld;
-use crate::phone::{PhoneError, TelephonyProvider};
+use crate::phone::PhoneError;
 use crate::tenant::domain::Secret;
 use cucumber::gherkin::Step;
 use cucumber::{given, then, when};
@@ -29,21 +29,13 @@ pub async fn read_text(w: &mut DocWorld, must_be_new_code: bool) -> anyhow::Resu
     let to = phone_of(w)?;
     let seen = *w.texts_read.get(&to).unwrap_or(&0);
     let wait = w.config.phone_wait;
-    let provider: &TelephonyProvider = w.provider().await?;
-    let text = provider.wait_for_text(&to, seen, wait).await;
-    let text = text.map_err(|e| phone_err(w, e))?;
-    // A person reads the newest text: earlier ones may carry older codes
-    // (e.g. after a retried sign-in).
-    let mine: Vec<_> = w
+    let text = w
         .provider()
         .await?
-        .texts()
-        .await
-        .into_iter()
-        .filter(|t| crate::phone::same_number(&t.to, &to))
-        .collect();
-    let text = mine.last().cloned().unwrap_or(text);
-    w.texts_read.insert(to.clone(), mine.len().max(seen + 1));
+        .wait_for_newest_text(&to, seen, wait)
+        .await;
+    let (text, delivered) = text.map_err(|e| phone_err(w, e))?;
+    w.texts_read.insert(to.clone(), delivered);
     let code = crate::phone::code_in(&text.body)
         .ok_or_else(|| w.fail("the text message carries no 6-digit verification code"))?;
     if must_be_new_code && w.code.as_ref().is_some_and(|old| old.expose() == code) {
@@ -90,19 +82,13 @@ async fn phone_rings(w: &mut DocWorld, step: &Step, _again: String) -> anyhow::R
     let to = phone_of(w)?;
     let seen = *w.calls_read.get(&to).unwrap_or(&0);
     let wait = w.config.phone_wait;
-    let call = w.provider().await?.wait_for_call(&to, seen, wait).await;
-    let call = call.map_err(|e| phone_err(w, e))?;
-    // The phone rings with the newest call.
-    let mine: Vec<_> = w
+    let call = w
         .provider()
         .await?
-        .calls()
-        .await
-        .into_iter()
-        .filter(|c| crate::phone::same_number(&c.to, &to))
-        .collect();
-    let call = mine.last().cloned().unwrap_or(call);
-    w.calls_read.insert(to.clone(), mine.len().max(seen + 1));
+        .wait_for_newest_call(&to, seen, wait)
+        .await;
+    let (call, placed) = call.map_err(|e| phone_err(w, e))?;
+    w.calls_read.insert(to.clone(), placed);
     w.saw("phone", &format!("call to {to}"));
     w.call = Some(call);
     Ok(())
