@@ -323,6 +323,11 @@ impl Gather {
     }
 }
 
+/// A key of a phone's keypad: 0–9, `*` or `#`.
+pub fn is_key(c: char) -> bool {
+    c.is_ascii_digit() || c == '*' || c == '#'
+}
+
 /// Twilio's `finishOnKey` rule: the value names one key that submits the
 /// keys typed before it (and is not sent); empty means no key does, so
 /// `#` and `*` are digits like any other.

@@ -202,10 +202,7 @@ impl TelephonyProvider {
 
 /// A keypad has 0–9, `*` and `#`.
 fn check_keys(keys: &str) -> Result<(), PhoneError> {
-    if keys
-        .chars()
-        .all(|c| c.is_ascii_digit() || c == '*' || c == '#')
-    {
+    if keys.chars().all(twiml::is_key) {
         Ok(())
     } else {
         Err(PhoneError::BadKeys {

@@ -1293,10 +1293,7 @@ async fn press_key(
         .get("Digits")
         .map(|d| d.trim().to_string())
         .unwrap_or_default();
-    let valid = key.chars().count() == 1
-        && key
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == '*' || c == '#');
+    let valid = key.chars().count() == 1 && key.chars().all(twiml::is_key);
     if !valid {
         return refused("Press one key of the keypad: 0–9, * or #.", &back);
     }
