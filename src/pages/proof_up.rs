@@ -6,6 +6,8 @@ pub const TITLE: &str = "#tfa_title";
 pub const STEP: &str = "#tfa_step";
 pub const CONTACT_METHOD: &str = "#tfa_authmethod";
 pub const COUNTRY: &str = "#tfa_country";
+/// The choices of "Country or region", e.g. "United States (+1)".
+pub const COUNTRY_OPTIONS: &str = "#tfa_country option";
 pub const PHONE: &str = "#tfa_phone";
 pub const METHOD_TEXT: &str = "#tfa_method_text";
 pub const METHOD_CALL: &str = "#tfa_method_call";

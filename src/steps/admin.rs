@@ -6,7 +6,7 @@
 use super::browse::HEADING;
 use super::world::{Actor, DocWorld};
 use super::Status;
-use crate::pages::{admin_center as ac, mfa_page as mfa, owa, sign_in};
+use crate::pages::{admin_center as ac, mfa_page as mfa, sign_in};
 use crate::tenant::domain::MfaStatus;
 use anyhow::Context as _;
 use cucumber::gherkin::Step;
@@ -28,10 +28,8 @@ pub async fn sign_in_admin(w: &mut DocWorld) -> anyhow::Result<()> {
     let wait = w.config.wait;
     let b = w.browser(ADMIN);
     let r = sign_in::enter_credentials(b, &admin.upn, admin.password.expose(), wait).await;
-    let r = match r {
-        Ok(()) => sign_in::decline_stay_signed_in(w.browser(ADMIN)).await,
-        Err(e) => Err(e),
-    };
+    r.map_err(|e| w.fail(e))?;
+    let r = sign_in::decline_stay_signed_in(w.browser(ADMIN)).await;
     r.map_err(|e| w.fail(e))?;
     w.see(ADMIN, "page", ac::TITLE).await?;
     Ok(())
@@ -81,14 +79,14 @@ pub async fn set_status_by_graph(
             w.fail("the tenant file has no app with the Policy.ReadWrite.AuthenticationMethod role")
         })?;
     let base = w.tenant().await?.base_url.clone();
-    let http = reqwest::Client::new();
+    let http = super::world::api();
     let token: serde_json::Value = http
         .post(format!("{base}/{}/oauth2/v2.0/token", file.tenant.id))
         .form(&[
             ("grant_type", "client_credentials"),
             ("client_id", app.client_id.as_str()),
             ("client_secret", app.client_secret.expose()),
-            ("scope", "https://graph.microsoft.com/.default"),
+            ("scope", crate::tenant::graph::GRAPH_DEFAULT_SCOPE),
         ])
         .send()
         .await
@@ -422,13 +420,4 @@ async fn set_status(
         MfaStatus::Enforced => "Enforce",
     };
     run_quick_step(w, action).await
-}
-
-/// Signs the admin out (used by compound steps that need a clean browser).
-pub async fn sign_out_everywhere(w: &mut DocWorld, actor: Actor) -> anyhow::Result<()> {
-    if w.visible(actor, owa::SIGN_OUT).await? {
-        w.click(actor, owa::SIGN_OUT).await?;
-    }
-    let r = w.browser(actor).reset().await;
-    r.map_err(|e| w.fail(e))
 }

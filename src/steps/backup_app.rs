@@ -81,12 +81,11 @@ async fn sign_in(w: &mut DocWorld, upn: &str, credential: Credential) -> anyhow:
     };
     let ews = w.sites().await?.ews;
     let basic = base64::engine::general_purpose::STANDARD.encode(format!("{upn}:{password}"));
-    let resp = reqwest::Client::new()
+    let resp = super::world::api()
         .post(&ews)
         .header("Authorization", format!("Basic {basic}"))
         .header("Content-Type", "text/xml; charset=utf-8")
         .body(GET_FOLDER)
-        .timeout(Duration::from_secs(10))
         .send()
         .await
         .map_err(|e| w.fail(format!("Exchange at {ews} did not answer: {e}")))?;

@@ -176,9 +176,7 @@ async fn enter_contact(w: &mut DocWorld, method: &str) -> anyhow::Result<()> {
         ))
     })?;
     w.choose(USER, proof_up::CONTACT_METHOD, method).await?;
-    let countries = w
-        .read_all(USER, &format!("{} option", proof_up::COUNTRY))
-        .await?;
+    let countries = w.read_all(USER, proof_up::COUNTRY_OPTIONS).await?;
     let suffix = format!("(+{})", phone.country_code());
     let country = countries
         .iter()

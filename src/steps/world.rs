@@ -64,6 +64,21 @@ fn config() -> anyhow::Result<Arc<RunConfig>> {
         .ok_or_else(|| anyhow!("docproof is not configured: start scenarios through docproof::run"))
 }
 
+/// One HTTP client for the API calls steps make (Graph, EWS): reqwest
+/// clients pool connections and are costly to build, and the FAQ 4.1
+/// retries sign in many times.
+static API: LazyLock<reqwest::Client> = LazyLock::new(|| {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("a plain reqwest client always builds")
+});
+
+/// The client for Graph and EWS calls (cheap to clone).
+pub fn api() -> reqwest::Client {
+    API.clone()
+}
+
 /// Who is at the keyboard. Each has their own browser (cookies, session).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Actor {
@@ -83,7 +98,6 @@ pub struct Account {
 #[derive(Debug, Clone, Default)]
 pub struct Current {
     pub doc: Option<DocStep>,
-    pub text: String,
     pub line: usize,
 }
 
@@ -170,7 +184,6 @@ impl DocWorld {
         self.transcript.step(doc.clone(), &text);
         self.current = Current {
             doc,
-            text,
             line: step.position.line,
         };
         self.steps_begun += 1;
@@ -283,11 +296,9 @@ impl DocWorld {
         self.transcript.saw(what, text);
     }
 
-    /// Stops the tenant and the provider.
+    /// Closes the browsers and stops the tenant and the provider.
     pub async fn stop(&mut self) {
-        for (_, mut b) in self.browsers.drain() {
-            let _ = b.reset().await;
-        }
+        self.browsers.clear();
         if let Some(t) = self.tenant.take() {
             t.stop().await;
         }
