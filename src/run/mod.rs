@@ -133,26 +133,10 @@ pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
     problems.extend(preflight::check_steps::<DocWorld>(&features));
     if let (Some(expr), Some(op)) = (&opts.tags, &tags) {
         if problems.is_empty() && selected(&features, op) == 0 {
-            let mut known: Vec<String> = features
-                .iter()
-                .flat_map(|f| {
-                    f.tags
-                        .iter()
-                        .chain(f.scenarios.iter().flat_map(|s| &s.tags))
-                        .chain(f.rules.iter().flat_map(|r| {
-                            r.tags
-                                .iter()
-                                .chain(r.scenarios.iter().flat_map(|s| &s.tags))
-                        }))
-                })
-                .map(|t| format!("@{t}"))
-                .collect();
-            known.sort();
-            known.dedup();
             problems.push(format!(
                 "--tags '{expr}' matches no scenario in {}; the tags in use are {}",
                 opts.features.display(),
-                known.join(", ")
+                tags_in_use(&features).join(", ")
             ));
         }
     }
@@ -287,6 +271,28 @@ fn matches(
             .chain(rule.iter().flat_map(|r| &r.tags))
             .chain(&scenario.tags),
     )
+}
+
+/// Every tag of the features, their rules and scenarios: `@doc-2`, …
+fn tags_in_use(features: &[gherkin::Feature]) -> Vec<String> {
+    let mut tags: Vec<String> = features
+        .iter()
+        .flat_map(|f| {
+            let scenarios = f
+                .scenarios
+                .iter()
+                .chain(f.rules.iter().flat_map(|r| &r.scenarios));
+            let rules = f.rules.iter().flat_map(|r| &r.tags);
+            f.tags
+                .iter()
+                .chain(rules)
+                .chain(scenarios.flat_map(|s| &s.tags))
+        })
+        .map(|t| format!("@{t}"))
+        .collect();
+    tags.sort();
+    tags.dedup();
+    tags
 }
 
 /// How many scenarios the expression selects.

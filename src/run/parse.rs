@@ -38,8 +38,8 @@ pub fn feature_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// Parses one feature file, expands its Scenario Outlines, and takes the
-/// citations off its steps.
+/// Parses one feature file, expands its Scenario Outlines, and moves the
+/// citations of its steps to their keywords.
 pub fn parse_feature(path: &Path) -> Result<gherkin::Feature, String> {
     let feature = gherkin::Feature::parse_path(path, GherkinEnv::default())
         .map_err(|e| describe(path, &e))?;
@@ -51,22 +51,31 @@ pub fn parse_feature(path: &Path) -> Result<gherkin::Feature, String> {
             e.name
         )
     })?;
-    let uncite = |steps: &mut Vec<gherkin::Step>| steps.iter_mut().for_each(trace::move_to_keyword);
-    if let Some(bg) = feature.background.as_mut() {
-        uncite(&mut bg.steps);
-    }
-    for sc in &mut feature.scenarios {
-        uncite(&mut sc.steps);
-    }
-    for rule in &mut feature.rules {
-        if let Some(bg) = rule.background.as_mut() {
-            uncite(&mut bg.steps);
-        }
-        for sc in &mut rule.scenarios {
-            uncite(&mut sc.steps);
-        }
-    }
+    steps_mut(&mut feature).for_each(trace::move_to_keyword);
     Ok(feature)
+}
+
+/// Every step of a feature: its background's, its scenarios', and its
+/// rules' backgrounds' and scenarios'.
+pub fn steps(feature: &gherkin::Feature) -> impl Iterator<Item = &gherkin::Step> {
+    let rules = feature.rules.iter().flat_map(|r| {
+        let bg = r.background.iter().flat_map(|b| &b.steps);
+        bg.chain(r.scenarios.iter().flat_map(|s| &s.steps))
+    });
+    let bg = feature.background.iter().flat_map(|b| &b.steps);
+    bg.chain(feature.scenarios.iter().flat_map(|s| &s.steps))
+        .chain(rules)
+}
+
+/// [`steps`], to change them.
+fn steps_mut(feature: &mut gherkin::Feature) -> impl Iterator<Item = &mut gherkin::Step> {
+    let rules = feature.rules.iter_mut().flat_map(|r| {
+        let bg = r.background.iter_mut().flat_map(|b| &mut b.steps);
+        bg.chain(r.scenarios.iter_mut().flat_map(|s| &mut s.steps))
+    });
+    let bg = feature.background.iter_mut().flat_map(|b| &mut b.steps);
+    bg.chain(feature.scenarios.iter_mut().flat_map(|s| &mut s.steps))
+        .chain(rules)
 }
 
 fn describe(path: &Path, e: &gherkin::ParseFileError) -> String {

@@ -133,7 +133,7 @@ pub fn check_steps<W: WorldInventory + std::fmt::Debug>(
     for feature in features {
         let path = feature.path.clone().unwrap_or_default();
         let mut seen = std::collections::HashSet::new();
-        for step in all_steps(feature) {
+        for step in super::parse::steps(feature) {
             // Expanded outlines repeat their steps; one message is enough.
             if !seen.insert((step.position.line, step.value.clone())) {
                 continue;
@@ -186,18 +186,6 @@ pub fn check_steps<W: WorldInventory + std::fmt::Debug>(
     problems
 }
 
-fn all_steps(feature: &gherkin::Feature) -> impl Iterator<Item = &gherkin::Step> {
-    let bg = feature.background.iter().flat_map(|b| &b.steps);
-    let sc = feature.scenarios.iter().flat_map(|s| &s.steps);
-    let rules = feature.rules.iter().flat_map(|r| {
-        r.background
-            .iter()
-            .flat_map(|b| &b.steps)
-            .chain(r.scenarios.iter().flat_map(|s| &s.steps))
-    });
-    bg.chain(sc).chain(rules)
-}
-
 /// Citations of FAQ steps the doc does not have. The doc's numbered steps
 /// are the lines that start with a number such as `3.1.4.` or `2.2a.`.
 pub fn check_citations(features: &[gherkin::Feature], doc: &Path) -> Vec<String> {
@@ -220,7 +208,7 @@ pub fn check_citations(features: &[gherkin::Feature], doc: &Path) -> Vec<String>
     for feature in features {
         let path = feature.path.clone().unwrap_or_default();
         let mut seen = std::collections::HashSet::new();
-        for step in all_steps(feature) {
+        for step in super::parse::steps(feature) {
             if let Some(cited) = trace::cited(step) {
                 if !numbered.contains(cited.as_str()) && seen.insert(step.position.line) {
                     problems.push(format!(
