@@ -2,40 +2,34 @@
 //! with the FAQ step it happened in, each bounded by the run's wait.
 
 use super::world::{Actor, DocWorld};
-use crate::drive::DriveError;
-use anyhow::anyhow;
 
 /// The main heading of whatever page is showing: sign-in pages use
 /// `role=heading aria-level=1`, the others `<h1>`/`<h2>` dialogs.
 pub const HEADING: &str = "[role=heading][aria-level='1'], h1";
 
 impl DocWorld {
-    fn drive_err(&self, e: DriveError) -> anyhow::Error {
-        anyhow!("{}: {e}", self.cite())
-    }
-
     pub async fn goto(&mut self, actor: Actor, url: &str) -> anyhow::Result<()> {
         let r = self.browser(actor).goto(url).await;
-        r.map_err(|e| self.drive_err(e))
+        r.map_err(|e| self.fail(e))
     }
 
     pub async fn wait_for(&mut self, actor: Actor, selector: &str) -> anyhow::Result<()> {
         let wait = self.config.wait;
         let r = self.browser(actor).wait_for(selector, wait).await;
-        r.map_err(|e| self.drive_err(e))
+        r.map_err(|e| self.fail(e))
     }
 
     /// Waits for the element, then clicks it.
     pub async fn click(&mut self, actor: Actor, selector: &str) -> anyhow::Result<()> {
         self.wait_for(actor, selector).await?;
         let r = self.browser(actor).click(selector).await;
-        r.map_err(|e| self.drive_err(e))
+        r.map_err(|e| self.fail(e))
     }
 
     pub async fn fill(&mut self, actor: Actor, selector: &str, value: &str) -> anyhow::Result<()> {
         self.wait_for(actor, selector).await?;
         let r = self.browser(actor).fill(selector, value).await;
-        r.map_err(|e| self.drive_err(e))
+        r.map_err(|e| self.fail(e))
     }
 
     pub async fn choose(
@@ -46,25 +40,25 @@ impl DocWorld {
     ) -> anyhow::Result<()> {
         self.wait_for(actor, selector).await?;
         let r = self.browser(actor).choose(selector, option).await;
-        r.map_err(|e| self.drive_err(e))
+        r.map_err(|e| self.fail(e))
     }
 
     pub async fn tick(&mut self, actor: Actor, selector: &str) -> anyhow::Result<()> {
         self.wait_for(actor, selector).await?;
         let r = self.browser(actor).tick(selector).await;
-        r.map_err(|e| self.drive_err(e))
+        r.map_err(|e| self.fail(e))
     }
 
     /// Waits for the element and returns its visible text.
     pub async fn read(&mut self, actor: Actor, selector: &str) -> anyhow::Result<String> {
         self.wait_for(actor, selector).await?;
         let r = self.browser(actor).text(selector).await;
-        r.map_err(|e| self.drive_err(e))
+        r.map_err(|e| self.fail(e))
     }
 
     pub async fn read_all(&mut self, actor: Actor, selector: &str) -> anyhow::Result<Vec<String>> {
         let r = self.browser(actor).texts(selector).await;
-        r.map_err(|e| self.drive_err(e))
+        r.map_err(|e| self.fail(e))
     }
 
     pub async fn attribute(
@@ -74,13 +68,13 @@ impl DocWorld {
         name: &str,
     ) -> anyhow::Result<Option<String>> {
         let r = self.browser(actor).attribute(selector, name).await;
-        r.map_err(|e| self.drive_err(e))
+        r.map_err(|e| self.fail(e))
     }
 
     /// Whether the element is visible now (no waiting).
     pub async fn visible(&mut self, actor: Actor, selector: &str) -> anyhow::Result<bool> {
         let r = self.browser(actor).is_visible(selector).await;
-        r.map_err(|e| self.drive_err(e))
+        r.map_err(|e| self.fail(e))
     }
 
     /// Reads the element and records it in the transcript as `what`.

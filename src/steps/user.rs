@@ -301,15 +301,22 @@ async fn shows_app_password(w: &mut DocWorld, step: &Step) -> anyhow::Result<()>
         }
     }
     w.see(USER, "step", proof_up::STEP).await?;
-    let password = w.read(USER, proof_up::APP_PASSWORD).await?;
+    let password = copy_app_password(w).await?;
     if password.len() != 16 || !password.chars().all(|c| c.is_ascii_lowercase()) {
         return Err(w.fail("the app password shown is not 16 lower-case letters"));
     }
-    w.transcript.redactor.learn(&password, "app password");
     w.saw("app password", &password);
-    let upn = w.the_user()?.upn;
-    w.app_passwords.insert(upn, Secret::new(password));
     Ok(())
+}
+
+/// Reads the app password off Step 3 and keeps it for the backup app
+/// (FAQ 3.1.4 "Copy the App Password"); from now on it is masked.
+async fn copy_app_password(w: &mut DocWorld) -> anyhow::Result<String> {
+    let password = w.read(USER, proof_up::APP_PASSWORD).await?;
+    w.transcript.redactor.learn(&password, "app password");
+    let upn = w.the_user()?.upn;
+    w.app_passwords.insert(upn, Secret::new(password.clone()));
+    Ok(password)
 }
 
 #[when("the user copies the app password and clicks Done")]
@@ -317,9 +324,7 @@ async fn copy_and_done(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.at(step);
     let upn = w.the_user()?.upn;
     if !w.app_passwords.contains_key(&upn) {
-        let password = w.read(USER, proof_up::APP_PASSWORD).await?;
-        w.transcript.redactor.learn(&password, "app password");
-        w.app_passwords.insert(upn, Secret::new(password));
+        copy_app_password(w).await?;
     }
     w.click(USER, proof_up::DONE).await
 }
@@ -331,15 +336,16 @@ async fn in_outlook(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     let r = sign_in::decline_stay_signed_in(w.browser(USER)).await;
     r.map_err(|e| w.fail(e))?;
     let upn = w.the_user()?.upn;
-    if !w.visible(USER, owa::SIGNED_IN_AS).await? {
-        let wait = w.config.wait;
-        let r = w.browser(USER).wait_for(owa::SIGNED_IN_AS, wait).await;
-        if r.is_err() {
-            let page = w.describe_page(USER).await;
-            return Err(w.fail(format!(
-                "{upn} is not signed in to Outlook; the page is {page}"
-            )));
-        }
+    let wait = w.config.wait;
+    if w.browser(USER)
+        .wait_for(owa::SIGNED_IN_AS, wait)
+        .await
+        .is_err()
+    {
+        let page = w.describe_page(USER).await;
+        return Err(w.fail(format!(
+            "{upn} is not signed in to Outlook; the page is {page}"
+        )));
     }
     let who = w.see(USER, "Outlook", owa::SIGNED_IN_AS).await?;
     if !who.contains(&upn) {
@@ -423,10 +429,7 @@ async fn registered_by_text(w: &mut DocWorld, step: &Step, name: String) -> anyh
     super::phone::read_text(w, false).await?;
     let code = w.code.clone().ok_or_else(|| w.fail("no code"))?;
     type_code(w, code.expose()).await?;
-    let password = w.read(USER, proof_up::APP_PASSWORD).await?;
-    w.transcript.redactor.learn(&password, "app password");
-    let upn = w.the_user()?.upn;
-    w.app_passwords.insert(upn, Secret::new(password));
+    copy_app_password(w).await?;
     w.click(USER, proof_up::DONE).await?;
     let r = sign_in::decline_stay_signed_in(w.browser(USER)).await;
     r.map_err(|e| w.fail(e))?;
