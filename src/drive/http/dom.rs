@@ -88,6 +88,16 @@ static NOSCRIPT_TAG: LazyLock<Regex> =
 static NOSCRIPT_TYPE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)(^|[\s>+~,(])noscript($|[^\w-])").expect("valid regex"));
 
+/// Selectors the driver needs on every page, parsed once.
+static TITLE: LazyLock<Selector> = LazyLock::new(|| fixed("title"));
+static BASE: LazyLock<Selector> = LazyLock::new(|| fixed("base[href]"));
+static BODY: LazyLock<Selector> = LazyLock::new(|| fixed("body"));
+static META_REFRESH: LazyLock<Selector> = LazyLock::new(|| fixed("meta[http-equiv][content]"));
+
+fn fixed(css: &str) -> Selector {
+    Selector::parse(css).expect("valid selector")
+}
+
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -208,9 +218,9 @@ impl Dom<'_> {
     }
 
     pub fn title(&self) -> String {
-        let sel = Selector::parse("title").expect("valid selector");
+        let sel = &*TITLE;
         self.html
-            .select(&sel)
+            .select(sel)
             .next()
             .map(|t| collapse_whitespace(&t.text().collect::<String>()))
             .unwrap_or_default()
@@ -218,9 +228,9 @@ impl Dom<'_> {
 
     /// The URL relative links resolve against: `<base href>` or the page's.
     pub fn base(&self) -> Url {
-        let sel = Selector::parse("base[href]").expect("valid selector");
+        let sel = &*BASE;
         self.html
-            .select(&sel)
+            .select(sel)
             .next()
             .and_then(|b| self.page.url.join(b.attr("href")?.trim()).ok())
             .unwrap_or_else(|| self.page.url.clone())
@@ -318,9 +328,9 @@ impl Dom<'_> {
 
     /// The body's visible text.
     pub fn page_text(&self) -> String {
-        let sel = Selector::parse("body").expect("valid selector");
+        let sel = &*BODY;
         self.html
-            .select(&sel)
+            .select(sel)
             .next()
             .map(|b| {
                 if self.is_visible(b) {
@@ -335,10 +345,10 @@ impl Dom<'_> {
     /// The page's own refresh: `<meta http-equiv=refresh>` or the `Refresh`
     /// header, as (delay, target URL).
     pub fn refresh(&self) -> Option<(Duration, Url)> {
-        let sel = Selector::parse("meta[http-equiv][content]").expect("valid selector");
+        let sel = &*META_REFRESH;
         let meta = self
             .html
-            .select(&sel)
+            .select(sel)
             .find(|m| attr_is(*m, "http-equiv", "refresh"))
             .and_then(|m| m.attr("content").map(str::to_string));
         let content = meta.or_else(|| self.page.refresh_header.clone())?;
