@@ -4,7 +4,6 @@
 
 use super::office365::{eventually, Expectation, NotYetEffective, Settle};
 use super::world::DocWorld;
-use base64::Engine as _;
 use cucumber::gherkin::Step;
 use cucumber::{given, then, when};
 use std::time::Duration;
@@ -80,10 +79,9 @@ async fn sign_in(w: &mut DocWorld, upn: &str, credential: Credential) -> anyhow:
             })?,
     };
     let ews = w.sites().await?.ews;
-    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{upn}:{password}"));
     let resp = super::world::api()
         .post(&ews)
-        .header("Authorization", format!("Basic {basic}"))
+        .basic_auth(upn, Some(password))
         .header("Content-Type", "text/xml; charset=utf-8")
         .body(GET_FOLDER)
         .send()
@@ -142,6 +140,7 @@ fn retry(w: &mut DocWorld) -> futures::future::LocalBoxFuture<'_, anyhow::Result
         let outcome = sign_in(w, &last.upn, last.credential).await?;
         if let Some(a) = w.backup_app.as_mut() {
             a.outcome = outcome.clone();
+            a.at = std::time::Instant::now();
         }
         Ok(outcome)
     })
