@@ -18,6 +18,29 @@ pub fn account_uri(account_sid: &str) -> String {
     format!("/{API_VERSION}/Accounts/{account_sid}")
 }
 
+/// The parameters Twilio sends with every request about a call (TwiML
+/// fetches, status callbacks): `CallSid`, `AccountSid`, `From`, `To`, then
+/// `extra` (what the sender adds, in order), then `Direction` and
+/// `ApiVersion`.
+pub fn call_params(
+    sid: &str,
+    account_sid: &str,
+    from: &str,
+    to: &str,
+    extra: impl IntoIterator<Item = (&'static str, String)>,
+) -> Vec<(&'static str, String)> {
+    let mut params = vec![
+        ("CallSid", sid.to_string()),
+        ("AccountSid", account_sid.to_string()),
+        ("From", from.to_string()),
+        ("To", to.to_string()),
+    ];
+    params.extend(extra);
+    params.push(("Direction", "outbound-api".to_string()));
+    params.push(("ApiVersion", API_VERSION.to_string()));
+    params
+}
+
 /// A new resource sid shaped like Twilio's: `prefix` (`SM`, `CA`) and 32
 /// lowercase hex digits.
 pub fn new_sid(prefix: &str) -> String {
@@ -197,6 +220,26 @@ mod tests {
         assert_eq!(num_segments("hi"), 1);
         assert_eq!(num_segments(&"a".repeat(161)), 2);
         assert_eq!(num_segments(&"é".repeat(71)), 2);
+    }
+
+    #[test]
+    fn call_params_put_extras_between_the_call_and_the_api_version() {
+        let names: Vec<_> = call_params("CA1", "AC1", "+1", "+2", [("CallStatus", "x".into())])
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "CallSid",
+                "AccountSid",
+                "From",
+                "To",
+                "CallStatus",
+                "Direction",
+                "ApiVersion"
+            ]
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use super::provider::TelephonyProvider;
 use super::{excerpt, Asking, CallAnswer, PhoneError, PlacedCall};
+use crate::twilio;
 use crate::twiml::{self, Ending, Heard, Node};
 
 /// `<Redirect>`s followed in a row before the phone gives up.
@@ -211,15 +212,14 @@ fn check_keys(keys: &str) -> Result<(), PhoneError> {
     }
 }
 
-/// The parameters Twilio sends with every request about a call.
+/// The parameters Twilio sends with every request about a call, with the
+/// call's `CallStatus`.
 fn call_params(call: &PlacedCall, status: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("CallSid", call.sid.clone()),
-        ("AccountSid", call.account_sid.clone()),
-        ("From", call.from.clone()),
-        ("To", call.to.clone()),
-        ("CallStatus", status.to_string()),
-        ("Direction", "outbound-api".to_string()),
-        ("ApiVersion", "2010-04-01".to_string()),
-    ]
+    twilio::call_params(
+        &call.sid,
+        &call.account_sid,
+        &call.from,
+        &call.to,
+        [("CallStatus", status.to_string())],
+    )
 }

@@ -21,7 +21,7 @@
 use super::clock::Utc;
 use super::domain::{random_token, Method, MfaStatus, PhoneNumber, Upn};
 use super::server::AppState;
-use super::state::UserView;
+use super::state::{UserView, GRAPH_TOKEN_LIFETIME};
 use axum::body::Bytes;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
@@ -36,9 +36,8 @@ use serde_json::{json, Map, Value};
 pub const GRAPH_DEFAULT_SCOPE: &str = "https://graph.microsoft.com/.default";
 
 /// Graph's fixed ids for phone methods (documented by Microsoft).
-pub const MOBILE_METHOD_ID: &str = "3179e48a-750b-4051-897c-87b9720928f7";
-pub const ALTERNATE_MOBILE_METHOD_ID: &str = "b6332ec1-7057-4abe-9331-3d72feddfe41";
-pub const OFFICE_METHOD_ID: &str = "e37fc753-ff3b-4958-9484-eaa9425c82bc";
+const MOBILE_METHOD_ID: &str = "3179e48a-750b-4051-897c-87b9720928f7";
+const OFFICE_METHOD_ID: &str = "e37fc753-ff3b-4958-9484-eaa9425c82bc";
 
 const ROLE_POLICY_READ_ALL: &str = "Policy.Read.All";
 const ROLE_POLICY_RW_AUTH_METHOD: &str = "Policy.ReadWrite.AuthenticationMethod";
@@ -160,8 +159,8 @@ async fn token(
             tracing::info!(client_id = %client_id, "Graph token issued (client credentials)");
             let mut resp = Json(json!({
                 "token_type": "Bearer",
-                "expires_in": 3599,
-                "ext_expires_in": 3599,
+                "expires_in": GRAPH_TOKEN_LIFETIME.as_secs(),
+                "ext_expires_in": GRAPH_TOKEN_LIFETIME.as_secs(),
                 "access_token": token.expose(),
             }))
             .into_response();
@@ -193,14 +192,14 @@ async fn token(
 fn token_error(status: StatusCode, error: &str, code: u32, description: &str) -> Response {
     let trace_id = guid();
     let correlation_id = guid();
+    let timestamp = token_timestamp();
     let body = json!({
         "error": error,
         "error_description": format!(
-            "AADSTS{code}: {description}\r\nTrace ID: {trace_id}\r\nCorrelation ID: {correlation_id}\r\nTimestamp: {}",
-            token_timestamp()
+            "AADSTS{code}: {description}\r\nTrace ID: {trace_id}\r\nCorrelation ID: {correlation_id}\r\nTimestamp: {timestamp}"
         ),
         "error_codes": [code],
-        "timestamp": token_timestamp(),
+        "timestamp": timestamp,
         "trace_id": trace_id,
         "correlation_id": correlation_id,
     });

@@ -120,25 +120,27 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 /// A `Set-Cookie` value: HttpOnly and SameSite=Lax always, so scripts cannot
 /// read sessions and other sites cannot post with them.
 pub fn set_cookie(name: &str, value: &str) -> HeaderValue {
-    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax"))
-        .expect("cookie names and values are ASCII tokens")
+    cookie_header(name, value, None)
 }
 
 /// Like `set_cookie`, but kept by the browser for `max_age` (across restarts).
 pub fn set_persistent_cookie(name: &str, value: &str, max_age: std::time::Duration) -> HeaderValue {
-    HeaderValue::from_str(&format!(
-        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
-        max_age.as_secs()
-    ))
-    .expect("cookie names and values are ASCII tokens")
+    cookie_header(name, value, Some(max_age.as_secs()))
 }
 
 /// A `Set-Cookie` value that removes the cookie.
 pub fn clear_cookie(name: &str) -> HeaderValue {
-    HeaderValue::from_str(&format!(
-        "{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
-    ))
-    .expect("cookie names are ASCII tokens")
+    cookie_header(name, "", Some(0))
+}
+
+/// `name=value; Path=/; HttpOnly; SameSite=Lax`, and `; Max-Age=` the given
+/// seconds if any.
+fn cookie_header(name: &str, value: &str, max_age: Option<u64>) -> HeaderValue {
+    let mut cookie = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    if let Some(seconds) = max_age {
+        cookie.push_str(&format!("; Max-Age={seconds}"));
+    }
+    HeaderValue::from_str(&cookie).expect("cookie names and values are ASCII tokens")
 }
 
 /// Adds a `Set-Cookie` header to a response.
@@ -190,6 +192,19 @@ mod tests {
         assert_eq!(
             xml_escape(r#"a<b>&"c"'d"#),
             "a&lt;b&gt;&amp;&quot;c&quot;'d"
+        );
+    }
+
+    #[test]
+    fn cookies_are_http_only_and_lax() {
+        assert_eq!(set_cookie("a", "b"), "a=b; Path=/; HttpOnly; SameSite=Lax");
+        assert_eq!(
+            set_persistent_cookie("a", "b", std::time::Duration::from_secs(60)),
+            "a=b; Path=/; HttpOnly; SameSite=Lax; Max-Age=60"
+        );
+        assert_eq!(
+            clear_cookie("a"),
+            "a=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
         );
     }
 

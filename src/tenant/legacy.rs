@@ -99,12 +99,7 @@ fn authenticate(sim: &AppState, headers: &HeaderMap) -> Result<Authenticated, Re
         )
     })?;
     match sim.tenant.basic_auth(&upn, &password) {
-        Ok(()) => {
-            let display_name = sim
-                .tenant
-                .user(&upn)
-                .map(|u| u.display_name)
-                .unwrap_or_else(|| upn.to_string());
+        Ok(display_name) => {
             tracing::info!(%upn, "EWS basic auth accepted");
             Ok(Authenticated { upn, display_name })
         }

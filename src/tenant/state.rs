@@ -185,6 +185,13 @@ impl Challenge {
             call_id: None,
         }
     }
+    /// The method and phone this challenge goes to.
+    pub fn registration(&self) -> Registration {
+        Registration {
+            method: self.method,
+            phone: self.phone.clone(),
+        }
+    }
     /// Checks a typed code; a correct code is consumed (single use).
     pub fn check_code(&mut self, typed: &str, settings: &Settings, now: Instant) -> CodeCheck {
         let Some(state) = self.code.as_mut() else {
@@ -426,7 +433,8 @@ impl Tenant {
     }
 
     /// Non-browser (basic-auth) sign-in, as a backup application does it.
-    pub fn basic_auth(&self, upn: &Upn, password: &str) -> Result<(), BasicAuthError> {
+    /// Returns the user's display name.
+    pub fn basic_auth(&self, upn: &Upn, password: &str) -> Result<String, BasicAuthError> {
         let now = Instant::now();
         let inner = self.lock();
         let user = inner.users.get(upn).ok_or(BasicAuthError::UnknownUser)?;
@@ -444,7 +452,7 @@ impl Tenant {
             return Err(BasicAuthError::Blocked);
         }
         if app_password || !enforced {
-            Ok(())
+            Ok(user.display_name.clone())
         } else {
             Err(BasicAuthError::Refused {
                 app_password_required: true,

@@ -3,6 +3,7 @@
 
 use crate::tenant::domain::PhoneNumber;
 use crate::tenant::settings::TelephonySettings;
+use crate::twilio;
 use serde::Deserialize;
 use std::fmt;
 
@@ -43,6 +44,9 @@ struct Created {
 pub struct TelephonyClient {
     http: reqwest::Client,
     settings: TelephonySettings,
+    /// The configured `From` in E.164 when it parses, else as configured
+    /// (e.g. an alphanumeric sender).
+    from: String,
 }
 
 impl TelephonyClient {
@@ -51,7 +55,14 @@ impl TelephonyClient {
             .timeout(settings.request_timeout)
             .build()
             .expect("a plain reqwest client always builds");
-        TelephonyClient { http, settings }
+        let from = PhoneNumber::parse(&settings.from)
+            .map(|p| p.e164())
+            .unwrap_or_else(|_| settings.from.clone());
+        TelephonyClient {
+            http,
+            settings,
+            from,
+        }
     }
 
     /// The provider's base URL: the configured one, or the embedded carrier.
@@ -64,9 +75,9 @@ impl TelephonyClient {
 
     fn resource(&self, tenant_base: &str, name: &str) -> String {
         format!(
-            "{}/2010-04-01/Accounts/{}/{name}.json",
+            "{}{}/{name}.json",
             self.provider_base(tenant_base),
-            self.settings.account_sid
+            twilio::account_uri(&self.settings.account_sid)
         )
     }
 
@@ -116,7 +127,7 @@ impl TelephonyClient {
                 url,
                 &[
                     ("To", to.e164()),
-                    ("From", self.from()),
+                    ("From", self.from.clone()),
                     ("Body", body.to_string()),
                 ],
             )
@@ -141,7 +152,7 @@ impl TelephonyClient {
                 url,
                 &[
                     ("To", to.e164()),
-                    ("From", self.from()),
+                    ("From", self.from.clone()),
                     ("Url", twiml_url.to_string()),
                     ("Method", "POST".to_string()),
                     ("StatusCallback", status_callback.to_string()),
@@ -151,11 +162,5 @@ impl TelephonyClient {
             .await?;
         tracing::info!(to = %to.masked(), %sid, "verification call placed");
         Ok(sid)
-    }
-
-    fn from(&self) -> String {
-        PhoneNumber::parse(&self.settings.from)
-            .map(|p| p.e164())
-            .unwrap_or_else(|_| self.settings.from.clone())
     }
 }

@@ -155,6 +155,10 @@ impl PhoneCall {
     pub fn is_over(&self) -> bool {
         !matches!(self.status.as_str(), "queued" | "ringing" | "in-progress")
     }
+    /// Queued or ringing: not yet answered, declined or rung out.
+    pub fn is_ringing(&self) -> bool {
+        matches!(self.status.as_str(), "queued" | "ringing")
+    }
     fn end(&mut self, status: &str) {
         self.status = status.to_string();
         self.ended = Some(SystemTime::now());
@@ -215,7 +219,7 @@ impl VirtualCarrier {
     /// status callback can be posted.
     fn end_ringing(&self, sid: &str, status: &str, note: &str) -> Option<PhoneCall> {
         self.with_call(sid, |c| {
-            if c.status != "ringing" && c.status != "queued" {
+            if !c.is_ringing() {
                 return None;
             }
             c.end(status);
@@ -431,18 +435,16 @@ enum Next {
     },
 }
 
-/// The parameters Twilio sends with every request about a call.
+/// The parameters Twilio sends with every request about a call, with
+/// `Caller` and `Called` as Twilio adds them; callers append `CallStatus`.
 fn call_params(call: &PhoneCall) -> Vec<(&'static str, String)> {
-    vec![
-        ("CallSid", call.sid.clone()),
-        ("AccountSid", call.account_sid.clone()),
-        ("From", call.from.clone()),
-        ("To", call.to.clone()),
-        ("Caller", call.from.clone()),
-        ("Called", call.to.clone()),
-        ("Direction", "outbound-api".to_string()),
-        ("ApiVersion", API_VERSION.to_string()),
-    ]
+    twilio::call_params(
+        &call.sid,
+        &call.account_sid,
+        &call.from,
+        &call.to,
+        [("Caller", call.from.clone()), ("Called", call.to.clone())],
+    )
 }
 
 // --------------------------------------------------------------- helpers
@@ -1148,10 +1150,7 @@ async fn phone_page(
             call_form(&path, &c.sid, "hangup", &csrf, "hangup", "Hang up")
         ));
     }
-    for c in calls
-        .iter()
-        .filter(|c| c.status == "ringing" || c.status == "queued")
-    {
+    for c in calls.iter().filter(|c| c.is_ringing()) {
         body.push_str(&format!(
             r#"<section class="incoming" aria-label="Incoming call"><div>Incoming call</div><div class="who">{}</div><div class="row">{}{}</div></section>"#,
             html::escape(&number_display(&c.from)),
@@ -1227,9 +1226,9 @@ fn phone_call(
             &back,
         )));
     }
-    match sim.carrier.call(sid).filter(|c| c.to == key) {
-        Some(_) => Ok((form, back)),
-        None => Err(Box::new(refused(
+    match sim.carrier.with_call(sid, |c| c.to == key) {
+        Some(true) => Ok((form, back)),
+        _ => Err(Box::new(refused(
             "There is no such call on this phone.",
             &back,
         ))),
@@ -1249,7 +1248,7 @@ async fn answer(
     let answered = sim
         .carrier
         .with_call(&sid, |c| {
-            if c.status != "ringing" && c.status != "queued" {
+            if !c.is_ringing() {
                 return None;
             }
             c.status = "in-progress".into();

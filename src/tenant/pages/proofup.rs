@@ -6,17 +6,16 @@
 //! and mirrored by the page objects.
 
 use super::flow::{self, error_div, token_fields, with_checked_flow, FormFields};
-use super::sas::{self, code_error, VerifyFailure};
-use crate::tenant::domain::{AppPassword, Method, PhoneNumber, VerificationCode};
+use super::sas::{self, ChallengeCheck, VerifyFailure};
+use crate::tenant::domain::{AppPassword, Method, PhoneNumber};
 use crate::tenant::html::{escape, see_other, sign_in_page};
 use crate::tenant::server::AppState;
-use crate::tenant::state::{CallOutcome, Challenge, CodeCheck, Registration, Stage};
+use crate::tenant::state::{Challenge, Registration, Stage};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::post;
 use axum::{Form, Router};
-use std::time::Instant;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -215,40 +214,23 @@ async fn verify(
         let Stage::ProofUpVerify(c) = &mut f.stage else {
             return Err(see_other("/proofup.aspx"));
         };
-        let passed = match c.method {
-            Method::Text => match VerificationCode::parse(&typed) {
-                Err(e) => return Err(verify_page(&sim, &token, c, Some(&e))),
-                Ok(code) => match c.check_code(&code, settings, Instant::now()) {
-                    CodeCheck::Correct => true,
-                    other => return Err(verify_page(&sim, &token, c, Some(code_error(&other)))),
-                },
-            },
-            Method::Call => match sas::outcome_for(c, &call) {
-                Some(CallOutcome::Verified) => true,
-                Some(CallOutcome::Fraud) => return Err(sas::blocked_page()),
-                Some(CallOutcome::Ringing) => {
-                    return Err(verify_page(
-                        &sim,
-                        &token,
-                        c,
-                        Some(sas::CALL_NOT_ANSWERED_YET),
-                    ))
-                }
-                _ => return Err(sas::call_timed_out_page(&token, "/proofup.aspx/resend")),
-            },
-        };
-        Ok((
-            passed,
-            token,
-            f.upn.clone(),
-            Registration {
-                method: c.method,
-                phone: c.phone.clone(),
-            },
-        ))
+        match sas::check_challenge(c, &typed, settings, &call) {
+            ChallengeCheck::Passed => Ok((token, f.upn.clone(), c.registration())),
+            ChallengeCheck::Rejected(message) => Err(verify_page(&sim, &token, c, Some(&message))),
+            ChallengeCheck::Fraud => Err(sas::blocked_page()),
+            ChallengeCheck::Ringing => Err(verify_page(
+                &sim,
+                &token,
+                c,
+                Some(sas::CALL_NOT_ANSWERED_YET),
+            )),
+            ChallengeCheck::CallOver => {
+                Err(sas::call_timed_out_page(&token, "/proofup.aspx/resend"))
+            }
+        }
     });
     let (token, upn, registration) = match outcome {
-        Ok(Ok((true, token, Some(upn), registration))) => (token, upn, registration),
+        Ok(Ok((token, Some(upn), registration))) => (token, upn, registration),
         Ok(Ok(_)) => return flow::bad_flow(),
         Ok(Err(page)) | Err(page) => return page,
     };

@@ -10,6 +10,7 @@ use crate::tenant::carrier::voice;
 use crate::tenant::domain::{Method, Upn, VerificationCode};
 use crate::tenant::html::{escape, sign_in_page};
 use crate::tenant::server::AppState;
+use crate::tenant::settings::Settings;
 use crate::tenant::state::{
     CallOutcome, Challenge, CodeCheck, CodeState, Flow, Registration, Stage,
 };
@@ -167,14 +168,7 @@ pub fn resend_target(
         let token = f.token.expose().to_string();
         let upn = f.upn.clone()?;
         let c = challenge_of(f)?;
-        Some((
-            token,
-            upn,
-            Registration {
-                method: c.method,
-                phone: c.phone.clone(),
-            },
-        ))
+        Some((token, upn, c.registration()))
     })
 }
 
@@ -202,6 +196,46 @@ async fn begin_again(
     .await
 }
 
+/// What a "Verify" or a call-wait re-check found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChallengeCheck {
+    /// The expected code, or the call answered with the pound key.
+    Passed,
+    /// A text's code of the wrong shape or not the expected one: why.
+    Rejected(String),
+    /// `0#` on the call: a fraud alert.
+    Fraud,
+    /// The call still rings.
+    Ringing,
+    /// The call ended without the pound key, or is no longer this challenge's.
+    CallOver,
+}
+
+/// Checks the code typed for a text (a correct code is consumed), or where
+/// the challenge's call stands (`looked_up` from `current_call_outcome`).
+pub fn check_challenge(
+    c: &mut Challenge,
+    typed: &str,
+    settings: &Settings,
+    looked_up: &Option<(String, CallOutcome)>,
+) -> ChallengeCheck {
+    match c.method {
+        Method::Text => match VerificationCode::parse(typed) {
+            Err(e) => ChallengeCheck::Rejected(e),
+            Ok(code) => match c.check_code(&code, settings, Instant::now()) {
+                CodeCheck::Correct => ChallengeCheck::Passed,
+                other => ChallengeCheck::Rejected(code_error(&other).to_string()),
+            },
+        },
+        Method::Call => match outcome_for(c, looked_up) {
+            Some(CallOutcome::Verified) => ChallengeCheck::Passed,
+            Some(CallOutcome::Fraud) => ChallengeCheck::Fraud,
+            Some(CallOutcome::Ringing) => ChallengeCheck::Ringing,
+            _ => ChallengeCheck::CallOver,
+        },
+    }
+}
+
 /// "Verify" on the Enter code page, or the call-wait page's re-check.
 async fn process(
     State(sim): State<AppState>,
@@ -209,7 +243,7 @@ async fn process(
     Form(form): Form<FormFields>,
 ) -> Response {
     let settings = &sim.tenant.settings;
-    let typed = form.get("otc").cloned();
+    let typed = form.get("otc").cloned().unwrap_or_default();
     let remember = form.get("rememberMFA").is_some_and(|v| v == "true");
     let outcome = current_call_outcome(&sim, &headers);
     let mut passed_for = None;
@@ -218,44 +252,17 @@ async fn process(
         let Stage::SecondFactor(c) = &mut f.stage else {
             return Err(flow::bad_flow());
         };
-        match c.method {
-            Method::Text => {
-                let typed = typed.unwrap_or_default();
-                let shape = VerificationCode::parse(&typed);
-                let check = match &shape {
-                    Ok(code) => c.check_code(code, settings, Instant::now()),
-                    Err(_) => CodeCheck::Wrong {
-                        tries_left: u32::MAX,
-                    },
-                };
-                if check == CodeCheck::Correct {
-                    f.stage = Stage::Kmsi;
-                    passed_for = f.upn.clone();
-                    return Ok(kmsi_page(&token));
-                }
-                let message = match shape {
-                    Err(e) => e,
-                    Ok(_) => code_error(&check).to_string(),
-                };
-                Ok(enter_code_page(&token, c, Some(&message)))
+        Ok(match check_challenge(c, &typed, settings, &outcome) {
+            ChallengeCheck::Passed => {
+                f.stage = Stage::Kmsi;
+                passed_for = f.upn.clone();
+                kmsi_page(&token)
             }
-            Method::Call => match outcome_for(c, &outcome) {
-                Some(CallOutcome::Verified) => {
-                    f.stage = Stage::Kmsi;
-                    passed_for = f.upn.clone();
-                    Ok(kmsi_page(&token))
-                }
-                Some(CallOutcome::Fraud) => Ok(blocked_page()),
-                Some(CallOutcome::Ringing) => Ok(call_wait_page(
-                    &sim,
-                    &token,
-                    c,
-                    "/common/SAS/ProcessAuth",
-                    Some(CALL_NOT_ANSWERED_YET),
-                )),
-                _ => Ok(call_timed_out_page(&token, "/common/SAS/BeginAuth")),
-            },
-        }
+            ChallengeCheck::Rejected(message) => enter_code_page(&token, c, Some(&message)),
+            ChallengeCheck::Fraud => blocked_page(),
+            ChallengeCheck::Ringing => call_wait_page(&sim, &token, c, Some(CALL_NOT_ANSWERED_YET)),
+            ChallengeCheck::CallOver => call_timed_out_page(&token, "/common/SAS/BeginAuth"),
+        })
     });
     let page = match result {
         Ok(Ok(page)) | Ok(Err(page)) | Err(page) => page,
@@ -318,7 +325,7 @@ pub fn challenge_page(
     match failure {
         Some(f) => send_failed_page(token, f, "/common/SAS/BeginAuth"),
         None if c.method == Method::Text => enter_code_page(token, c, None),
-        None => call_wait_page(sim, token, c, "/common/SAS/ProcessAuth", None),
+        None => call_wait_page(sim, token, c, None),
     }
 }
 
@@ -351,13 +358,7 @@ pub fn enter_code_page(token: &str, c: &Challenge, error: Option<&str>) -> Respo
 
 /// The call-wait page. With JavaScript it polls `EndAuth` and submits the
 /// re-check form when the call is over; without, the user presses the button.
-pub fn call_wait_page(
-    sim: &AppState,
-    token: &str,
-    c: &Challenge,
-    recheck_action: &str,
-    note: Option<&str>,
-) -> Response {
+pub fn call_wait_page(sim: &AppState, token: &str, c: &Challenge, note: Option<&str>) -> Response {
     let note_html = note
         .map(|n| {
             format!(
@@ -370,19 +371,13 @@ pub fn call_wait_page(
         r#"<div role="heading" aria-level="1" class="title" id="idDiv_SAOTCAS_Title">Answer the call</div>
 <div class="description" id="idDiv_SAOTCAS_Description">We're calling your phone {masked}. Please answer it to continue.</div>
 {note_html}
-<form method="post" action="{action}" id="idForm_SAOTCAS_Check">
-{fields}{remember}
+<form method="post" action="/common/SAS/ProcessAuth" id="idForm_SAOTCAS_Check">
+{fields}<div class="check"><input type="checkbox" name="rememberMFA" id="idChkBx_SAOTCAS_TD" value="true"><label for="idChkBx_SAOTCAS_TD">Don't ask again for 14 days</label></div>
 <div class="buttons"><input type="submit" id="idSubmit_SAOTCAS_Check" class="button primary" value="I answered the call, continue"></div>
 </form>
 {script}"#,
         masked = escape(&c.phone.masked()),
-        action = escape(recheck_action),
         fields = token_fields(token),
-        remember = if recheck_action == "/common/SAS/ProcessAuth" {
-            r#"<div class="check"><input type="checkbox" name="rememberMFA" id="idChkBx_SAOTCAS_TD" value="true"><label for="idChkBx_SAOTCAS_TD">Don't ask again for 14 days</label></div>"#
-        } else {
-            ""
-        },
         script = call_poll_script(sim),
     );
     sign_in_page("Answer the call", &body)
