@@ -40,7 +40,8 @@ async fn code_from_carrier(base: &str, to: &str) -> String {
         .json()
         .await
         .unwrap();
-    code_in(list["messages"][0]["body"].as_str().unwrap())
+    docproof::phone::code_in(list["messages"][0]["body"].as_str().unwrap())
+        .expect("a six-digit code in the text")
 }
 
 async fn password_sign_in(base: &str) {
@@ -55,9 +56,7 @@ async fn faq_3_1(base: &str) {
     let token = token_for(base, APP).await;
     set_per_user_mfa(base, &token, SMS_USER.0, "enabled").await;
     let c = client();
-    let page = get(&c, &format!("{base}/owa")).await;
-    let page = submit(&c, &page, "#idSIButton9", &[("loginfmt", SMS_USER.0)]).await;
-    let page = submit(&c, &page, "#idSIButton9", &[("passwd", SMS_USER.1)]).await;
+    let page = after_password(&c, base, SMS_USER).await;
     let page = proof_up_step1(&c, &page, "2065550101", "text").await;
     let code = code_from_carrier(base, "+12065550101").await;
     let page = submit(&c, &page, "#tfa_verify", &[("otc", &code)]).await;

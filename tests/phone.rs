@@ -2,12 +2,14 @@
 //! (Twilio-shaped requests posted directly), then end to end with the
 //! simulator texting and calling through it.
 
+#[path = "tenant/common.rs"]
+mod common;
+
+use common::{after_password, client, spawn_with, submit, upn, Page, CALL_USER, ENFORCED_USER};
 use docproof::phone::{code_in, PhoneError, PlacedCall, TelephonyProvider, Text};
-use docproof::tenant::domain::{MfaStatus, Upn};
-use docproof::tenant::{RunningTenant, Settings, TenantFile};
-use scraper::{Html, Selector};
+use docproof::tenant::domain::MfaStatus;
+use docproof::tenant::{RunningTenant, Settings};
 use serde_json::Value;
-use std::path::Path;
 use std::time::{Duration, Instant};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -510,122 +512,18 @@ async fn ringing_out_posts_no_answer_to_the_status_callback() {
 
 // ------------------------------------------------- end to end, simulator
 
-const ENFORCED: (&str, &str) = (
-    "o365.enforced@cloudbacko-qa.onmicrosoft.com",
-    "Enforced-Passw0rd!",
-);
-const CALLER: (&str, &str) = ("o365.call@cloudbacko-qa.onmicrosoft.com", "Call-Passw0rd!");
-
 async fn tenant_with(provider: &TelephonyProvider) -> RunningTenant {
     let mut settings = Settings::default();
     settings.telephony.base_url = Some(provider.base_url());
-    docproof::tenant::spawn(
-        TenantFile::load(Path::new("fixtures/tenant.toml")).unwrap(),
-        settings,
-        "127.0.0.1:0".parse().unwrap(),
-    )
-    .await
-    .unwrap()
-}
-
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap()
-}
-
-/// A fetched page.
-struct Page {
-    url: String,
-    status: u16,
-    html: String,
-}
-
-impl Page {
-    async fn from(resp: reqwest::Response) -> Page {
-        Page {
-            url: resp.url().to_string(),
-            status: resp.status().as_u16(),
-            html: resp.text().await.unwrap(),
-        }
-    }
-    fn has(&self, selector: &str) -> bool {
-        self.text(selector).is_some()
-    }
-    /// Whitespace-normalised text of the first match.
-    fn text(&self, selector: &str) -> Option<String> {
-        let doc = Html::parse_document(&self.html);
-        let sel = Selector::parse(selector).unwrap();
-        doc.select(&sel).next().map(|e| {
-            e.text()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-    }
-}
-
-/// Submits the form holding `button` as a browser would: its inputs
-/// (checked radios only), selects, `values` on top.
-async fn submit(c: &reqwest::Client, page: &Page, button: &str, values: &[(&str, &str)]) -> Page {
-    let (url, fields) = {
-        let doc = Html::parse_document(&page.html);
-        let button_sel = Selector::parse(button).unwrap();
-        let form = doc
-            .select(&Selector::parse("form").unwrap())
-            .find(|f| f.select(&button_sel).next().is_some())
-            .unwrap_or_else(|| panic!("no form with {button} on {}:\n{}", page.url, page.html));
-        let mut fields: Vec<(String, String)> = Vec::new();
-        for input in form.select(&Selector::parse("input").unwrap()) {
-            let v = input.value();
-            let Some(name) = v.attr("name") else { continue };
-            match v.attr("type").unwrap_or("text") {
-                "submit" | "button" => {}
-                "checkbox" | "radio" if v.attr("checked").is_none() => {}
-                _ => fields.push((name.into(), v.attr("value").unwrap_or("").into())),
-            }
-        }
-        for select in form.select(&Selector::parse("select").unwrap()) {
-            let options = Selector::parse("option").unwrap();
-            let chosen = select
-                .select(&options)
-                .find(|o| o.value().attr("selected").is_some())
-                .or_else(|| select.select(&options).next());
-            if let (Some(name), Some(o)) = (select.value().attr("name"), chosen) {
-                fields.push((name.into(), o.value().attr("value").unwrap_or("").into()));
-            }
-        }
-        for (k, v) in values {
-            fields.retain(|(name, _)| name != k);
-            fields.push((k.to_string(), v.to_string()));
-        }
-        let action = form.value().attr("action").unwrap_or("");
-        let url = reqwest::Url::parse(&page.url)
-            .unwrap()
-            .join(action)
-            .unwrap();
-        (url, fields)
-    };
-    Page::from(c.post(url).form(&fields).send().await.unwrap()).await
-}
-
-/// OWA → sign-in → user name → password: the page after the password.
-async fn after_password(c: &reqwest::Client, base: &str, (upn, password): (&str, &str)) -> Page {
-    let page = Page::from(c.get(format!("{base}/owa")).send().await.unwrap()).await;
-    assert!(page.has("input[name=loginfmt]"), "{}", page.html);
-    let page = submit(c, &page, "#idSIButton9", &[("loginfmt", upn)]).await;
-    submit(c, &page, "#idSIButton9", &[("passwd", password)]).await
+    spawn_with(settings).await
 }
 
 /// Per-user MFA Enabled for the call user (setup), then proof-up Step 1
 /// with "Call me": Step 2.
 async fn proof_up_by_call(c: &reqwest::Client, t: &RunningTenant) -> Page {
-    let upn = Upn::parse(CALLER.0).unwrap();
-    t.tenant().set_mfa_status(&upn, MfaStatus::Enabled);
-    let page = after_password(c, &t.base_url, CALLER).await;
+    t.tenant()
+        .set_mfa_status(&upn(CALL_USER.0), MfaStatus::Enabled);
+    let page = after_password(c, &t.base_url, CALL_USER).await;
     let page = submit(c, &page, "#idSubmit_ProofUp_Redirect", &[]).await;
     let page = submit(
         c,
@@ -651,8 +549,8 @@ async fn proof_up_by_call(c: &reqwest::Client, t: &RunningTenant) -> Page {
 async fn the_texted_code_signs_the_enforced_user_in_to_owa() {
     let p = TelephonyProvider::start().await;
     let t = tenant_with(&p).await;
-    let c = browser();
-    let page = after_password(&c, &t.base_url, ENFORCED).await;
+    let c = client();
+    let page = after_password(&c, &t.base_url, ENFORCED_USER).await;
     assert_eq!(
         page.text("#idDiv_SAOTCC_Title").as_deref(),
         Some("Enter code")
@@ -666,7 +564,7 @@ async fn the_texted_code_signs_the_enforced_user_in_to_owa() {
     assert!(page.has("#KmsiDescription"), "{}", page.html);
     let owa = submit(&c, &page, "#idBtn_Back", &[]).await;
     assert!(owa.url.ends_with("/owa"), "{}", owa.url);
-    assert!(owa.text("#owa_user").unwrap().contains(ENFORCED.0));
+    assert!(owa.text("#owa_user").unwrap().contains(ENFORCED_USER.0));
     assert_eq!(p.texts().await.len(), 1);
 }
 
@@ -675,8 +573,8 @@ async fn a_text_outage_fails_the_sign_in_until_the_provider_recovers() {
     let p = TelephonyProvider::start().await;
     let t = tenant_with(&p).await;
     p.fail_texts(503).await;
-    let c = browser();
-    let page = after_password(&c, &t.base_url, ENFORCED).await;
+    let c = client();
+    let page = after_password(&c, &t.base_url, ENFORCED_USER).await;
     assert_eq!(
         page.text("#idDiv_SAASDS_Title").as_deref(),
         Some("We couldn't send a text message"),
@@ -708,7 +606,7 @@ async fn a_text_outage_fails_the_sign_in_until_the_provider_recovers() {
 async fn proof_up_by_call_a_wrong_key_asks_again_and_pound_verifies() {
     let p = TelephonyProvider::start().await;
     let t = tenant_with(&p).await;
-    let c = browser();
+    let c = client();
     let page = proof_up_by_call(&c, &t).await;
     let call = p.wait_for_call("+1 2065550102", 0, PATIENT).await.unwrap();
     assert!(call.status_callback.is_some(), "{call:?}");
@@ -736,14 +634,14 @@ async fn proof_up_by_call_a_wrong_key_asks_again_and_pound_verifies() {
         page.html
     );
     let owa = submit(&c, &page, "#tfa_done", &[]).await;
-    assert!(owa.text("#owa_user").unwrap().contains(CALLER.0));
+    assert!(owa.text("#owa_user").unwrap().contains(CALL_USER.0));
 }
 
 #[tokio::test]
 async fn a_call_that_rings_out_shows_the_time_out_and_calling_again_works() {
     let p = TelephonyProvider::start().await;
     let t = tenant_with(&p).await;
-    let c = browser();
+    let c = client();
     let page = proof_up_by_call(&c, &t).await;
     let call = p.wait_for_call("+12065550102", 0, PATIENT).await.unwrap();
     p.let_ring_out(&call).await.unwrap();

@@ -2,7 +2,7 @@
 //! virtual phone (`/phone`).
 
 use super::common::{
-    client, get, spawn_tenant, spawn_with, start_call, submit, upn, Page, CALL_USER,
+    client, eventually, get, spawn_tenant, spawn_with, start_call, submit, upn, Page, CALL_USER,
 };
 use docproof::tenant::carrier::voice::{self, wording};
 use docproof::tenant::state::CallOutcome;
@@ -285,25 +285,26 @@ async fn an_unanswered_call_rings_out_and_reports_no_answer() {
     )
     .await;
     let sid = call["sid"].as_str().unwrap().to_string();
-    let mut status = String::new();
-    for _ in 0..50 {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        status = app.sim.carrier.call(&sid).unwrap().status;
-        if status != "ringing" {
-            break;
-        }
-    }
+    let status = eventually(
+        Duration::from_secs(5),
+        "still ringing after 5 s",
+        async || {
+            let status = app.sim.carrier.call(&sid).unwrap().status;
+            (status != "ringing").then_some(status)
+        },
+    )
+    .await;
     assert_eq!(status, "no-answer");
-    for _ in 0..20 {
-        if app.tenant().call(&id).unwrap().outcome != CallOutcome::Ringing {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert_eq!(
-        app.tenant().call(&id).unwrap().outcome,
-        CallOutcome::NotAnswered("no-answer".into())
-    );
+    let outcome = eventually(
+        Duration::from_secs(1),
+        "the tenant still sees the call ringing 1 s after it rang out",
+        async || {
+            let outcome = app.tenant().call(&id).unwrap().outcome;
+            (outcome != CallOutcome::Ringing).then_some(outcome)
+        },
+    )
+    .await;
+    assert_eq!(outcome, CallOutcome::NotAnswered("no-answer".into()));
 }
 
 // ------------------------------------------------------------ the phone

@@ -8,7 +8,10 @@ use docproof::tenant::{self, RunningTenant, Settings, TenantFile};
 use reqwest::StatusCode;
 use scraper::{ElementRef, Html, Selector};
 use serde_json::{json, Value};
+use std::ops::AsyncFnMut;
 use std::path::Path;
+use std::sync::LazyLock;
+use std::time::{Duration, Instant};
 
 pub const ADMIN: (&str, &str) = ("admin@cloudbacko-qa.onmicrosoft.com", "Adm1n-Passw0rd!");
 pub const SMS_USER: (&str, &str) = ("o365.sms@cloudbacko-qa.onmicrosoft.com", "Sms-Passw0rd!");
@@ -60,10 +63,13 @@ pub async fn spawn_tenant() -> RunningTenant {
     spawn_with(Settings::default()).await
 }
 
+/// fixtures/tenant.toml, read and parsed once for all tests.
+static FIXTURE: LazyLock<TenantFile> = LazyLock::new(|| {
+    TenantFile::load(Path::new("fixtures/tenant.toml")).expect("fixture tenant file loads")
+});
+
 pub async fn spawn_with(settings: Settings) -> RunningTenant {
-    let file =
-        TenantFile::load(Path::new("fixtures/tenant.toml")).expect("fixture tenant file loads");
-    tenant::spawn(file, settings, "127.0.0.1:0".parse().unwrap())
+    tenant::spawn(FIXTURE.clone(), settings, "127.0.0.1:0".parse().unwrap())
         .await
         .expect("tenant spawns on port 0")
 }
@@ -201,6 +207,38 @@ pub fn form_submission(
     (url, fields)
 }
 
+/// `start` (a page that sends an unauthenticated browser to sign in) → user
+/// name: the password page, or the page saying why not.
+pub async fn to_password_page_from(c: &reqwest::Client, start: &str, upn: &str) -> Page {
+    let page = get(c, start).await;
+    assert!(
+        page.has("input[name=loginfmt]"),
+        "{start} sends an unauthenticated browser to sign in, got:\n{}",
+        page.html
+    );
+    submit(c, &page, "#idSIButton9", &[("loginfmt", upn)]).await
+}
+
+/// OWA → sign-in → user name: the password page, or the page saying why not.
+pub async fn to_password_page(c: &reqwest::Client, base: &str, upn: &str) -> Page {
+    to_password_page_from(c, &format!("{base}/owa"), upn).await
+}
+
+/// `start` → user name → password: the page after the password.
+pub async fn after_password_from(
+    c: &reqwest::Client,
+    start: &str,
+    (upn, password): (&str, &str),
+) -> Page {
+    let page = to_password_page_from(c, start, upn).await;
+    submit(c, &page, "#idSIButton9", &[("passwd", password)]).await
+}
+
+/// OWA → sign-in → user name → password: the page after the password.
+pub async fn after_password(c: &reqwest::Client, base: &str, user: (&str, &str)) -> Page {
+    after_password_from(c, &format!("{base}/owa"), user).await
+}
+
 /// Signs a user without a second factor in over the real pages, ending on
 /// `return_to`.
 pub async fn sign_in(
@@ -211,9 +249,7 @@ pub async fn sign_in(
     return_to: &str,
 ) -> reqwest::Response {
     let start = format!("{base}{}", docproof::tenant::pages::sign_in_url(return_to));
-    let page = get(client, &start).await;
-    let page = submit(client, &page, "#idSIButton9", &[("loginfmt", upn)]).await;
-    let page = submit(client, &page, "#idSIButton9", &[("passwd", password)]).await;
+    let page = after_password_from(client, &start, (upn, password)).await;
     assert!(
         page.has("#KmsiDescription"),
         "expected Stay signed in? after password, got:\n{}",
@@ -252,12 +288,21 @@ pub async fn proof_up_step1(c: &reqwest::Client, page: &Page, phone: &str, metho
     .await
 }
 
-/// The six-digit code in a verification text.
-pub fn code_in(body: &str) -> String {
-    body.split(|c: char| !c.is_ascii_digit())
-        .find(|w| w.len() == 6)
-        .unwrap_or_else(|| panic!("no 6-digit code in {body:?}"))
-        .to_string()
+/// Runs `check` until it gives a value, every 25 ms; panics with `what` once
+/// `within` has passed without one.
+pub async fn eventually<T>(
+    within: Duration,
+    what: &str,
+    mut check: impl AsyncFnMut() -> Option<T>,
+) -> T {
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(Instant::now() < deadline, "{what}");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
 }
 
 // ------------------------------------------------------------------ Graph

@@ -153,9 +153,7 @@ async fn an_app_password_never_works_at_the_browser_sign_in_page() {
         t.base_url,
         docproof::tenant::pages::sign_in_url("/owa")
     );
-    let page = get(&c, &start).await;
-    let page = submit(&c, &page, "#idSIButton9", &[("loginfmt", user)]).await;
-    let page = submit(&c, &page, "#idSIButton9", &[("passwd", &app_password)]).await;
+    let page = after_password_from(&c, &start, (user, &app_password)).await;
     let error = page
         .text("#passwordError")
         .unwrap_or_else(|| panic!("no password error:\n{}", page.html));
@@ -294,15 +292,15 @@ async fn enforcing_reaches_basic_auth_only_after_the_propagation_delay() {
     );
 
     // Non-browser sign-in follows within a bounded wait.
-    let deadline = Instant::now() + Duration::from_secs(5);
-    let refused = loop {
-        let r = ews(base, user, password).await;
-        if r.status != StatusCode::OK {
-            break r;
-        }
-        assert!(Instant::now() < deadline, "not yet effective after 5 s");
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    };
+    let refused = eventually(
+        Duration::from_secs(5),
+        "not yet effective after 5 s",
+        async || {
+            let r = ews(base, user, password).await;
+            (r.status != StatusCode::OK).then_some(r)
+        },
+    )
+    .await;
     assert!(
         changed.elapsed() >= delay,
         "took effect before the delay: {:?}",

@@ -64,7 +64,7 @@ async fn no_password_code_app_password_or_token_is_logged() {
         .into_owned()
         .collect();
     let body = &sms.iter().find(|(k, _)| k == "Body").unwrap().1;
-    let code = code_in(body);
+    let code = docproof::phone::code_in(body).expect("a six-digit code in the text");
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let page = submit(&c, &page, "#tfa_verify", &[("otc", wrong)]).await;
     let page = submit(&c, &page, "#tfa_verify", &[("otc", &code)]).await;

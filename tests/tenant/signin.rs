@@ -67,7 +67,7 @@ async fn latest_code(provider: &MockServer, to: &str) -> String {
         .rev()
         .find(|t| field(t, "To") == to)
         .expect("a text was sent");
-    code_in(&field(text, "Body"))
+    docproof::phone::code_in(&field(text, "Body")).expect("a six-digit code in the text")
 }
 
 /// Answers the newest call the Twilio way: fetch its TwiML, post Digits to
@@ -105,20 +105,6 @@ fn enable_mfa(t: &RunningTenant, user: &str) -> Upn {
     let upn = upn(user);
     t.tenant().set_mfa_status(&upn, MfaStatus::Enabled);
     upn
-}
-
-async fn to_password_page(c: &reqwest::Client, base: &str, upn: &str) -> Page {
-    let page = get(c, &format!("{base}/owa")).await;
-    assert!(
-        page.has("input[name=loginfmt]"),
-        "OWA sends an unauthenticated browser to sign in"
-    );
-    submit(c, &page, "#idSIButton9", &[("loginfmt", upn)]).await
-}
-
-async fn after_password(c: &reqwest::Client, base: &str, (upn, pw): (&str, &str)) -> Page {
-    let page = to_password_page(c, base, upn).await;
-    submit(c, &page, "#idSIButton9", &[("passwd", pw)]).await
 }
 
 #[tokio::test]
@@ -615,18 +601,15 @@ async fn sign_in_sees_a_status_change_only_after_propagation() {
     let page = after_password(&client(), &t.base_url, SMS_USER).await;
     assert!(page.has("#KmsiDescription"), "change not yet effective");
     // Bounded wait until it is.
-    let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    loop {
-        let page = after_password(&client(), &t.base_url, SMS_USER).await;
-        if page.has("#idSubmit_ProofUp_Redirect") {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "still not effective after 5 s"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    eventually(
+        Duration::from_secs(5),
+        "still not effective after 5 s",
+        async || {
+            let page = after_password(&client(), &t.base_url, SMS_USER).await;
+            page.has("#idSubmit_ProofUp_Redirect").then_some(())
+        },
+    )
+    .await;
 }
 
 #[test]
@@ -753,9 +736,7 @@ async fn sign_in_returns_only_to_local_paths() {
             t.base_url,
             docproof::tenant::pages::sign_in_url(target)
         );
-        let page = get(&c, &url).await;
-        let page = submit(&c, &page, "#idSIButton9", &[("loginfmt", SMS_USER.0)]).await;
-        let page = submit(&c, &page, "#idSIButton9", &[("passwd", SMS_USER.1)]).await;
+        let page = after_password_from(&c, &url, SMS_USER).await;
         let landed = submit(&c, &page, "#idSIButton9", &[]).await;
         assert!(
             landed.url.starts_with(&t.base_url),
