@@ -155,7 +155,14 @@ pub async fn eventually<T: PartialEq>(
             }
             .into());
         }
-        let wait = pause.min(e.limit - elapsed);
+        // A change made in this scenario is due when its configured delay is
+        // over: look again then, not at a guess before it.
+        let due = w
+            .changed_at
+            .map(|t| t + w.settings.propagation_delay)
+            .and_then(|due| due.checked_duration_since(Instant::now()))
+            .filter(|until| !until.is_zero());
+        let wait = due.unwrap_or(pause).min(e.limit - elapsed);
         tracing::info!(
             target: "docproof::settle",
             step = %w.cite(),
@@ -167,9 +174,12 @@ pub async fn eventually<T: PartialEq>(
             e.limit.as_secs_f64()
         );
         tokio::time::sleep(wait).await;
-        // Short pauses: a change lands at one moment, and every extra
-        // pause past it is time the suite waits for nothing.
-        pause = (pause * 3 / 2).min(Duration::from_millis(250));
+        // Short pauses once it is due (jitter may add a little): a change
+        // lands at one moment, and every extra pause past it is time the
+        // suite waits for nothing.
+        if due.is_none() {
+            pause = (pause * 3 / 2).min(Duration::from_millis(250));
+        }
         attempts += 1;
         seen = (e.retry)(w).await?;
     }
