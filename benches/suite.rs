@@ -12,7 +12,7 @@ const ROUNDS: usize = 7;
 async fn suite(tags: Option<&str>, concurrency: usize) -> (Duration, usize) {
     let opts = RunOptions {
         tags: tags.map(str::to_string),
-        concurrency,
+        concurrency: Some(concurrency),
         snapshots: None,
         verbose: false,
         report: "target/docproof/bench".into(),

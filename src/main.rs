@@ -4,6 +4,7 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use docproof::run::browsers::{browser_required_by_env, BrowserOptions, DriverChoice};
 use docproof::tenant::{self, Settings, TenantFile};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -43,9 +44,22 @@ struct RunArgs {
     /// Where JUnit XML, Cucumber JSON and transcripts are written.
     #[arg(long, default_value = "target/docproof")]
     report: PathBuf,
-    /// How many scenarios run at once (default: twice the cores).
+    /// How many scenarios run at once (default: the cores in a real
+    /// browser, twice the cores over HTTP).
     #[arg(long)]
     concurrency: Option<usize>,
+    /// Walk the pages in a real browser (Chromium over WebDriver), over
+    /// plain HTTP, or in a browser when one is found (auto).
+    #[arg(long, value_enum, default_value_t = DriverChoice::Auto)]
+    driver: DriverChoice,
+    /// Use this WebDriver server (Selenium Grid, a cloud grid, a
+    /// chromedriver of your own) instead of starting chromedriver.
+    #[arg(long, value_name = "URL")]
+    webdriver: Option<String>,
+    /// Fail when no browser is found instead of running over HTTP (also
+    /// set by DOCPROOF_REQUIRE_BROWSER=1).
+    #[arg(long)]
+    require_browser: bool,
     /// The tenant file the embedded tenant is seeded from.
     #[arg(long, default_value = "fixtures/tenant.toml")]
     tenant: PathBuf,
@@ -124,18 +138,32 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run(args: RunArgs) -> std::process::ExitCode {
-    let defaults = docproof::run::RunOptions::default();
     let opts = docproof::run::RunOptions {
         features: args.features,
         doc: args.doc,
         tags: args.tags,
         report: args.report,
-        concurrency: args.concurrency.unwrap_or(defaults.concurrency),
+        concurrency: args.concurrency,
+        browser: BrowserOptions {
+            driver: args.driver,
+            webdriver: args.webdriver,
+            require_browser: args.require_browser || browser_required_by_env(),
+            pool: None,
+        },
         tenant: args.tenant,
         snapshots: (!args.no_snapshots).then_some(args.snapshots),
         verbose: !args.quiet,
     };
-    match docproof::run::run(opts).await {
+    // Ctrl-C drops the run, and with it chromedriver and every browser it
+    // started (their guards clean up on drop).
+    let outcome = tokio::select! {
+        r = docproof::run::run(opts) => r,
+        _ = tokio::signal::ctrl_c() => {
+            eprintln!("docproof: interrupted; browsers closed, nothing reported");
+            return std::process::ExitCode::from(130);
+        }
+    };
+    match outcome {
         Ok(summary) => {
             docproof::run::print_summary(&summary);
             if summary.success() {

@@ -1,12 +1,14 @@
 //! One way for steps to work a web page, whatever is underneath: plain HTTP
-//! (`http`, reqwest + cookie jar + HTML parser) today, a real browser over
-//! WebDriver next. Steps and page objects see only [`Driver`].
+//! (`http`, reqwest + cookie jar + HTML parser) or a real browser over
+//! WebDriver (`browser`, fantoccini + Chromium). Steps and page objects see
+//! only [`Driver`].
 //!
 //! Selectors are CSS selectors. Every interaction acts on the first element
 //! matching the selector that is *visible* (a person cannot click what they
 //! cannot see); an element that is absent or hidden is an error that names
 //! the selector.
 
+pub mod browser;
 pub mod http;
 
 use async_trait::async_trait;
@@ -25,6 +27,12 @@ pub enum DriveError {
     WillNotAppear { selector: String, page: String },
     /// Waited for the selector to be visible, and it never was.
     Timeout {
+        selector: String,
+        waited: Duration,
+        page: String,
+    },
+    /// Waited for the page to move on from the selector, and it never did.
+    StillShown {
         selector: String,
         waited: Duration,
         page: String,
@@ -54,6 +62,15 @@ impl fmt::Display for DriveError {
             } => write!(
                 f,
                 "waited {:.1} s for `{selector}` to be visible, but it never was; the page is {page}",
+                waited.as_secs_f64()
+            ),
+            DriveError::StillShown {
+                selector,
+                waited,
+                page,
+            } => write!(
+                f,
+                "waited {:.1} s for the page to move on from `{selector}`, but it still shows it; the page is {page}",
                 waited.as_secs_f64()
             ),
             DriveError::WillNotAppear { selector, page } => write!(
@@ -123,9 +140,60 @@ pub trait Driver: Send + Sync {
     /// visible; a page that refreshes itself is followed meanwhile.
     async fn wait_for(&mut self, selector: &str, timeout: std::time::Duration) -> Result<()>;
 
+    /// Waits, at most `timeout`, until no element matching `selector` is
+    /// visible: a page that moves on by itself (the call-wait page) has
+    /// moved on. Without scripts a page cannot, so a visible match is an
+    /// error at once.
+    async fn wait_gone(&mut self, selector: &str, timeout: Duration) -> Result<()> {
+        if self.is_visible(selector).await? {
+            return Err(DriveError::StillShown {
+                selector: selector.to_string(),
+                waited: Duration::ZERO,
+                page: shown_url(&self.url().await?),
+            });
+        }
+        let _ = timeout;
+        Ok(())
+    }
+
+    /// A PNG of what the page looks like, where the driver can render one
+    /// (the HTTP driver cannot).
+    /// `secrets` (text, label) are masked on the page while it is taken,
+    /// so no password or code reaches a report.
+    async fn screenshot(&mut self, secrets: &[(String, String)]) -> Result<Option<Vec<u8>>> {
+        let _ = secrets;
+        Ok(None)
+    }
+
     /// Forgets cookies and storage and leaves the page, so the next scenario
     /// starts as a fresh browser would.
     async fn reset(&mut self) -> Result<()>;
+}
+
+/// What the run's actors open when they need a browser.
+#[derive(Debug, Clone)]
+pub enum Browsers {
+    /// Plain HTTP: fast, no scripts, no screenshots.
+    Http,
+    /// A real browser session from the run's pool.
+    Real(std::sync::Arc<browser::BrowserPool>),
+}
+
+impl Browsers {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Browsers::Http => "http",
+            Browsers::Real(_) => "browser",
+        }
+    }
+
+    /// A fresh browser for one actor of one scenario.
+    pub async fn open(&self) -> Result<Box<dyn Driver>> {
+        Ok(match self {
+            Browsers::Http => Box::new(http::HttpDriver::new()),
+            Browsers::Real(pool) => Box::new(browser::BrowserDriver::new(pool.lease().await?)),
+        })
+    }
 }
 
 /// A URL as error messages show it: without its query (which can carry

@@ -32,6 +32,15 @@ impl Redactor {
         }
     }
 
+    /// The known secrets and their labels, e.g. for masking a page before
+    /// a screenshot.
+    pub fn secrets(&self) -> Vec<(String, String)> {
+        self.known
+            .iter()
+            .map(|(s, l)| (s.clone(), l.to_string()))
+            .collect()
+    }
+
     /// Masks known secrets, then anything shaped like a one-time code
     /// (a standalone run of six digits) as a safety net.
     pub fn redact(&self, text: &str) -> String {

@@ -4,6 +4,7 @@
 //! progress, JUnit XML, Cucumber JSON, one transcript per scenario, and the
 //! transcript snapshots compared with insta.
 
+pub mod browsers;
 pub mod parse;
 pub mod preflight;
 
@@ -30,8 +31,11 @@ pub struct RunOptions {
     pub tags: Option<String>,
     /// Where JUnit XML, Cucumber JSON and transcripts go.
     pub report: PathBuf,
-    /// Scenarios run at once.
-    pub concurrency: usize,
+    /// Scenarios run at once (default: twice the cores over HTTP, the
+    /// cores in a real browser).
+    pub concurrency: Option<usize>,
+    /// Which browser: `--driver`, `--webdriver`, `--require-browser`.
+    pub browser: browsers::BrowserOptions,
     /// The tenant file the embedded tenant is seeded from.
     pub tenant: PathBuf,
     /// Where transcript snapshots live; `None` skips the comparison.
@@ -47,10 +51,8 @@ impl Default for RunOptions {
             doc: "fixtures/docs/office-365-mfa.txt".into(),
             tags: None,
             report: "target/docproof".into(),
-            concurrency: std::thread::available_parallelism()
-                .map_or(2, |n| n.get())
-                .max(2)
-                * 2,
+            concurrency: None,
+            browser: browsers::BrowserOptions::default(),
             tenant: "fixtures/tenant.toml".into(),
             snapshots: Some("tests/snapshots".into()),
             verbose: true,
@@ -70,6 +72,8 @@ pub struct RunSummary {
     pub hook_errors: usize,
     pub elapsed: Duration,
     pub report: PathBuf,
+    /// "browser" or "http".
+    pub driver: &'static str,
 }
 
 impl RunSummary {
@@ -151,12 +155,31 @@ pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
             hook_errors: 0,
             elapsed: started.elapsed(),
             report: opts.report.clone(),
+            driver: "none",
         };
         write_summary(&summary)?;
         return Ok(summary);
     }
 
-    world::configure(RunConfig::new(tenant_file));
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let scenarios_at_once = |browser: bool| {
+        opts.concurrency
+            .unwrap_or(if browser { cores } else { cores.max(2) * 2 })
+            .max(1)
+    };
+    let chosen = browsers::choose(&opts.browser, scenarios_at_once(true)).await?;
+    if let Some(notice) = &chosen.notice {
+        eprintln!("{notice}");
+    }
+    let driver = chosen.browsers.name();
+    let concurrency = scenarios_at_once(driver == "browser");
+    let _ = std::fs::remove_dir_all(opts.report.join("screenshots"));
+    let _ = std::fs::remove_dir_all(opts.report.join("failures"));
+    world::configure(RunConfig {
+        browsers: chosen.browsers.clone(),
+        report: opts.report.clone(),
+        ..RunConfig::new(tenant_file)
+    });
     let transcripts = opts.report.join("transcripts");
     let _ = std::fs::remove_dir_all(&transcripts);
     let snapshots = match &opts.snapshots {
@@ -194,10 +217,11 @@ pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
         // docproof has its own command line; cucumber must not parse it.
         .with_default_cli()
         .fail_on_skipped()
-        .max_concurrent_scenarios(opts.concurrency.max(1))
+        .max_concurrent_scenarios(concurrency)
         .before(|feature, _rule, scenario, w| {
             async move {
                 w.feature_path = feature.path.clone().unwrap_or_default();
+                w.scenario_name = snapshot_name(feature, scenario);
                 w.transcript = crate::report::transcript::Transcript::new(format!(
                     "{} — {}",
                     feature.name, scenario.name
@@ -210,6 +234,8 @@ pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
             let snapshots = snapshots.clone();
             async move {
                 let Some(w) = w else { return };
+                w.finish(matches!(finished, ScenarioFinished::StepFailed(..)))
+                    .await;
                 w.stop().await;
                 let name = snapshot_name(feature, scenario);
                 let _ = w.transcript.write_to(&transcripts, &name);
@@ -233,6 +259,7 @@ pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
                 .is_none_or(|t| matches(t, feature, rule, scenario))
         })
         .await;
+    chosen.close().await;
 
     use cucumber::writer::Stats as _;
     let summary = RunSummary {
@@ -244,6 +271,7 @@ pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
         hook_errors: outcome.hook_errors(),
         elapsed: started.elapsed(),
         report: opts.report.clone(),
+        driver,
     };
     write_summary(&summary)?;
     Ok(summary)
@@ -370,13 +398,18 @@ pub fn print_summary(s: &RunSummary) {
         );
     }
     println!(
-        "docproof: {} scenarios passed, {} failed ({} steps passed, {} failed, {} skipped) in {:.2} s; reports in {}",
+        "docproof: {} scenarios passed, {} failed ({} steps passed, {} failed, {} skipped) in {:.2} s {}; reports in {}",
         s.passed(),
         s.failed(),
         s.steps_passed,
         s.steps_failed,
         s.steps_skipped,
         s.elapsed.as_secs_f64(),
+        match s.driver {
+            "browser" => "in a real browser",
+            "http" => "over HTTP",
+            _ => "before running",
+        },
         s.report.display()
     );
 }

@@ -9,26 +9,26 @@ pub const HEADING: &str = "[role=heading][aria-level='1'], h1";
 
 impl DocWorld {
     pub async fn goto(&mut self, actor: Actor, url: &str) -> anyhow::Result<()> {
-        let r = self.browser(actor).goto(url).await;
+        let r = self.browser(actor).await?.goto(url).await;
         r.map_err(|e| self.fail(e))
     }
 
     pub async fn wait_for(&mut self, actor: Actor, selector: &str) -> anyhow::Result<()> {
         let wait = self.config.wait;
-        let r = self.browser(actor).wait_for(selector, wait).await;
+        let r = self.browser(actor).await?.wait_for(selector, wait).await;
         r.map_err(|e| self.fail(e))
     }
 
     /// Waits for the element, then clicks it.
     pub async fn click(&mut self, actor: Actor, selector: &str) -> anyhow::Result<()> {
         self.wait_for(actor, selector).await?;
-        let r = self.browser(actor).click(selector).await;
+        let r = self.browser(actor).await?.click(selector).await;
         r.map_err(|e| self.fail(e))
     }
 
     pub async fn fill(&mut self, actor: Actor, selector: &str, value: &str) -> anyhow::Result<()> {
         self.wait_for(actor, selector).await?;
-        let r = self.browser(actor).fill(selector, value).await;
+        let r = self.browser(actor).await?.fill(selector, value).await;
         r.map_err(|e| self.fail(e))
     }
 
@@ -39,25 +39,25 @@ impl DocWorld {
         option: &str,
     ) -> anyhow::Result<()> {
         self.wait_for(actor, selector).await?;
-        let r = self.browser(actor).choose(selector, option).await;
+        let r = self.browser(actor).await?.choose(selector, option).await;
         r.map_err(|e| self.fail(e))
     }
 
     pub async fn tick(&mut self, actor: Actor, selector: &str) -> anyhow::Result<()> {
         self.wait_for(actor, selector).await?;
-        let r = self.browser(actor).tick(selector).await;
+        let r = self.browser(actor).await?.tick(selector).await;
         r.map_err(|e| self.fail(e))
     }
 
     /// Waits for the element and returns its visible text.
     pub async fn read(&mut self, actor: Actor, selector: &str) -> anyhow::Result<String> {
         self.wait_for(actor, selector).await?;
-        let r = self.browser(actor).text(selector).await;
+        let r = self.browser(actor).await?.text(selector).await;
         r.map_err(|e| self.fail(e))
     }
 
     pub async fn read_all(&mut self, actor: Actor, selector: &str) -> anyhow::Result<Vec<String>> {
-        let r = self.browser(actor).texts(selector).await;
+        let r = self.browser(actor).await?.texts(selector).await;
         r.map_err(|e| self.fail(e))
     }
 
@@ -67,13 +67,13 @@ impl DocWorld {
         selector: &str,
         name: &str,
     ) -> anyhow::Result<Option<String>> {
-        let r = self.browser(actor).attribute(selector, name).await;
+        let r = self.browser(actor).await?.attribute(selector, name).await;
         r.map_err(|e| self.fail(e))
     }
 
     /// Whether the element is visible now (no waiting).
     pub async fn visible(&mut self, actor: Actor, selector: &str) -> anyhow::Result<bool> {
-        let r = self.browser(actor).is_visible(selector).await;
+        let r = self.browser(actor).await?.is_visible(selector).await;
         r.map_err(|e| self.fail(e))
     }
 
@@ -96,7 +96,9 @@ impl DocWorld {
 
     /// Where the actor's browser is and what it shows, for failure messages.
     pub async fn describe_page(&mut self, actor: Actor) -> String {
-        let b = self.browser(actor);
+        let Ok(b) = self.browser(actor).await else {
+            return "no page (the browser did not open)".into();
+        };
         let url = b.url().await.unwrap_or_default();
         let heading = b.text(HEADING).await.unwrap_or_default();
         format!("\"{heading}\" ({})", crate::drive::shown_url(&url))

@@ -4,7 +4,7 @@
 //! they read tenant state only to assert.
 
 use crate::doc::trace::{self, DocStep};
-use crate::drive::{http::HttpDriver, Driver};
+use crate::drive::{Browsers, Driver};
 use crate::pages::Sites;
 use crate::phone::TelephonyProvider;
 use crate::report::transcript::Transcript;
@@ -30,6 +30,10 @@ pub struct RunConfig {
     /// Extra time, beyond the configured propagation delay, that a step
     /// waits for a settings change to take effect (FAQ 4.1).
     pub settle_margin: Duration,
+    /// What an actor's browser is: plain HTTP or a real browser session.
+    pub browsers: Browsers,
+    /// Where screenshots and failure artefacts go (the report folder).
+    pub report: PathBuf,
 }
 
 impl RunConfig {
@@ -39,6 +43,8 @@ impl RunConfig {
             wait: crate::drive::DEFAULT_WAIT,
             phone_wait: Duration::from_secs(5),
             settle_margin: Duration::from_secs(3),
+            browsers: Browsers::Http,
+            report: PathBuf::from("target/docproof"),
         }
     }
 }
@@ -107,7 +113,14 @@ pub struct DocWorld {
     pub config: Arc<RunConfig>,
     /// The feature file this scenario comes from.
     pub feature_path: PathBuf,
+    /// `<feature file stem>__<scenario slug>`: names its transcript,
+    /// screenshots and failure artefacts.
+    pub scenario_name: String,
     pub current: Current,
+    /// The actor whose browser the current FAQ step used last.
+    pub looked_at: Option<Actor>,
+    /// Screenshots taken so far, by FAQ step (a step seen twice gets `-2`).
+    pub shots: HashMap<String, usize>,
     /// How many steps called [`DocWorld::at`]; checked after the scenario.
     pub steps_begun: usize,
     pub transcript: Transcript,
@@ -156,10 +169,18 @@ impl DocWorld {
         Ok(DocWorld {
             config,
             feature_path: PathBuf::new(),
+            scenario_name: String::new(),
             current: Current::default(),
+            looked_at: None,
+            shots: HashMap::new(),
             steps_begun: 0,
             transcript: Transcript::default(),
-            settings: Settings::default(),
+            // The call-wait page polls every second, as Microsoft's does;
+            // a browser run need not idle that long after each call.
+            settings: Settings {
+                poll_interval: Duration::from_millis(100),
+                ..Settings::default()
+            },
             tenant: None,
             provider: None,
             browsers: HashMap::new(),
@@ -177,9 +198,13 @@ impl DocWorld {
     }
 
     /// Every step starts here: it notes which FAQ step it carries out, for
-    /// the transcript and for every error message.
-    pub fn at(&mut self, step: &Step) {
+    /// the transcript and for every error message. When the FAQ step
+    /// changes, the page the last one left is photographed.
+    pub async fn at(&mut self, step: &Step) {
         let doc = trace::cited(step);
+        if self.current.doc.as_ref().map(|d| d.to_string()) != doc.as_ref().map(|d| d.to_string()) {
+            self.screenshot_doc_step().await;
+        }
         let text = format!("{}{}", trace::plain_keyword(step), step.value);
         self.transcript.step(doc.clone(), &text);
         self.current = Current {
@@ -200,10 +225,16 @@ impl DocWorld {
     }
 
     /// An error naming the FAQ step. Known secrets are masked, as in the
-    /// transcript: failure messages end up in reports.
+    /// transcript: failure messages end up in reports. When a browser is
+    /// open, the message ends with where the page is saved if the scenario
+    /// fails ([`DocWorld::save_failure`] writes it there).
     pub fn fail(&self, msg: impl fmt::Display) -> anyhow::Error {
+        let saved = match self.failure_artefacts() {
+            Some(a) => format!("\n{}", a.describe()),
+            None => String::new(),
+        };
         anyhow!(
-            "{}: {}",
+            "{}: {}{saved}",
             self.cite(),
             self.transcript.redactor.redact(&msg.to_string())
         )
@@ -228,6 +259,13 @@ impl DocWorld {
         Ok(self.tenant.as_ref().expect("just started"))
     }
 
+    /// Whether a settings change made in this scenario may not have taken
+    /// effect yet (FAQ 4.1).
+    pub fn change_in_flight(&self) -> bool {
+        let delay = self.settings.propagation_delay + self.settings.propagation_jitter;
+        self.changed_at.is_some_and(|t| t.elapsed() < delay)
+    }
+
     /// Whether the tenant has started (settings can no longer change).
     pub fn tenant_started(&self) -> bool {
         self.tenant.is_some()
@@ -244,12 +282,25 @@ impl DocWorld {
         Ok(self.provider.as_ref().expect("started with the tenant"))
     }
 
-    /// The actor's browser, opened on first use.
-    pub fn browser(&mut self, actor: Actor) -> &mut dyn Driver {
-        self.browsers
-            .entry(actor)
-            .or_insert_with(|| Box::new(HttpDriver::new()))
-            .as_mut()
+    /// The actor's browser, opened on first use (a real browser comes from
+    /// the run's pool, and may wait for a free session).
+    pub async fn browser(&mut self, actor: Actor) -> anyhow::Result<&mut dyn Driver> {
+        if !self.browsers.contains_key(&actor) {
+            let opened = self.config.browsers.open().await;
+            let driver = opened.map_err(|e| self.fail(e))?;
+            self.browsers.insert(actor, driver);
+        }
+        self.looked_at = Some(actor);
+        Ok(self
+            .browsers
+            .get_mut(&actor)
+            .expect("just inserted")
+            .as_mut())
+    }
+
+    /// Whether the actor has a browser open in this scenario.
+    pub fn has_browser(&self, actor: Actor) -> bool {
+        self.browsers.contains_key(&actor)
     }
 
     /// A seeded account by its short name ("o365.sms") or full UPN.
@@ -296,6 +347,100 @@ impl DocWorld {
         self.transcript.saw(what, text);
     }
 
+    /// Screenshot of the page the current FAQ step left, if it used a
+    /// browser: `screenshots/<scenario>/<FAQ step>.png` in the report.
+    async fn screenshot_doc_step(&mut self) {
+        let (Some(actor), Some(doc)) = (self.looked_at.take(), self.current.doc.clone()) else {
+            return;
+        };
+        let n = self.shots.entry(doc.to_string()).or_default();
+        *n += 1;
+        let file = match *n {
+            1 => format!("{doc}.png"),
+            n => format!("{doc}-{n}.png"),
+        };
+        let path = self
+            .config
+            .report
+            .join("screenshots")
+            .join(&self.scenario_name)
+            .join(file);
+        let secrets = self.transcript.redactor.secrets();
+        let Some(b) = self.browsers.get_mut(&actor) else {
+            return;
+        };
+        match b.screenshot(&secrets).await {
+            Ok(Some(png)) => {
+                if let Err(e) = write_file(&path, &png) {
+                    tracing::warn!("cannot save {}: {e}", path.display());
+                }
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!("no screenshot of FAQ step {doc}: {e}"),
+        }
+    }
+
+    /// Where the page is saved if the scenario fails now.
+    fn failure_artefacts(&self) -> Option<FailureArtefacts> {
+        let actor = self
+            .looked_at
+            .or_else(|| self.browsers.keys().next().copied())?;
+        let b = self.browsers.get(&actor)?;
+        let stem = match &self.current.doc {
+            Some(d) => format!("{d}"),
+            None => format!("line-{}", self.current.line),
+        };
+        let dir = self
+            .config
+            .report
+            .join("failures")
+            .join(&self.scenario_name);
+        Some(FailureArtefacts {
+            actor,
+            screenshot: (b.name() == "browser").then(|| dir.join(format!("{stem}.png"))),
+            html: dir.join(format!("{stem}.html")),
+            url: dir.join(format!("{stem}.url")),
+        })
+    }
+
+    /// At the end of a scenario: the last FAQ step's screenshot, or, when it
+    /// failed, the failing page's screenshot, HTML and URL (secrets masked).
+    pub async fn finish(&mut self, failed: bool) {
+        if !failed {
+            self.screenshot_doc_step().await;
+            return;
+        }
+        let Some(a) = self.failure_artefacts() else {
+            return;
+        };
+        let secrets = self.transcript.redactor.secrets();
+        let redactor = self.transcript.redactor.clone();
+        let Some(b) = self.browsers.get_mut(&a.actor) else {
+            return;
+        };
+        let url = b.url().await.unwrap_or_default();
+        let html = b.html().await.unwrap_or_default();
+        let png = b.screenshot(&secrets).await.ok().flatten();
+        let mut saved = vec![
+            (
+                a.url.clone(),
+                redactor.redact(&crate::drive::shown_url(&url)).into_bytes(),
+            ),
+            (
+                a.html.clone(),
+                redactor.redact(&mask_hidden_fields(&html)).into_bytes(),
+            ),
+        ];
+        if let (Some(path), Some(png)) = (a.screenshot.clone(), png) {
+            saved.push((path, png));
+        }
+        for (path, bytes) in saved {
+            if let Err(e) = write_file(&path, &bytes) {
+                tracing::warn!("cannot save {}: {e}", path.display());
+            }
+        }
+    }
+
     /// Closes the browsers and stops the tenant and the provider.
     pub async fn stop(&mut self) {
         self.browsers.clear();
@@ -309,4 +454,48 @@ impl DocWorld {
             let _ = tokio::task::spawn_blocking(move || drop(p)).await;
         }
     }
+}
+
+/// Where a failing scenario's page is saved.
+struct FailureArtefacts {
+    actor: Actor,
+    screenshot: Option<PathBuf>,
+    html: PathBuf,
+    url: PathBuf,
+}
+
+impl FailureArtefacts {
+    fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(s) = &self.screenshot {
+            parts.push(format!("screenshot {}", s.display()));
+        }
+        parts.push(format!("page HTML {}", self.html.display()));
+        parts.push(format!("page URL {}", self.url.display()));
+        format!("  saved: {}", parts.join(", "))
+    }
+}
+
+fn write_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(path, bytes)
+}
+
+/// Hidden form fields carry tokens (flowToken, canary): their values never
+/// reach a saved page.
+fn mask_hidden_fields(html: &str) -> String {
+    static HIDDEN: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r#"(?i)(<input[^>]*type=["']?hidden["']?[^>]*value=)("[^"]*"|'[^']*')"#)
+            .expect("valid regex")
+    });
+    static HIDDEN_AFTER: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r#"(?i)(<input[^>]*value=)("[^"]*"|'[^']*')([^>]*type=["']?hidden)"#)
+            .expect("valid regex")
+    });
+    let once = HIDDEN.replace_all(html, r#"$1"[token]""#);
+    HIDDEN_AFTER
+        .replace_all(&once, r#"$1"[token]"$3"#)
+        .into_owned()
 }

@@ -1,0 +1,228 @@
+//! A chromedriver of our own: found on this machine, started on a free
+//! port, health-checked, and shut down with every browser it started and
+//! every profile directory we gave them — also when the run fails, panics or
+//! is interrupted (the guard's `Drop` does the same work synchronously).
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+/// How to install a browser, for every message that finds none.
+pub const INSTALL_HINT: &str = "install Chromium and ChromeDriver: on Debian/Ubuntu `sudo apt-get install -y chromium chromium-driver`, on macOS `brew install --cask chromium chromedriver`; or point CHROMEDRIVER and CHROME_BIN at them, or pass --webdriver URL";
+
+/// How long chromedriver may take to say it is ready.
+const READY_WITHIN: Duration = Duration::from_secs(15);
+
+/// Where the browser is on this machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Installation {
+    pub chromedriver: PathBuf,
+    /// The Chromium/Chrome binary; `None` lets chromedriver look for it.
+    pub chromium: PathBuf,
+}
+
+impl Installation {
+    /// Finds chromedriver and Chromium: `CHROMEDRIVER` / `CHROME_BIN` first,
+    /// then `PATH`, then the usual macOS application bundles. The error
+    /// says what is missing and how to install it.
+    pub fn find() -> Result<Installation, String> {
+        let chromedriver = from_env("CHROMEDRIVER")
+            .or_else(|| on_path(&["chromedriver"]))
+            .ok_or_else(|| format!("chromedriver was not found (looked at $CHROMEDRIVER and on PATH); {INSTALL_HINT}"))?;
+        let chromium = from_env("CHROME_BIN")
+            .or_else(|| {
+                on_path(&[
+                    "chromium",
+                    "chromium-browser",
+                    "google-chrome",
+                    "google-chrome-stable",
+                ])
+            })
+            .or_else(|| {
+                [
+                    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+                    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+                ]
+                .iter()
+                .map(PathBuf::from)
+                .find(|p| p.is_file())
+            })
+            .ok_or_else(|| format!("Chromium was not found (looked at $CHROME_BIN and for chromium, chromium-browser, google-chrome on PATH); {INSTALL_HINT}"))?;
+        Ok(Installation {
+            chromedriver,
+            chromium,
+        })
+    }
+}
+
+fn from_env(var: &str) -> Option<PathBuf> {
+    let p = PathBuf::from(std::env::var_os(var)?);
+    p.is_file().then_some(p)
+}
+
+fn on_path(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    names.iter().find_map(|name| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(name))
+            .find(|p| p.is_file())
+    })
+}
+
+/// A running chromedriver. Dropping it kills chromedriver and the browsers
+/// it started (they share its process group) and removes `workdir`.
+#[derive(Debug)]
+pub struct ChromeDriver {
+    pub url: String,
+    /// Holds the browsers' profile directories and chromedriver's log.
+    pub workdir: PathBuf,
+    child: Option<tokio::process::Child>,
+}
+
+impl ChromeDriver {
+    /// Starts chromedriver on a free port and waits until `/status` says
+    /// it is ready.
+    pub async fn start(install: &Installation) -> Result<ChromeDriver, String> {
+        let workdir = std::env::temp_dir().join(format!(
+            "docproof-browser-{}-{:08x}",
+            std::process::id(),
+            rand::random::<u32>()
+        ));
+        std::fs::create_dir_all(&workdir)
+            .map_err(|e| format!("cannot create {}: {e}", workdir.display()))?;
+        let port = free_port().map_err(|e| format!("no free local port for chromedriver: {e}"))?;
+        let log = workdir.join("chromedriver.log");
+        let mut command = tokio::process::Command::new(&install.chromedriver);
+        command
+            .arg(format!("--port={port}"))
+            .arg(format!("--log-path={}", log.display()))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            // Its own process group, so the browsers it starts can be
+            // killed with it if the run is cut short.
+            .process_group(0);
+        let child = command.spawn().map_err(|e| {
+            format!(
+                "cannot start {}: {e}; {INSTALL_HINT}",
+                install.chromedriver.display()
+            )
+        })?;
+        let mut driver = ChromeDriver {
+            url: format!("http://127.0.0.1:{port}"),
+            workdir,
+            child: Some(child),
+        };
+        driver.until_ready().await?;
+        Ok(driver)
+    }
+
+    async fn until_ready(&mut self) -> Result<(), String> {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(2))
+            .build()
+            .map_err(|e| e.to_string())?;
+        let started = Instant::now();
+        let mut pause = Duration::from_millis(10);
+        loop {
+            if let Some(child) = self.child.as_mut() {
+                if let Ok(Some(status)) = child.try_wait() {
+                    return Err(format!(
+                        "chromedriver exited at start ({status}); its log says: {}",
+                        self.log_tail()
+                    ));
+                }
+            }
+            if let Ok(r) = client.get(format!("{}/status", self.url)).send().await {
+                if let Ok(body) = r.json::<serde_json::Value>().await {
+                    if body["value"]["ready"].as_bool() == Some(true) {
+                        return Ok(());
+                    }
+                }
+            }
+            if started.elapsed() > READY_WITHIN {
+                return Err(format!(
+                    "chromedriver did not become ready at {} within {} s; its log says: {}",
+                    self.url,
+                    READY_WITHIN.as_secs(),
+                    self.log_tail()
+                ));
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_millis(200));
+        }
+    }
+
+    /// The end of chromedriver's log, for error messages.
+    pub fn log_tail(&self) -> String {
+        log_tail(&self.workdir.join("chromedriver.log"))
+    }
+
+    /// A fresh profile directory for one browser session.
+    pub fn profile_dir(&self, n: usize) -> PathBuf {
+        self.workdir.join(format!("profile-{n}"))
+    }
+
+    /// Stops chromedriver (and any browser still open) and removes the
+    /// profiles. Sessions should be closed first, so browsers quit cleanly.
+    pub async fn shutdown(mut self) {
+        if let Some(mut child) = self.child.take() {
+            kill_group(&child, libc::SIGTERM);
+            if tokio::time::timeout(Duration::from_secs(2), child.wait())
+                .await
+                .is_err()
+            {
+                kill_group(&child, libc::SIGKILL);
+                let _ = child.wait().await;
+            }
+        }
+        remove_dir(&self.workdir);
+    }
+}
+
+impl Drop for ChromeDriver {
+    fn drop(&mut self) {
+        if let Some(child) = self.child.take() {
+            kill_group(&child, libc::SIGKILL);
+        }
+        remove_dir(&self.workdir);
+    }
+}
+
+fn kill_group(child: &tokio::process::Child, signal: libc::c_int) {
+    if let Some(pid) = child.id() {
+        // SAFETY: killpg only sends a signal; the group is the one
+        // chromedriver leads (`process_group(0)` above).
+        unsafe {
+            libc::killpg(pid as libc::pid_t, signal);
+        }
+    }
+}
+
+fn remove_dir(dir: &Path) {
+    // A browser that is still writing its profile can race the first try.
+    for _ in 0..3 {
+        if std::fs::remove_dir_all(dir).is_ok() || !dir.exists() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn free_port() -> std::io::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+fn log_tail(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let tail = lines[lines.len().saturating_sub(3)..].join(" | ");
+    if tail.is_empty() {
+        "(nothing)".into()
+    } else {
+        tail
+    }
+}

@@ -1,0 +1,202 @@
+//! The scripts the browser driver runs in the page. Every interaction is
+//! one WebDriver round trip: find the first visible match and act on it in
+//! the same script. (Finding, then asking each match whether it is
+//! displayed, then acting, took three to five round trips of about 6 ms
+//! each, a quarter of the browser suite's time.)
+
+/// Shared prelude: `shown(el)` is what a person can see — rendered, not
+/// `visibility:hidden`, not fully transparent, and taking up space.
+const PRELUDE: &str = r#"
+const shown = (el) => {
+  if (!el.isConnected) return false;
+  // An option shows as part of its drop-down.
+  if (el.tagName === 'OPTION') { const s = el.closest('select'); return !el.hidden && !!s && shown(s); }
+  if (el.checkVisibility && !el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true})) return false;
+  const r = el.getClientRects();
+  return r.length > 0 && Array.from(r).some((b) => b.width > 0 || b.height > 0);
+};
+const all = (sel) => { try { return {list: Array.from(document.querySelectorAll(sel))}; } catch (e) { return {bad: String(e && e.message || e)}; } };
+const text = (el) => (el.innerText === undefined ? el.textContent : el.innerText).replace(/\s+/g, ' ').trim();
+const page = () => ({url: location.href, title: document.title});
+"#;
+
+/// Wraps `body` so that it runs on the first visible match of the selector
+/// in `arguments[0]`, as `el`, with the remaining arguments in `args`.
+/// The result is `{bad}` (invalid selector), `{missing, url, title}` (no
+/// visible match), `{refused}` (the element cannot take the action) or
+/// `{ok}` (what the body returned).
+pub fn on_first_visible(body: &str) -> String {
+    format!(
+        r#"{PRELUDE}
+const found = all(arguments[0]);
+if (found.bad) return {{bad: found.bad}};
+const el = found.list.find(shown);
+if (!el) return Object.assign({{missing: true}}, page());
+const args = Array.from(arguments).slice(1);
+const act = () => {{ {body} }};
+const out = act();
+return (out && out.refused !== undefined) ? out : {{ok: out === undefined ? null : out}};
+"#
+    )
+}
+
+/// Whether there is a visible match: `{ok: true}` or `{missing}`.
+pub const PRESENT: &str = "return true;";
+
+/// The element's visible text.
+pub const TEXT: &str = "return text(el);";
+
+/// A form field's value, or the element's text.
+pub const VALUE: &str = r#"
+if ('value' in el && ['INPUT', 'SELECT', 'TEXTAREA', 'BUTTON', 'OPTION'].includes(el.tagName)) return String(el.value);
+return text(el);
+"#;
+
+/// `args[0]`: what to pick. Picks the option of a `<select>` matched on
+/// value or label exactly, then on label ignoring case, and fires `input`
+/// and `change` as picking it by hand does.
+pub const CHOOSE: &str = r#"
+const wanted = args[0];
+if (el.tagName !== 'SELECT') return {refused: 'is a <' + el.tagName.toLowerCase() + '>, not a <select>'};
+if (el.disabled) return {refused: 'it is disabled'};
+const opts = Array.from(el.options);
+const label = (o) => o.label.replace(/\s+/g, ' ').trim();
+const hit = opts.find((o) => o.value === wanted || label(o) === wanted)
+  || opts.find((o) => label(o).toLowerCase() === wanted.toLowerCase());
+if (!hit) return {refused: 'has no option "' + wanted + '"; it offers ' + opts.map(label).join(', ')};
+el.focus();
+el.value = hit.value;
+el.dispatchEvent(new Event('input', {bubbles: true}));
+el.dispatchEvent(new Event('change', {bubbles: true}));
+"#;
+
+/// `args[0]`: the text. Replaces a text field's text and fires `input` and
+/// `change`, as Playwright's `fill` does: pages listen to those, and one
+/// event per field instead of one WebDriver key event per character is ten
+/// times faster.
+pub const FILL: &str = r#"
+const tag = el.tagName;
+const type = (el.getAttribute('type') || 'text').toLowerCase();
+if (!(tag === 'TEXTAREA' || (tag === 'INPUT' && !['checkbox', 'radio', 'submit', 'button', 'image', 'reset', 'file', 'hidden'].includes(type)))) {
+  return {refused: 'a <' + tag.toLowerCase() + (tag === 'INPUT' ? ' type=' + type : '') + '> cannot be typed into'};
+}
+if (el.disabled) return {refused: 'it is disabled'};
+if (el.readOnly) return {refused: 'it is read-only'};
+el.focus();
+const proto = tag === 'TEXTAREA' ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, args[0]);
+el.dispatchEvent(new Event('input', {bubbles: true}));
+el.dispatchEvent(new Event('change', {bubbles: true}));
+"#;
+
+/// `args[0]`: a token, `args[1]`: tick only (do nothing if already
+/// ticked). Clicks as a person would, after the checks a person makes
+/// without thinking: it is enabled, and nothing covers it (the element at
+/// its centre, scrolled into view, is it, inside it, or its label). Marks
+/// the current document with the token and returns what the click does:
+/// `"submit"` or `"link"` (a new page loads) or `"none"`.
+///
+/// A DOM click runs the page's handlers and default actions (submitting
+/// the form, following the link) as a mouse click does; WebDriver's own
+/// click synthesises mouse events and cost 90 ms a click here.
+pub const CLICK: &str = r#"
+const [token, tickOnly] = args;
+if (tickOnly && el.checked) return 'none';
+if (el.disabled) return {refused: 'it is disabled'};
+el.scrollIntoView({block: 'center', inline: 'center'});
+const box = el.getBoundingClientRect();
+const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+const labelled = (n) => el.labels && Array.from(el.labels).some((l) => l === n || l.contains(n));
+if (top && top !== el && !el.contains(top) && !labelled(top)) {
+  return {refused: 'it is covered by <' + top.tagName.toLowerCase() + (top.id ? '#' + top.id : '') + '>, so a click would land there'};
+}
+window.__docproofPage = token;
+const tag = el.tagName;
+const type = (el.getAttribute('type') || '').toLowerCase();
+let kind = 'none';
+if ((tag === 'BUTTON' && (type === '' || type === 'submit')) || (tag === 'INPUT' && (type === 'submit' || type === 'image'))) {
+  kind = el.form ? 'submit' : 'none';
+} else {
+  const link = el.closest('a[href]');
+  if (link) {
+    const href = link.getAttribute('href');
+    kind = (href.startsWith('#') || href.toLowerCase().startsWith('javascript:') || link.target === '_blank') ? 'none' : 'link';
+  }
+}
+// A click that loads a page runs once this script has answered, so the
+// answer is not lost with the document.
+if (kind === 'none') el.click(); else setTimeout(() => el.click(), 0);
+return kind;
+"#;
+
+/// `arguments[0]`: the token [`CLICK`] left. `"same"` while the old
+/// document is still showing, else the new one's `readyState`.
+pub const AFTER_CLICK: &str = r#"
+return window.__docproofPage === arguments[0] ? 'same' : document.readyState;
+"#;
+
+/// The visible texts of every visible match, or `{bad}`.
+pub fn texts() -> String {
+    format!(
+        r#"{PRELUDE}
+const found = all(arguments[0]);
+if (found.bad) return {{bad: found.bad}};
+return {{texts: found.list.filter(shown).map(text)}};
+"#
+    )
+}
+
+/// An attribute of the first match, visible or not: `{ok}`, `{missing}`
+/// or `{bad}`.
+pub fn attribute() -> String {
+    format!(
+        r#"{PRELUDE}
+const found = all(arguments[0]);
+if (found.bad) return {{bad: found.bad}};
+if (!found.list.length) return Object.assign({{missing: true}}, page());
+return {{ok: found.list[0].getAttribute(arguments[1])}};
+"#
+    )
+}
+
+/// The whole page's visible text.
+pub fn page_text() -> String {
+    format!("{PRELUDE}\nreturn document.body ? text(document.body) : '';")
+}
+
+/// Forgets what the last scenario left in this origin's storage.
+pub const CLEAR_STORAGE: &str = r#"
+try { localStorage.clear(); } catch (e) {}
+try { sessionStorage.clear(); } catch (e) {}
+"#;
+
+/// `arguments[0]`: `[[secret, label], …]`. Replaces every known secret,
+/// and any standalone six-digit run (a one-time code), in the page's text
+/// and field values with `[label]` / `[code]`, remembering what it changed
+/// so [`UNMASK_SECRETS`] can put it back.
+pub const MASK_SECRETS: &str = r#"
+const pairs = arguments[0];
+const mask = (s) => {
+  let out = s;
+  for (const [secret, label] of pairs) out = out.split(secret).join('[' + label + ']');
+  return out.replace(/\b\d{6}\b/g, '[code]');
+};
+const undo = [];
+const walker = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_TEXT);
+for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+  const masked = mask(n.nodeValue);
+  if (masked !== n.nodeValue) { undo.push([n, 'nodeValue', n.nodeValue]); n.nodeValue = masked; }
+}
+for (const f of document.querySelectorAll('input, textarea')) {
+  if (f.type === 'password' || f.type === 'hidden') continue;
+  const masked = mask(f.value);
+  if (masked !== f.value) { undo.push([f, 'value', f.value]); f.value = masked; }
+}
+window.__docproofUnmask = undo;
+"#;
+
+/// Puts back what [`MASK_SECRETS`] changed.
+pub const UNMASK_SECRETS: &str = r#"
+for (const [node, key, value] of (window.__docproofUnmask || [])) node[key] = value;
+window.__docproofUnmask = [];
+"#;
