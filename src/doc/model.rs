@@ -149,14 +149,22 @@ impl Doc {
 }
 
 impl Procedure {
-    /// `3.1.1–3.1.6`, or `3.1.1, 3.1.2` for two; what a message names.
+    /// `3.1.1–3.1.6` when numbered without gaps, else every number
+    /// (`3.1.1, 3.1.2, 3.1.4`, `2.1, 2.2a, 2.2b`); what a message names.
     pub fn step_range(&self) -> String {
         let ids: Vec<&str> = self.steps.iter().map(|s| s.id.as_str()).collect();
+        let numbers: Vec<Option<u32>> = ids
+            .iter()
+            .map(|id| id.rsplit('.').next().and_then(|n| n.parse().ok()))
+            .collect();
+        let gapless = ids.len() > 2
+            && numbers
+                .windows(2)
+                .all(|w| matches!(w, [Some(a), Some(b)] if *b == a + 1));
         match ids.as_slice() {
             [] => "no steps".to_string(),
-            [one] => one.to_string(),
-            [a, b] => format!("{a}, {b}"),
-            [first, .., last] => format!("{first}–{last}"),
+            [first, .., last] if gapless => format!("{first}–{last}"),
+            _ => ids.join(", "),
         }
     }
 }
