@@ -110,14 +110,15 @@ pub fn check(doc: &Doc, features: &Features<'_>) -> Vec<String> {
     let mut reworded: BTreeMap<String, (String, Lines)> = BTreeMap::new();
     let mut unrecorded: Lines = BTreeMap::new();
     let mut unrecorded_steps = BTreeSet::new();
+    let cited_ids: HashSet<&str> = cited.keys().map(|(_, id)| id.as_str()).collect();
     for ((feature, id), lines) in &cited {
         let key = lock::feature_key(&lock_path, feature);
         let recorded = lock.as_ref().and_then(|l| l.get(&key, id));
         let now = doc.step(id);
         match (now, recorded) {
             (Some(step), Some(t)) if step.fingerprint() == t.fingerprint => {}
-            (_, Some(t)) if renumbered(doc, id, t).is_some() => {
-                let to = renumbered(doc, id, t)
+            (_, Some(t)) if renumbered(doc, id, t, &cited_ids).is_some() => {
+                let to = renumbered(doc, id, t, &cited_ids)
                     .map(|s| s.id.clone())
                     .unwrap_or_default();
                 moved
@@ -186,7 +187,6 @@ pub fn check(doc: &Doc, features: &Features<'_>) -> Vec<String> {
     // Steps no feature cites (those a renumbered citation now points at
     // are already named above).
     let targets: HashSet<&str> = moved.keys().map(|(_, to)| to.as_str()).collect();
-    let cited_ids: HashSet<&str> = cited.keys().map(|(_, id)| id.as_str()).collect();
     for step in doc.steps_to_transcribe() {
         if cited_ids.contains(step.id.as_str()) || targets.contains(step.id.as_str()) {
             continue;
@@ -204,19 +204,33 @@ pub fn check(doc: &Doc, features: &Features<'_>) -> Vec<String> {
     problems
 }
 
-/// The step that now has the wording recorded for `id`, if it moved:
-/// in the same procedure first (3.1.6 and 3.2.6 read alike).
-fn renumbered<'d>(doc: &'d Doc, id: &str, t: &Transcription) -> Option<&'d Step> {
+/// The step that now has the wording recorded for `id`, if it moved: in
+/// the same procedure (a step inserted before it); to another procedure
+/// only when `id` is gone and no feature cites the step found there, since
+/// 3.1.1 and 3.2.1 read alike.
+fn renumbered<'d>(
+    doc: &'d Doc,
+    id: &str,
+    t: &Transcription,
+    cited: &HashSet<&str>,
+) -> Option<&'d Step> {
     let procedure = id.rsplit_once('.').map_or(id, |(p, _)| p);
     let same: Vec<&Step> = doc
         .steps()
         .map(|(_, s)| s)
         .filter(|s| s.id != id && s.fingerprint() == t.fingerprint)
         .collect();
-    same.iter()
-        .find(|s| s.procedure() == procedure)
-        .or_else(|| if same.len() == 1 { same.first() } else { None })
-        .copied()
+    if let Some(here) = same.iter().find(|s| s.procedure() == procedure) {
+        return Some(here);
+    }
+    let elsewhere: Vec<&&Step> = same
+        .iter()
+        .filter(|s| !cited.contains(s.id.as_str()))
+        .collect();
+    match elsewhere.as_slice() {
+        [one] if doc.step(id).is_none() => Some(one),
+        _ => None,
+    }
 }
 
 /// A citation of a step the doc does not have, with the steps it does.
