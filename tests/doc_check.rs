@@ -338,3 +338,62 @@ fn a_missing_or_garbled_lock_says_how_to_make_one() {
         shipped
     );
 }
+
+#[test]
+fn docproof_run_checks_the_doc_first_and_reports_coverage() {
+    let report = scratch("run-report");
+    let step_summary = report.join("step-summary.md");
+    let doc = mutated("run", |t| {
+        t.replace(
+            "Enforce buttons can be found under the wording “quick steps”.",
+            "Enforce buttons can be found under “Quick steps”.",
+        )
+    });
+    let out = Command::new(env!("CARGO_BIN_EXE_docproof"))
+        .args([
+            "run",
+            "--quiet",
+            "--no-snapshots",
+            "--tags",
+            "@doc-2.5",
+            "--report",
+        ])
+        .arg(&report)
+        .arg("--doc")
+        .arg(&doc)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("GITHUB_STEP_SUMMARY", &step_summary)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // Drift fails the run, but its scenarios still ran.
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stdout.contains("1 scenarios passed, 0 failed"), "{stdout}");
+    assert!(
+        stderr.contains(":74: FAQ step 2.5 was reworded since it was transcribed (renamed quoted label “quick steps” → “Quick steps”)"),
+        "{stderr}"
+    );
+    let summary = std::fs::read_to_string(report.join("summary.md")).unwrap();
+    assert!(
+        summary.contains(
+            "## Doc check\n\n1 problem between the FAQ and the features (the run fails):"
+        ) && summary.contains("FAQ step 2.5 was reworded")
+            && summary.contains("[`coverage.md`](coverage.md)"),
+        "{summary}"
+    );
+    let coverage = std::fs::read_to_string(report.join("coverage.md")).unwrap();
+    assert!(
+        coverage.contains("`features/troubleshooting.feature:58` Once Enforced, the account password no longer works for a non-browser app (passed) | passed |"),
+        "{coverage}"
+    );
+    assert!(
+        coverage.contains("| 3.1.4 |") && coverage.contains("| not run |"),
+        "{coverage}"
+    );
+    let appended = std::fs::read_to_string(&step_summary).unwrap();
+    assert!(
+        appended.contains("## Coverage of Office 365 Multi-Factor Authentication (MFA)"),
+        "{appended}"
+    );
+}
