@@ -16,9 +16,12 @@ fn ids(doc: &Doc) -> Vec<&str> {
     doc.steps_to_transcribe().map(|s| s.id.as_str()).collect()
 }
 
+/// A step's id, wording, label texts and image files.
+type Shape = (String, String, Vec<String>, Vec<Option<String>>);
+
 /// What a reader sees, without line numbers or source: to compare the
 /// same page read two ways.
-fn shape(doc: &Doc) -> Vec<(String, String, Vec<String>, Vec<Option<String>>)> {
+fn shape(doc: &Doc) -> Vec<Shape> {
     doc.steps()
         .map(|(_, s)| {
             (
