@@ -1,6 +1,7 @@
 //! `docproof`: the command line. `run` proves the documented procedures
 //! (the main job); `serve` runs the Microsoft 365 tenant simulator for
-//! people exploring by hand.
+//! people exploring by hand; `doc` shows the FAQ's model and checks the
+//! features against it.
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -28,6 +29,52 @@ enum Command {
     Run(RunArgs),
     /// Serve the embedded Microsoft 365 tenant simulator until interrupted.
     Serve(ServeArgs),
+    /// The documentation: show its model, check the features against it
+    /// (drift gate), accept its wording after a review.
+    #[command(subcommand)]
+    Doc(DocCommand),
+}
+
+#[derive(Subcommand)]
+enum DocCommand {
+    /// Print the FAQ's sections, procedures, steps, quoted labels and images.
+    Show {
+        /// The FAQ: a file (.txt wiki text, .md Markdown) or an http(s) URL.
+        #[arg(long, default_value = "fixtures/docs/office-365-mfa.txt")]
+        doc: String,
+        #[arg(long, value_enum, default_value = "yaml")]
+        format: DocFormat,
+    },
+    /// Fail (exit 1) if a FAQ step is transcribed by no Gherkin step, a
+    /// citation names a step the FAQ lacks, or a step's wording changed
+    /// since it was transcribed (features/doc.lock); print the coverage matrix.
+    Check {
+        #[arg(long, default_value = "fixtures/docs/office-365-mfa.txt")]
+        doc: String,
+        /// Folder of Gherkin feature files; its doc.lock records the wording.
+        #[arg(long, default_value = "features")]
+        features: PathBuf,
+        /// Where coverage.md is written.
+        #[arg(long, default_value = "target/docproof")]
+        report: PathBuf,
+        /// Print only problems and the summary line, not the matrix.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// After reviewing the features against the FAQ, record the wording of
+    /// every step they cite in features/doc.lock.
+    Accept {
+        #[arg(long, default_value = "fixtures/docs/office-365-mfa.txt")]
+        doc: String,
+        #[arg(long, default_value = "features")]
+        features: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum DocFormat {
+    Yaml,
+    Json,
 }
 
 #[derive(clap::Args)]
@@ -114,6 +161,7 @@ async fn main() -> std::process::ExitCode {
     let default_filter = match cli.command {
         Command::Run(_) => "warn,docproof::tenant=error,docproof::settle=info",
         Command::Serve(_) => "info",
+        Command::Doc(_) => "warn",
     };
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -127,6 +175,7 @@ async fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Command::Run(args) => return run(args).await,
         Command::Serve(args) => serve(args).await,
+        Command::Doc(cmd) => return std::process::ExitCode::from(doc(cmd).await),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -176,6 +225,26 @@ async fn run(args: RunArgs) -> std::process::ExitCode {
             eprintln!("error: {e:#}");
             std::process::ExitCode::from(2)
         }
+    }
+}
+
+async fn doc(cmd: DocCommand) -> u8 {
+    use docproof::doc::command::{self, ShowFormat};
+    match cmd {
+        DocCommand::Show { doc, format } => {
+            let format = match format {
+                DocFormat::Yaml => ShowFormat::Yaml,
+                DocFormat::Json => ShowFormat::Json,
+            };
+            command::show(&doc, format).await
+        }
+        DocCommand::Check {
+            doc,
+            features,
+            report,
+            quiet,
+        } => command::check(&doc, &features, &report, quiet).await,
+        DocCommand::Accept { doc, features } => command::accept(&doc, &features).await,
     }
 }
 

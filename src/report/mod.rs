@@ -1,7 +1,9 @@
 //! What a run leaves behind: per-scenario transcripts of what the user saw
 //! (snapshotted with insta), the JUnit XML and Cucumber JSON that CI reads,
-//! a one-line-per-scenario ledger, and `summary.md` made from it.
+//! a one-line-per-scenario ledger, `summary.md` made from it, and the
+//! coverage matrix of the FAQ's steps (`coverage.md`).
 
+pub mod coverage;
 pub mod ledger;
 pub mod summary;
 pub mod transcript;

@@ -60,6 +60,38 @@ pub fn markdown(scenarios: &[ScenarioResult], problems: &[String], seconds: f64)
     out
 }
 
+/// The "Doc check" part: drift between the FAQ, the features and their
+/// lock, and where the coverage matrix is.
+pub fn doc_check(problems: &[String], coverage: Option<&std::path::Path>) -> String {
+    let mut out = String::from("\n## Doc check\n\n");
+    if problems.is_empty() {
+        out.push_str(
+            "The features transcribe every step of the FAQ's procedures, as worded now.\n",
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "{} problem{} between the FAQ and the features (the run fails):\n",
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" }
+        );
+        for p in problems {
+            let _ = writeln!(out, "- {}", cell(p));
+        }
+    }
+    if let Some(path) = coverage {
+        let _ = writeln!(
+            out,
+            "\nCoverage of each FAQ step by the scenarios: [`coverage.md`]({}).",
+            path.file_name().map_or_else(
+                || path.display().to_string(),
+                |f| f.to_string_lossy().into_owned()
+            )
+        );
+    }
+    out
+}
+
 /// Text safe inside a Markdown table cell or list item.
 fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")

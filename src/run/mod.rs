@@ -1,10 +1,11 @@
 //! `docproof run` and `cargo test`'s docs suite: parse the features, check
-//! them (undefined steps, citations), run every scenario with cucumber
+//! them (undefined steps; the doc check of `gate`), run every scenario with cucumber
 //! against its own embedded tenant, and leave the reports: console
 //! progress, JUnit XML, Cucumber JSON, one transcript per scenario, and the
 //! transcript snapshots compared with insta.
 
 pub mod browsers;
+pub mod gate;
 pub mod parse;
 pub mod preflight;
 
@@ -66,6 +67,10 @@ pub struct RunSummary {
     pub scenarios: Vec<ScenarioResult>,
     /// Problems found before running (malformed files, undefined steps…).
     pub problems: Vec<String>,
+    /// Drift between the doc, the features and their lock (doc check).
+    pub doc_problems: Vec<String>,
+    /// The coverage matrix written for this run.
+    pub coverage: Option<PathBuf>,
     pub steps_passed: usize,
     pub steps_failed: usize,
     pub steps_skipped: usize,
@@ -90,6 +95,7 @@ impl RunSummary {
     /// skipped step, no failed hook, and at least one scenario ran.
     pub fn success(&self) -> bool {
         self.problems.is_empty()
+            && self.doc_problems.is_empty()
             && self.failed() == 0
             && self.steps_failed == 0
             && self.steps_skipped == 0
@@ -144,11 +150,15 @@ pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
             ));
         }
     }
-    problems.extend(preflight::check_citations(&features, &opts.doc));
+    // The doc check first: drift fails the run, an unreadable doc stops it.
+    let doc_gate = gate::check(&opts.doc, &opts.features, &features).await?;
+    let all_features = features.clone();
     if !problems.is_empty() {
-        let summary = RunSummary {
+        let mut summary = RunSummary {
             scenarios: Vec::new(),
             problems,
+            doc_problems: doc_gate.problems.clone(),
+            coverage: None,
             steps_passed: 0,
             steps_failed: 0,
             steps_skipped: 0,
@@ -157,6 +167,12 @@ pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
             report: opts.report.clone(),
             driver: "none",
         };
+        summary.coverage = Some(gate::write_coverage(
+            &doc_gate,
+            &all_features,
+            &[],
+            &opts.report,
+        )?);
         write_summary(&summary)?;
         return Ok(summary);
     }
@@ -262,9 +278,13 @@ pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
     chosen.close().await;
 
     use cucumber::writer::Stats as _;
+    let scenarios = ledger.take();
+    let coverage = gate::write_coverage(&doc_gate, &all_features, &scenarios, &opts.report)?;
     let summary = RunSummary {
-        scenarios: ledger.take(),
+        scenarios,
         problems,
+        doc_problems: doc_gate.problems,
+        coverage: Some(coverage),
         steps_passed: outcome.passed_steps(),
         steps_failed: outcome.failed_steps(),
         steps_skipped: outcome.skipped_steps(),
@@ -278,7 +298,12 @@ pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
 }
 
 fn write_summary(s: &RunSummary) -> anyhow::Result<()> {
-    let md = crate::report::summary::markdown(&s.scenarios, &s.problems, s.elapsed.as_secs_f64());
+    let mut md =
+        crate::report::summary::markdown(&s.scenarios, &s.problems, s.elapsed.as_secs_f64());
+    md.push_str(&crate::report::summary::doc_check(
+        &s.doc_problems,
+        s.coverage.as_deref(),
+    ));
     std::fs::write(s.report.join("summary.md"), md)
         .map_err(|e| anyhow::anyhow!("{}: cannot write summary.md ({e})", s.report.display()))
 }
@@ -383,7 +408,7 @@ impl cucumber::Parser<()> for Preparsed {
 
 /// The summary lines both `docproof run` and `cargo test` print.
 pub fn print_summary(s: &RunSummary) {
-    for p in &s.problems {
+    for p in s.doc_problems.iter().chain(&s.problems) {
         eprintln!("error: {p}");
     }
     for r in s.scenarios.iter().filter(|r| r.verdict != Verdict::Passed) {

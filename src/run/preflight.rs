@@ -1,11 +1,10 @@
 //! Checks made before anything runs, like a compiler's: every step has
-//! exactly one definition, and every cited FAQ step exists in the doc.
-//! Each problem names the feature file and line and says what to do.
+//! exactly one definition. Each problem names the feature file and line
+//! and says what to do. Citations are checked against the doc model by the
+//! doc check (`doc::check`, run first by `run::gate`).
 
-use crate::doc::trace;
 use cucumber::codegen::WorldInventory;
 use cucumber::gherkin::{self, StepType};
-use std::path::Path;
 
 /// A step definition as a person would read it.
 struct Definition {
@@ -178,44 +177,6 @@ pub fn check_steps<W: WorldInventory + std::fmt::Debug>(
                         step.value,
                         matches.len(),
                         matches.join(", ")
-                    ));
-                }
-            }
-        }
-    }
-    problems
-}
-
-/// Citations of FAQ steps the doc does not have. The doc's numbered steps
-/// are the lines that start with a number such as `3.1.4.` or `2.2a.`.
-pub fn check_citations(features: &[gherkin::Feature], doc: &Path) -> Vec<String> {
-    let text = match std::fs::read_to_string(doc) {
-        Ok(t) => t,
-        Err(e) => {
-            return vec![format!(
-                "{}: cannot read the documentation ({e}); pass --doc with the FAQ the features transcribe",
-                doc.display()
-            )]
-        }
-    };
-    let number = regex::Regex::new(r"^\s*(\d+(?:\.\d+)*[a-z]?)(?:\.|\s)").expect("valid regex");
-    let numbered: std::collections::HashSet<String> = text
-        .lines()
-        .filter_map(|l| number.captures(l))
-        .map(|c| c[1].to_string())
-        .collect();
-    let mut problems = Vec::new();
-    for feature in features {
-        let path = feature.path.clone().unwrap_or_default();
-        let mut seen = std::collections::HashSet::new();
-        for step in super::parse::steps(feature) {
-            if let Some(cited) = trace::cited(step) {
-                if !numbered.contains(cited.as_str()) && seen.insert(step.position.line) {
-                    problems.push(format!(
-                        "{}:{}: cites FAQ step [{cited}], which {} does not have. Cite the step's number as the FAQ prints it",
-                        path.display(),
-                        step.position.line,
-                        doc.display()
                     ));
                 }
             }
