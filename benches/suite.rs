@@ -1,21 +1,48 @@
-//! `cargo bench --bench suite`: wall time of the whole documented-procedure
-//! suite over HTTP, as `docproof run` runs it, at several concurrencies.
-//! Not a test: it reports, it does not judge. FAQ 4.1's scenarios wait for
-//! their configured propagation delay (1 s) by design, so they are measured
-//! apart from the rest.
+//! `cargo bench --bench suite`: the documented-procedure suite as
+//! `docproof run` runs it, over HTTP and in a real browser, at 1, 2 and 4
+//! scenarios at once. Not a test: it reports, it does not judge.
+//!
+//! For each: the suite's wall time (median of the rounds), the median
+//! scenario and step times (from the run's Cucumber JSON), and for the
+//! browser how long a session takes to start. FAQ 4.1's scenarios wait for
+//! their configured propagation delay by design, so they are measured
+//! apart from the rest. The browser pool is started once and kept across
+//! rounds, as one `docproof run` keeps it across scenarios.
+//!
+//! `BENCH_ROUNDS` (default 3) sets the rounds per figure.
 
+use docproof::drive::browser::{chromedriver::Installation, BrowserPool};
+use docproof::run::browsers::{BrowserOptions, DriverChoice};
 use docproof::run::{run, RunOptions};
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
-const ROUNDS: usize = 7;
+const REPORT: &str = "target/docproof/bench";
 
-async fn suite(tags: Option<&str>, concurrency: usize) -> (Duration, usize) {
+struct Round {
+    wall: Duration,
+    scenarios: Vec<f64>,
+    steps: Vec<f64>,
+}
+
+async fn suite(
+    tags: Option<&str>,
+    concurrency: usize,
+    driver: DriverChoice,
+    pool: Option<Arc<BrowserPool>>,
+) -> Round {
     let opts = RunOptions {
         tags: tags.map(str::to_string),
         concurrency: Some(concurrency),
         snapshots: None,
         verbose: false,
-        report: "target/docproof/bench".into(),
+        report: REPORT.into(),
+        browser: BrowserOptions {
+            driver,
+            pool,
+            ..Default::default()
+        },
         ..RunOptions::default()
     };
     let summary = run(opts).await.expect("the suite runs");
@@ -24,37 +51,108 @@ async fn suite(tags: Option<&str>, concurrency: usize) -> (Duration, usize) {
         "the suite failed: {:?}",
         summary.problems
     );
-    (summary.elapsed, summary.scenarios.len())
+    let (scenarios, steps) = durations(&Path::new(REPORT).join("cucumber.json"));
+    Round {
+        wall: summary.elapsed,
+        scenarios,
+        steps,
+    }
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
+/// Scenario and step durations in milliseconds, from Cucumber JSON.
+fn durations(json: &Path) -> (Vec<f64>, Vec<f64>) {
+    let text = std::fs::read_to_string(json).expect("the run wrote cucumber.json");
+    let features: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    let (mut scenarios, mut steps) = (Vec::new(), Vec::new());
+    for f in features.as_array().into_iter().flatten() {
+        for e in f["elements"].as_array().into_iter().flatten() {
+            let mut total = 0.0;
+            for s in e["steps"].as_array().into_iter().flatten() {
+                let ms = s["result"]["duration"].as_f64().unwrap_or(0.0) / 1e6;
+                total += ms;
+                steps.push(ms);
+            }
+            scenarios.push(total);
+        }
+    }
+    (scenarios, steps)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    v.sort_by(f64::total_cmp);
     v[v.len() / 2]
 }
 
 #[tokio::main]
 async fn main() {
-    // Warm-up: first connections, lazily built regexes.
-    suite(None, 4).await;
-    println!("docproof suite over HTTP, {ROUNDS} rounds each, median wall time");
-    for (label, tags) in [
-        ("without FAQ 4.1 (no waiting)", Some("not @doc-4.1")),
-        ("whole suite (4.1 waits 1 s)", None),
-    ] {
-        for concurrency in [1, 2, 4, 8] {
-            let mut times = Vec::new();
-            let mut scenarios = 0;
-            for _ in 0..ROUNDS {
-                let (t, n) = suite(tags, concurrency).await;
-                times.push(t);
-                scenarios = n;
-            }
-            let m = median(times);
-            println!(
-                "  {label:<30} concurrency {concurrency}: {:>7.1} ms for {scenarios} scenarios ({:.1} ms per scenario)",
-                m.as_secs_f64() * 1e3,
-                m.as_secs_f64() * 1e3 / scenarios as f64
-            );
+    let rounds: usize = std::env::var("BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3);
+    let browser = match Installation::find() {
+        Ok(install) => {
+            let pool = BrowserPool::local(&install, BrowserPool::size_for_scenarios(4))
+                .await
+                .expect("chromedriver starts");
+            Some(Arc::new(pool))
         }
+        Err(why) => {
+            println!("browser not measured: {why}");
+            None
+        }
+    };
+    if let Some(pool) = &browser {
+        pool.warm(pool.size).await.expect("sessions start");
+        let starts: Vec<f64> = pool
+            .session_starts()
+            .iter()
+            .map(|d| d.as_secs_f64() * 1e3)
+            .collect();
+        println!(
+            "browser session start: median {:.0} ms over {} sessions started together",
+            median(starts.clone()),
+            starts.len()
+        );
+    }
+    // Warm-up: first connections, lazily built regexes, browser caches.
+    suite(None, 2, DriverChoice::Http, None).await;
+    if let Some(pool) = &browser {
+        suite(None, 2, DriverChoice::Browser, Some(Arc::clone(pool))).await;
+    }
+    println!("docproof suite, {rounds} rounds each, median wall time");
+    let mut drivers = vec![("http", DriverChoice::Http)];
+    if browser.is_some() {
+        drivers.push(("browser", DriverChoice::Browser));
+    }
+    for (name, driver) in drivers {
+        for (label, tags) in [
+            ("without FAQ 4.1 (no waiting)", Some("not @doc-4.1")),
+            ("whole suite (4.1 waits ~2.5 s)", None),
+        ] {
+            for concurrency in [1, 2, 4] {
+                let mut walls = Vec::new();
+                let (mut scenarios, mut steps) = (Vec::new(), Vec::new());
+                let mut count = 0;
+                for _ in 0..rounds {
+                    let r = suite(tags, concurrency, driver, browser.clone()).await;
+                    walls.push(r.wall.as_secs_f64() * 1e3);
+                    count = r.scenarios.len();
+                    scenarios.extend(r.scenarios);
+                    steps.extend(r.steps);
+                }
+                println!(
+                    "  {name:<7} {label:<31} concurrency {concurrency}: {:>8.1} ms for {count} scenarios; median scenario {:.1} ms, median step {:.2} ms",
+                    median(walls),
+                    median(scenarios),
+                    median(steps)
+                );
+            }
+        }
+    }
+    if let Some(pool) = browser {
+        pool.shutdown().await;
     }
 }

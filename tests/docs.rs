@@ -1,6 +1,12 @@
 //! `cargo test` runs every documented procedure: the scenarios of
-//! `features/` against embedded tenants, exactly as `docproof run` does,
-//! and prints a libtest-style result line for CI.
+//! `features/` against embedded tenants, exactly as `docproof run` does —
+//! once over plain HTTP, always, and once in a real browser (Chromium over
+//! WebDriver) where one is installed. Each pass prints a libtest-style
+//! result line for CI. Without a browser the browser pass says it did not
+//! run, unless DOCPROOF_REQUIRE_BROWSER=1 (as in CI) makes that a failure.
+
+use docproof::run::browsers::{browser_required_by_env, BrowserOptions, DriverChoice};
+use docproof::run::RunOptions;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -12,13 +18,49 @@ async fn main() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
+    let http = pass(
+        "over HTTP",
+        DriverChoice::Http,
+        "target/docproof/cargo-test",
+    )
+    .await;
+    let browser = match docproof::drive::browser::chromedriver::Installation::find() {
+        Err(why) if !browser_required_by_env() => {
+            println!("browser pass not run: {why}");
+            true
+        }
+        _ => {
+            pass(
+                "in a real browser",
+                DriverChoice::Browser,
+                "target/docproof/cargo-test-browser",
+            )
+            .await
+        }
+    };
+    if http && browser {
+        std::process::ExitCode::SUCCESS
+    } else {
+        std::process::ExitCode::FAILURE
+    }
+}
+
+/// One run of every scenario with `driver`; prints its result line.
+async fn pass(label: &str, driver: DriverChoice, report: &str) -> bool {
     // cargo runs tests from the crate root, so the defaults find features/,
     // fixtures/ and tests/snapshots/.
-    let opts = docproof::run::RunOptions {
-        report: "target/docproof/cargo-test".into(),
+    let opts = RunOptions {
+        report: report.into(),
         tags: std::env::var("DOCPROOF_TAGS").ok(),
+        browser: BrowserOptions {
+            driver,
+            require_browser: true,
+            ..Default::default()
+        },
+        verbose: false,
         ..Default::default()
     };
+    println!("docproof scenarios {label}:");
     let summary = match docproof::run::run(opts).await {
         Ok(s) => s,
         Err(e) => {
@@ -26,11 +68,11 @@ async fn main() -> std::process::ExitCode {
             println!(
                 "test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out"
             );
-            return std::process::ExitCode::FAILURE;
+            return false;
         }
     };
     docproof::run::print_summary(&summary);
-    let failed = summary.failed() + summary.problems.len();
+    let failed = summary.failed() + summary.problems.len() + summary.doc_problems.len();
     let ok = summary.success();
     println!(
         "test result: {}. {} passed; {} failed; 0 ignored; 0 measured; 0 filtered out; finished in {:.2}s",
@@ -39,9 +81,5 @@ async fn main() -> std::process::ExitCode {
         if ok { 0 } else { failed.max(1) },
         summary.elapsed.as_secs_f64()
     );
-    if ok {
-        std::process::ExitCode::SUCCESS
-    } else {
-        std::process::ExitCode::FAILURE
-    }
+    ok
 }

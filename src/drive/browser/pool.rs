@@ -136,6 +136,15 @@ impl BrowserPool {
         }
     }
 
+    /// The folder holding the browsers' profiles and chromedriver's log,
+    /// when docproof started chromedriver.
+    pub fn workdir(&self) -> Option<PathBuf> {
+        match &self.endpoint {
+            Endpoint::Local { driver, .. } => lock(driver).as_ref().map(|d| d.workdir.clone()),
+            Endpoint::Remote(_) => None,
+        }
+    }
+
     /// How long each session so far took to start.
     pub fn session_starts(&self) -> Vec<Duration> {
         lock(&self.starts).clone()

@@ -1,0 +1,390 @@
+//! The real browser: the WebDriver driver against hand-written pages, the
+//! session pool's clean-up, and `docproof run --driver browser` end to end,
+//! including the errors a QA engineer meets (no chromedriver, a crashed
+//! browser, an element that never shows).
+//!
+//! Needs Chromium and chromedriver. Where they are missing these tests say
+//! so and pass, unless DOCPROOF_REQUIRE_BROWSER=1 (as in CI), which makes a
+//! missing browser a failure.
+
+#[path = "support/run.rs"]
+mod support;
+
+use axum::response::Html;
+use axum::routing::get;
+use axum::Router;
+use docproof::drive::browser::chromedriver::Installation;
+use docproof::drive::browser::{BrowserDriver, BrowserPool};
+use docproof::drive::{DriveError, Driver};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use support::{docproof_with, report_dir, text};
+
+/// The browser, or `None` (said on stderr) when this machine has none and
+/// CI did not ask for one.
+fn browser() -> Option<Installation> {
+    match Installation::find() {
+        Ok(i) => Some(i),
+        Err(why) if docproof::run::browsers::browser_required_by_env() => {
+            panic!("DOCPROOF_REQUIRE_BROWSER is set, but {why}")
+        }
+        Err(why) => {
+            eprintln!("browser tests not run: {why}");
+            None
+        }
+    }
+}
+
+fn page(title: &str, body: &str) -> Html<String> {
+    Html(format!(
+        "<!doctype html><html><head><title>{title}</title></head><body>{body}</body></html>"
+    ))
+}
+
+async fn serve() -> String {
+    let app = Router::new()
+        .route(
+            "/form",
+            get(|| async {
+                page(
+                    "Form",
+                    r#"<form method="get" action="/done">
+<input id="name" name="name"><input id="locked" disabled>
+<select id="country" name="country"><option value="US">United States (+1)</option><option value="GB">United Kingdom (+44)</option></select>
+<input type="radio" name="m" id="text" value="text"><label for="text">Text me</label>
+<button id="go">Next</button></form>
+<p id="hidden" hidden>not shown</p>
+<div style="position:relative"><button id="under">Under</button><div id="veil" style="position:absolute;inset:0;background:white"></div></div>"#,
+                )
+            }),
+        )
+        .route(
+            "/done",
+            get(|axum::extract::RawQuery(q): axum::extract::RawQuery| async move {
+                page("Done", &format!(r#"<h1 id="result">{}</h1>"#, q.unwrap_or_default()))
+            }),
+        )
+        .route(
+            "/later",
+            // Moves on by itself, as the call-wait page does.
+            get(|| async {
+                page(
+                    "Waiting",
+                    r#"<p id="waiting">Please wait</p><script>setTimeout(() => { location.href = '/done?moved=1'; }, 300);</script>"#,
+                )
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}")
+}
+
+async fn pool(install: &Installation) -> Arc<BrowserPool> {
+    Arc::new(
+        BrowserPool::local(install, 2)
+            .await
+            .expect("chromedriver starts"),
+    )
+}
+
+#[tokio::test]
+async fn drives_a_form_like_a_person() {
+    let Some(install) = browser() else { return };
+    let base = serve().await;
+    let pool = pool(&install).await;
+    let mut d = BrowserDriver::new(pool.lease().await.unwrap());
+    d.goto(&format!("{base}/form")).await.unwrap();
+    assert_eq!(d.title().await.unwrap(), "Form");
+    d.fill("#name", "o365.sms").await.unwrap();
+    assert_eq!(d.value("#name").await.unwrap(), "o365.sms");
+    d.choose("#country", "United Kingdom (+44)").await.unwrap();
+    d.tick("#text").await.unwrap();
+    d.tick("#text").await.unwrap(); // already ticked: stays ticked
+    assert!(!d.is_visible("#hidden").await.unwrap());
+    assert_eq!(
+        d.attribute("#hidden", "hidden").await.unwrap().as_deref(),
+        Some("")
+    );
+    let options = d.texts("#country option").await.unwrap();
+    assert_eq!(options, ["United States (+1)", "United Kingdom (+44)"]);
+    // The click loads the next page before it returns.
+    d.click("#go").await.unwrap();
+    assert_eq!(
+        d.text("#result").await.unwrap(),
+        "name=o365.sms&country=GB&m=text"
+    );
+    drop(d);
+    pool.shutdown().await;
+}
+
+#[tokio::test]
+async fn refuses_what_a_person_could_not_do() {
+    let Some(install) = browser() else { return };
+    let base = serve().await;
+    let pool = pool(&install).await;
+    let mut d = BrowserDriver::new(pool.lease().await.unwrap());
+    d.goto(&format!("{base}/form")).await.unwrap();
+    let err = d.click("#under").await.unwrap_err().to_string();
+    assert!(err.contains("covered by <div#veil>"), "{err}");
+    let err = d.fill("#locked", "x").await.unwrap_err().to_string();
+    assert!(err.contains("`#locked`: it is disabled"), "{err}");
+    let err = d
+        .choose("#country", "France")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(
+            "has no option \"France\"; it offers United States (+1), United Kingdom (+44)"
+        ),
+        "{err}"
+    );
+    let err = d.fill("#go", "x").await.unwrap_err().to_string();
+    assert!(err.contains("cannot be typed into"), "{err}");
+    let err = d.click("#hidden").await.unwrap_err();
+    assert!(matches!(err, DriveError::NotFound { .. }), "{err}");
+    let err = d.text("p[").await.unwrap_err();
+    assert!(matches!(err, DriveError::BadSelector { .. }), "{err}");
+    drop(d);
+    pool.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_page_that_moves_on_by_itself_is_awaited_and_a_missing_element_times_out() {
+    let Some(install) = browser() else { return };
+    let base = serve().await;
+    let pool = pool(&install).await;
+    let mut d = BrowserDriver::new(pool.lease().await.unwrap());
+    d.goto(&format!("{base}/later")).await.unwrap();
+    d.wait_gone("#waiting", Duration::from_secs(5))
+        .await
+        .unwrap();
+    d.wait_for("#result", Duration::from_secs(5)).await.unwrap();
+    assert_eq!(d.text("#result").await.unwrap(), "moved=1");
+
+    // An element that never shows: the error names the selector, how long
+    // it waited and the page it was on.
+    let started = Instant::now();
+    let err = d
+        .wait_for("#never", Duration::from_millis(400))
+        .await
+        .unwrap_err();
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(250) && waited < Duration::from_secs(2),
+        "{waited:?}"
+    );
+    let msg = err.to_string();
+    assert!(matches!(err, DriveError::Timeout { .. }), "{msg}");
+    assert!(
+        msg.contains("`#never` to be visible, but it never was"),
+        "{msg}"
+    );
+    assert!(msg.contains("\"Done\" (http://127.0.0.1:"), "{msg}");
+    assert!(msg.contains("/done?…"), "the query is hidden: {msg}");
+    drop(d);
+    pool.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_crashed_browser_is_reported_and_not_lent_again() {
+    let Some(install) = browser() else { return };
+    let base = serve().await;
+    let pool = pool(&install).await;
+    let workdir = pool.workdir().expect("docproof started chromedriver");
+    let mut d = BrowserDriver::new(pool.lease().await.unwrap());
+    d.goto(&format!("{base}/form")).await.unwrap();
+    // Kill this session's browser, as a crash would.
+    let killed = std::process::Command::new("pkill")
+        .args([
+            "-KILL",
+            "-f",
+            &format!("user-data-dir={}", workdir.display()),
+        ])
+        .status()
+        .unwrap();
+    assert!(killed.success(), "a browser was running");
+    let err = d.click("#go").await.unwrap_err();
+    let msg = err.to_string();
+    assert!(matches!(err, DriveError::Session(_)), "{msg}");
+    assert!(msg.contains("The browser crashed or was closed"), "{msg}");
+    assert!(msg.contains("chromedriver's log ends:"), "{msg}");
+    drop(d);
+    // The broken session is not lent again: the next lease is a new browser.
+    let mut fresh = BrowserDriver::new(pool.lease().await.unwrap());
+    fresh.goto(&format!("{base}/form")).await.unwrap();
+    drop(fresh);
+    pool.shutdown().await;
+}
+
+#[tokio::test]
+async fn sessions_are_reused_cleared_and_everything_is_removed_at_the_end() {
+    let Some(install) = browser() else { return };
+    let base = serve().await;
+    let pool = pool(&install).await;
+    let workdir = pool.workdir().unwrap();
+    let mut d = BrowserDriver::new(pool.lease().await.unwrap());
+    d.goto(&format!("{base}/form")).await.unwrap();
+    let _ = d.page_text().await.unwrap();
+    drop(d);
+    // The same browser comes back, on a blank page.
+    let mut again = BrowserDriver::new(pool.lease().await.unwrap());
+    assert_eq!(again.url().await.unwrap(), "about:blank");
+    assert_eq!(pool.session_starts().len(), 1, "the session was reused");
+    drop(again);
+    assert!(workdir.is_dir());
+    pool.shutdown().await;
+    assert!(!workdir.exists(), "profiles and the log are removed");
+    let left = std::process::Command::new("pgrep")
+        .args(["-f", &workdir.display().to_string()])
+        .output()
+        .unwrap();
+    assert!(
+        left.stdout.is_empty(),
+        "no browser or chromedriver is left: {left:?}"
+    );
+}
+
+#[test]
+fn a_missing_chromedriver_is_a_clear_error_or_a_plain_fallback() {
+    let report = report_dir("no-browser");
+    // Nothing on PATH: no chromedriver, no Chromium.
+    let no_browser = [
+        ("PATH", "/nonexistent"),
+        ("CHROMEDRIVER", ""),
+        ("CHROME_BIN", ""),
+    ];
+    let out = docproof_with(&["--driver", "browser", "--quiet"], &report, &no_browser);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--driver browser needs a real browser, but chromedriver was not found"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("sudo apt-get install -y chromium chromium-driver"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("brew install --cask chromium chromedriver"),
+        "{stderr}"
+    );
+
+    let out = docproof_with(
+        &["--driver", "auto", "--require-browser", "--quiet"],
+        &report,
+        &no_browser,
+    );
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--require-browser needs a real browser"),
+        "{stderr}"
+    );
+
+    let mut required = no_browser.to_vec();
+    required.push(("DOCPROOF_REQUIRE_BROWSER", "1"));
+    let out = docproof_with(&["--driver", "auto", "--quiet"], &report, &required);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("$DOCPROOF_REQUIRE_BROWSER needs a real browser"),
+        "{stderr}"
+    );
+
+    // auto without a browser runs over HTTP and says so.
+    let out = docproof_with(
+        &[
+            "--driver",
+            "auto",
+            "--quiet",
+            "--tags",
+            "@doc-3.2",
+            "--no-snapshots",
+        ],
+        &report,
+        &no_browser,
+    );
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(stderr.contains("docproof: no browser here"), "{stderr}");
+    assert!(
+        stderr.contains("Running over plain HTTP instead"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("3 scenarios passed, 0 failed") && stdout.contains("over HTTP"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_failing_step_in_the_browser_saves_its_screenshot_html_and_url() {
+    if browser().is_none() {
+        return;
+    }
+    let report = report_dir("browser-failing");
+    let out = docproof_with(
+        &[
+            "--driver",
+            "browser",
+            "--features",
+            "tests/fixtures/features/failing",
+            "--no-snapshots",
+        ],
+        &report,
+        &[],
+    );
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    let all = format!("{stdout}{stderr}");
+    let saved = all
+        .lines()
+        .find_map(|l| l.split("saved: ").nth(1))
+        .unwrap_or_else(|| panic!("no saved artefacts in:\n{all}"));
+    let paths: Vec<&str> = saved
+        .split(", ")
+        .map(|p| p.rsplit(' ').next().unwrap())
+        .collect();
+    assert_eq!(paths.len(), 3, "{saved}");
+    assert!(
+        paths[0].ends_with(".png") && paths[1].ends_with(".html") && paths[2].ends_with(".url"),
+        "{saved}"
+    );
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for p in &paths {
+        let file = root.join(p);
+        assert!(file.is_file(), "{} was not saved", file.display());
+    }
+    let png = std::fs::read(root.join(paths[0])).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    let url = std::fs::read_to_string(root.join(paths[2])).unwrap();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    let html = std::fs::read_to_string(root.join(paths[1])).unwrap();
+    assert!(html.contains("<html"), "{html}");
+    assert!(
+        !html.contains("flowToken\" value=\"") || html.contains("[token]"),
+        "tokens are masked"
+    );
+    // One screenshot per FAQ step that ran before the failure.
+    let shots = report.join("screenshots");
+    let n = walk(&shots)
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "png"))
+        .count();
+    assert!(n >= 1, "no step screenshots in {}", shots.display());
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
