@@ -301,3 +301,47 @@ fn a_changed_transcript_fails_with_a_readable_diff() {
     );
     assert!(stdout.contains("0 scenarios passed, 1 failed"), "{stdout}");
 }
+
+#[test]
+fn a_label_the_faq_quotes_but_the_page_lacks_fails_its_step() {
+    let report = report_dir("label-drift");
+    // The FAQ now quotes the fields of 3.1.3 as labels too; the page calls
+    // the second one "Phone number", not "mobile phone number".
+    let faq = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/docs/office-365-mfa.txt"),
+    )
+    .unwrap();
+    let drifted = faq.replacen(
+        "3.1.3. Select “Authentication Phone”, Enter Country or Region, Enter Mobile Phone number.",
+        "3.1.3. Select “Authentication Phone”, then the “Country or Region” and the “mobile phone number” fields.",
+        1,
+    );
+    assert_ne!(drifted, faq, "the fixture still has 3.1.3's wording");
+    std::fs::create_dir_all(&report).unwrap();
+    let doc = report.join("faq.txt");
+    std::fs::write(&doc, drifted).unwrap();
+    let (_, stdout, stderr) = expect_exit(
+        1,
+        &[
+            "--doc",
+            doc.to_str().unwrap(),
+            "--tags",
+            "@doc-3.1",
+            "--no-snapshots",
+            "--quiet",
+        ],
+        &report,
+    );
+    let all = format!("{stdout}\n{stderr}");
+    assert!(
+        all.contains("FAQ step 3.1.3 (features/3.1-authentication-phone-sms.feature:14): the FAQ quotes “mobile phone number”, but no page shown while carrying out this step showed it"),
+        "{all}"
+    );
+    // Case or spacing only: a warning naming both spellings, not a failure.
+    assert!(
+        all.contains("warning: FAQ step 3.1.3 quotes “Country or Region”; the page shows “Country or region”"),
+        "{all}"
+    );
+    let summary = std::fs::read_to_string(report.join("summary.md")).unwrap();
+    assert!(summary.contains("## Labels"), "{summary}");
+}

@@ -97,6 +97,21 @@ fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
+/// The "Labels" section: UI labels the pages spell differently from the
+/// FAQ (case or spacing only). Empty when there are none.
+pub fn label_warnings(warnings: &[String]) -> String {
+    if warnings.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "\n## Labels\n\nThe pages show these labels the FAQ quotes with other case or spacing. A reader will find them; the FAQ may want the page's spelling.\n\n",
+    );
+    for w in warnings {
+        out.push_str(&format!("- {w}\n"));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,7 +16,7 @@ const ADMIN: Actor = Actor::Admin;
 
 #[given("the admin is signed in to Office 365")]
 async fn admin_signed_in(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     sign_in_admin(w).await
 }
 
@@ -54,7 +54,7 @@ async fn has_status(
     name: String,
     status: Status,
 ) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     set_status_by_graph(w, &name, status.0).await
 }
 
@@ -124,7 +124,7 @@ pub async fn set_status_by_graph(
 
 #[when("the admin clicks the Admin Center icon in the Office 365 Main Menu")]
 async fn admin_center_icon(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     let portal = w.sites().await?.portal;
     w.goto(ADMIN, &portal).await?;
     w.wait_for(ADMIN, ac::PORTAL_MAIN_MENU).await?;
@@ -142,7 +142,7 @@ async fn admin_center_icon(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> 
 
 #[when("the admin goes to Users > Active users")]
 async fn active_users(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     w.click(ADMIN, ac::NAV_USERS).await?;
     w.click(ADMIN, ac::NAV_ACTIVE_USERS).await?;
     w.see(ADMIN, "page", ac::ACTIVE_USERS_HEADING).await?;
@@ -151,7 +151,7 @@ async fn active_users(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
 
 #[when(expr = "the admin is using {word} mode")]
 async fn using_mode(w: &mut DocWorld, step: &Step, mode: String) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     let wanted = ac::Mode::parse(&mode).ok_or_else(|| {
         w.fail(format!(
             "'{mode}' is not a mode of Active users: say Preview or Classic"
@@ -203,7 +203,7 @@ async fn preview_menu(
     export: String,
     setup: String,
 ) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     let shown = expect_label(w, ac::EXPORT_USERS, &export).await?;
     w.saw("toolbar", &shown);
     let dots = w.read(ADMIN, ac::MORE_ACTIONS).await?;
@@ -222,7 +222,7 @@ async fn classic_menu(
     add: String,
     setup: String,
 ) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     let shown = expect_label(w, ac::ADD_USER, &add).await?;
     w.saw("toolbar", &shown);
     let menu = expect_label(w, ac::MORE_DROPDOWN, &more).await?;
@@ -236,7 +236,7 @@ async fn classic_menu(
 #[given("the admin has opened the multi-factor authentication page")]
 #[when("the admin looks at the multi-factor authentication page")]
 async fn open_mfa_page(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     let url = w.sites().await?.mfa_page;
     w.goto(ADMIN, &url).await?;
     w.see(ADMIN, "page", mfa::HEADING).await?;
@@ -245,7 +245,7 @@ async fn open_mfa_page(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
 
 #[then("the multi-factor authentication page lists the users")]
 async fn lists_users(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     w.see(ADMIN, "page", mfa::HEADING).await?;
     let rows = w.read_all(ADMIN, mfa::ROWS).await?;
     if rows.is_empty() {
@@ -257,7 +257,7 @@ async fn lists_users(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
 
 #[when(expr = "the admin searches for {string}")]
 async fn search(w: &mut DocWorld, step: &Step, text: String) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     search_for(w, &text).await
 }
 
@@ -275,7 +275,7 @@ async fn listed(w: &mut DocWorld) -> anyhow::Result<Vec<String>> {
 
 #[then(expr = "only accounts containing {string} are listed")]
 async fn only_listed(w: &mut DocWorld, step: &Step, text: String) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     let upns = listed(w).await?;
     if upns.is_empty() {
         return Err(w.fail(format!("searching for \"{text}\" lists no account")));
@@ -294,7 +294,7 @@ async fn only_listed(w: &mut DocWorld, step: &Step, text: String) -> anyhow::Res
 
 #[when(expr = "the admin clicks the account {string}")]
 async fn click_account(w: &mut DocWorld, step: &Step, name: String) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     let upn = w.account(&name)?.upn;
     select_account(w, &upn).await
 }
@@ -317,7 +317,7 @@ async fn quick_steps_offer(
     action: String,
     name: String,
 ) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     let upn = w.account(&name)?.upn;
     let selected = w.read(ADMIN, mfa::PANEL_NAME).await?;
     let row_name = w.read(ADMIN, &mfa::select_link(&upn)).await?;
@@ -340,7 +340,7 @@ async fn quick_steps_offer(
 
 #[when(expr = "the admin clicks {string} under quick steps and confirms")]
 async fn quick_step(w: &mut DocWorld, step: &Step, action: String) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     run_quick_step(w, &action).await
 }
 
@@ -378,7 +378,7 @@ async fn status_shows(
     name: String,
     status: Status,
 ) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     let upn = w.account(&name)?.upn;
     if !w.visible(ADMIN, mfa::HEADING).await? {
         let url = w.sites().await?.mfa_page;
@@ -408,7 +408,7 @@ async fn set_status(
     name: String,
     status: Status,
 ) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     let upn = w.account(&name)?.upn;
     let url = w.sites().await?.mfa_page;
     w.goto(ADMIN, &url).await?;

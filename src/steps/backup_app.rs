@@ -110,7 +110,7 @@ async fn backup_sign_in(
     name: String,
     which: String,
 ) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     let upn = w.account(&name)?.upn;
     let credential = if which == "app password" {
         Credential::AppPassword
@@ -182,7 +182,7 @@ async fn backup_outcome(
     expected: String,
     settle: String,
 ) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     let expected = Outcome::parse(&expected).expect("the regex lists only known outcomes");
     let (first, first_at) = last_attempt(w)?;
     let e = expectation(expected, Settle::from_suffix(&settle), w.settle_limit());
@@ -195,7 +195,7 @@ async fn backup_outcome(
     expr = "waiting {float} second(s) for the backup app to be accepted fails as not yet effective"
 )]
 async fn never_effective(w: &mut DocWorld, step: &Step, seconds: f64) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     let (first, first_at) = last_attempt(w)?;
     let e = expectation(
         Outcome::Accepted,

@@ -10,13 +10,19 @@ pub const HEADING: &str = "[role=heading][aria-level='1'], h1";
 impl DocWorld {
     pub async fn goto(&mut self, actor: Actor, url: &str) -> anyhow::Result<()> {
         let r = self.browser(actor).await?.goto(url).await;
-        r.map_err(|e| self.fail(e))
+        r.map_err(|e| self.fail(e))?;
+        self.look_for_labels(actor).await;
+        Ok(())
     }
 
+    /// Waits for the element; the page it is on is where the current FAQ
+    /// step runs, so its quoted labels are looked for there.
     pub async fn wait_for(&mut self, actor: Actor, selector: &str) -> anyhow::Result<()> {
         let wait = self.config.wait;
         let r = self.browser(actor).await?.wait_for(selector, wait).await;
-        r.map_err(|e| self.fail(e))
+        r.map_err(|e| self.fail(e))?;
+        self.look_for_labels(actor).await;
+        Ok(())
     }
 
     /// Waits for the element, then clicks it.

@@ -11,6 +11,7 @@
 pub mod admin;
 pub mod backup_app;
 pub mod browse;
+pub mod labels;
 pub mod office365;
 pub mod phone;
 pub mod user;

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 #[given(expr = "settings changed in Office 365 take {float} second(s) to take effect")]
 async fn take_time(w: &mut DocWorld, step: &Step, seconds: f64) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     if w.tenant_started() {
         return Err(
             w.fail("the propagation delay must be set before the first step that uses the tenant")

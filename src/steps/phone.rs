@@ -49,19 +49,19 @@ pub async fn read_text(w: &mut DocWorld, must_be_new_code: bool) -> anyhow::Resu
 
 #[then("a text message with a verification code reaches the user's phone")]
 async fn text_arrives(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     read_text(w, false).await
 }
 
 #[then("another text message with a new verification code reaches the user's phone")]
 async fn another_text(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     read_text(w, true).await
 }
 
 #[then("no text message reached the user's phone")]
 async fn no_text(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     let to = phone_of(w)?;
     let seen = *w.texts_read.get(&to).unwrap_or(&0);
     let texts = w.provider().await?.texts().await;
@@ -78,7 +78,7 @@ async fn no_text(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
 
 #[then(regex = r"^the user's phone rings( again)?$")]
 async fn phone_rings(w: &mut DocWorld, step: &Step, _again: String) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     let to = phone_of(w)?;
     let seen = *w.calls_read.get(&to).unwrap_or(&0);
     let wait = w.config.phone_wait;
@@ -121,7 +121,7 @@ fn heard_after(w: &mut DocWorld, keys: &str, answer: crate::phone::CallAnswer) {
 
 #[when("the user answers the call and presses the pound key (#)")]
 async fn answer_and_press_pound(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     answer(w, "#").await?;
     if w.call_asking.is_some() {
         return Err(w.fail("the call asked again after the pound key (#)"));
@@ -131,7 +131,7 @@ async fn answer_and_press_pound(w: &mut DocWorld, step: &Step) -> anyhow::Result
 
 #[when("the user presses the pound key (#)")]
 async fn press_pound(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     let call = w
         .call
         .clone()
@@ -151,13 +151,13 @@ async fn press_pound(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
 
 #[when(expr = "the user answers the call and presses {string}")]
 async fn press_key(w: &mut DocWorld, step: &Step, keys: String) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     answer(w, &keys).await
 }
 
 #[then("the call asks again for the pound key")]
 async fn asks_again(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     match w.call_asking {
         Some(_) => Ok(()),
         None => Err(w.fail("the call did not ask again after the key")),
@@ -166,7 +166,7 @@ async fn asks_again(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
 
 #[when("the user lets the call ring out")]
 async fn ring_out(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     let call = w
         .call
         .clone()
@@ -179,7 +179,7 @@ async fn ring_out(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
 
 #[given("the text message provider is down")]
 async fn provider_down(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     w.provider().await?.fail_texts(503).await;
     w.saw("provider", "texts answered HTTP 503");
     Ok(())
@@ -187,7 +187,7 @@ async fn provider_down(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
 
 #[when("the text message provider is back and the user clicks Retry")]
 async fn provider_back(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     w.provider().await?.recover().await;
     w.click(
         super::Actor::User,

@@ -50,7 +50,7 @@ impl SignInOutcome {
 #[when(expr = "{string} goes to the OWA site and logs in")]
 #[when(expr = "{string} signs in to OWA in a browser with the account password")]
 async fn owa_login(w: &mut DocWorld, step: &Step, name: String) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     w.user = Some(name);
     // While a change may still be on its way (FAQ 4.1), which page comes
     // next depends on timing; the step after this one judges it, and the
@@ -116,7 +116,7 @@ async fn sign_in_outcome(
     expected: String,
     settle: String,
 ) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     let expected = SignInOutcome::parse(&expected).expect("the regex lists only known outcomes");
     let settle = Settle::from_suffix(&settle);
     let first = outcome(w).await?;
@@ -144,7 +144,7 @@ async fn sign_in_outcome(
 
 #[then(expr = "the page says {string}")]
 async fn page_says(w: &mut DocWorld, step: &Step, text: String) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     let heading = w.read(USER, super::browse::HEADING).await?;
     if heading != text {
         let page = w.describe_page(USER).await;
@@ -158,7 +158,7 @@ async fn page_says(w: &mut DocWorld, step: &Step, text: String) -> anyhow::Resul
 
 #[when("the user goes on to set up additional security verification")]
 async fn proof_up_next(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     w.click(USER, sign_in::PROOF_UP_NEXT).await?;
     w.see(USER, "page", proof_up::TITLE).await?;
     w.see(USER, "step", proof_up::STEP).await?;
@@ -169,7 +169,7 @@ async fn proof_up_next(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     expr = "the user selects {string}, enters the country or region and the mobile phone number"
 )]
 async fn contact(w: &mut DocWorld, step: &Step, method: String) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     enter_contact(w, &method).await
 }
 
@@ -205,7 +205,7 @@ async fn enter_contact(w: &mut DocWorld, method: &str) -> anyhow::Result<()> {
 
 #[when(expr = "the user selects {string} as method and clicks Next")]
 async fn method_next(w: &mut DocWorld, step: &Step, method: String) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     choose_method(w, &method).await
 }
 
@@ -234,7 +234,7 @@ async fn choose_method(w: &mut DocWorld, method: &str) -> anyhow::Result<()> {
 
 #[when("the user enters the verification code from the text message and clicks Verify")]
 async fn enter_code(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     let code = w
         .code
         .clone()
@@ -244,7 +244,7 @@ async fn enter_code(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
 
 #[when("the user enters a wrong verification code and clicks Verify")]
 async fn wrong_code(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     let real = w
         .code
         .as_ref()
@@ -268,7 +268,7 @@ async fn type_code(w: &mut DocWorld, code: &str) -> anyhow::Result<()> {
 
 #[then("the page says the code is wrong and asks to try again")]
 async fn code_wrong(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     for selector in [proof_up::CODE_ERROR, sas::CODE_ERROR] {
         if w.visible(USER, selector).await? {
             let error = w.see(USER, "error", selector).await?;
@@ -301,7 +301,7 @@ pub async fn past_call_wait(w: &mut DocWorld) -> anyhow::Result<()> {
 
 #[then("the page shows an app password")]
 async fn shows_app_password(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     past_call_wait(w).await?;
     if !w.visible(USER, proof_up::APP_PASSWORD).await? {
         w.wait_for(USER, super::browse::HEADING).await?;
@@ -333,7 +333,7 @@ async fn copy_app_password(w: &mut DocWorld) -> anyhow::Result<String> {
 
 #[when("the user copies the app password and clicks Done")]
 async fn copy_and_done(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     let upn = w.the_user()?.upn;
     if !w.app_passwords.contains_key(&upn) {
         copy_app_password(w).await?;
@@ -343,7 +343,7 @@ async fn copy_and_done(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
 
 #[then("the user is signed in to Outlook")]
 async fn in_outlook(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     past_call_wait(w).await?;
     let r = sign_in::decline_stay_signed_in(w.browser(USER).await?).await;
     r.map_err(|e| w.fail(e))?;
@@ -369,7 +369,7 @@ async fn in_outlook(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
 
 #[when("the user signs out and logs in again")]
 async fn sign_out_and_in(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     w.click(USER, owa::SIGN_OUT).await?;
     w.see(USER, "page", owa::SIGNED_OUT).await?;
     log_in(w).await?;
@@ -379,14 +379,14 @@ async fn sign_out_and_in(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
 
 #[then("the page asks for the code texted to the masked phone number")]
 async fn asks_for_code(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     let description = w.see(USER, "prompt", sas::CODE_DESCRIPTION).await?;
     expect_masked(w, &description)
 }
 
 #[then("the page asks the user to answer the call to the masked phone number")]
 async fn asks_to_answer(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     let description = w.see(USER, "prompt", sas::CALL_DESCRIPTION).await?;
     expect_masked(w, &description)
 }
@@ -413,7 +413,7 @@ fn expect_masked(w: &mut DocWorld, prompt: &str) -> anyhow::Result<()> {
 
 #[then("the page says a text message could not be sent")]
 async fn could_not_send(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     w.see(USER, "page", sas::SEND_FAILED_TITLE).await?;
     w.see(USER, "error", sas::SEND_FAILED).await?;
     Ok(())
@@ -421,7 +421,7 @@ async fn could_not_send(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
 
 #[then("the page says the call was not answered")]
 async fn call_not_answered(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     past_call_wait(w).await?;
     w.see_heading(USER).await?;
     w.see(USER, "error", sas::TIMED_OUT).await?;
@@ -432,7 +432,7 @@ async fn call_not_answered(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> 
     expr = "{string} has registered an authentication phone by text message and copied the app password"
 )]
 async fn registered_by_text(w: &mut DocWorld, step: &Step, name: String) -> anyhow::Result<()> {
-    w.at(step).await;
+    w.at(step).await?;
     super::admin::set_status_by_graph(w, &name, crate::tenant::domain::MfaStatus::Enabled).await?;
     w.user = Some(name);
     log_in(w).await?;

@@ -34,6 +34,10 @@ pub struct RunConfig {
     pub browsers: Browsers,
     /// Where screenshots and failure artefacts go (the report folder).
     pub report: PathBuf,
+    /// The FAQ, for the labels its steps quote (checked on the pages).
+    pub doc: Option<Arc<crate::doc::Doc>>,
+    /// Labels the pages spell with other case or spacing, each once.
+    pub label_warnings: super::labels::LabelWarnings,
 }
 
 impl RunConfig {
@@ -45,6 +49,8 @@ impl RunConfig {
             settle_margin: Duration::from_secs(3),
             browsers: Browsers::Http,
             report: PathBuf::from("target/docproof"),
+            doc: None,
+            label_warnings: Default::default(),
         }
     }
 }
@@ -121,6 +127,8 @@ pub struct DocWorld {
     pub looked_at: Option<Actor>,
     /// Screenshots taken so far, by FAQ step (a step seen twice gets `-2`).
     pub shots: HashMap<String, usize>,
+    /// The labels the current FAQ step quotes, and whether pages showed them.
+    pub labels: super::labels::LabelCheck,
     /// How many steps called [`DocWorld::at`]; checked after the scenario.
     pub steps_begun: usize,
     pub transcript: Transcript,
@@ -173,6 +181,7 @@ impl DocWorld {
             current: Current::default(),
             looked_at: None,
             shots: HashMap::new(),
+            labels: Default::default(),
             steps_begun: 0,
             transcript: Transcript::default(),
             // The call-wait page polls every second, as Microsoft's does;
@@ -199,10 +208,13 @@ impl DocWorld {
 
     /// Every step starts here: it notes which FAQ step it carries out, for
     /// the transcript and for every error message. When the FAQ step
-    /// changes, the page the last one left is photographed.
-    pub async fn at(&mut self, step: &Step) {
+    /// changes, the page the last one left is photographed, and the labels
+    /// it quotes must have been shown ([`super::labels`]).
+    pub async fn at(&mut self, step: &Step) -> anyhow::Result<()> {
         let doc = trace::cited(step);
-        if self.current.doc.as_ref().map(|d| d.to_string()) != doc.as_ref().map(|d| d.to_string()) {
+        let changed =
+            self.current.doc.as_ref().map(|d| d.to_string()) != doc.as_ref().map(|d| d.to_string());
+        if changed {
             self.screenshot_doc_step().await;
         }
         let text = format!("{}{}", trace::plain_keyword(step), step.value);
@@ -212,6 +224,10 @@ impl DocWorld {
             line: step.position.line,
         };
         self.steps_begun += 1;
+        match self.labels_at_step(changed, &step.value) {
+            Some(unseen) => Err(unseen),
+            None => Ok(()),
+        }
     }
 
     /// "FAQ step 3.1.4 (features/x.feature:12): " — the prefix of every
@@ -405,19 +421,16 @@ impl DocWorld {
 
     /// At the end of a scenario: the last FAQ step's screenshot, or, when it
     /// failed, the failing page's screenshot, HTML and URL (secrets masked).
-    pub async fn finish(&mut self, failed: bool) {
+    /// Returns the failure of labels the last FAQ step never showed.
+    pub async fn finish(&mut self, failed: bool) -> Option<anyhow::Error> {
         if !failed {
             self.screenshot_doc_step().await;
-            return;
+            return self.unseen_labels();
         }
-        let Some(a) = self.failure_artefacts() else {
-            return;
-        };
+        let a = self.failure_artefacts()?;
         let secrets = self.transcript.redactor.secrets();
         let redactor = self.transcript.redactor.clone();
-        let Some(b) = self.browsers.get_mut(&a.actor) else {
-            return;
-        };
+        let b = self.browsers.get_mut(&a.actor)?;
         let url = b.url().await.unwrap_or_default();
         let html = b.html().await.unwrap_or_default();
         let png = b.screenshot(&secrets).await.ok().flatten();
@@ -439,6 +452,7 @@ impl DocWorld {
                 tracing::warn!("cannot save {}: {e}", path.display());
             }
         }
+        None
     }
 
     /// Closes the browsers and stops the tenant and the provider.

@@ -41,7 +41,7 @@ const CHROMIUM_FLAGS: &[&str] = &[
 enum Endpoint {
     /// A chromedriver docproof started; it owns the profile directories.
     Local {
-        driver: Mutex<Option<ChromeDriver>>,
+        driver: Box<Mutex<Option<ChromeDriver>>>,
         chromium: PathBuf,
         url: String,
     },
@@ -76,7 +76,7 @@ impl BrowserPool {
         let url = driver.url.clone();
         Ok(BrowserPool::new(
             Endpoint::Local {
-                driver: Mutex::new(Some(driver)),
+                driver: Box::new(Mutex::new(Some(driver))),
                 chromium: install.chromium.clone(),
                 url,
             },
