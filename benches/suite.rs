@@ -65,6 +65,8 @@ fn durations(json: &Path) -> (Vec<f64>, Vec<f64>) {
     let features: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
     let (mut scenarios, mut steps) = (Vec::new(), Vec::new());
     for f in features.as_array().into_iter().flatten() {
+        // A background is its own element, just before its scenario.
+        let mut background = 0.0;
         for e in f["elements"].as_array().into_iter().flatten() {
             let mut total = 0.0;
             for s in e["steps"].as_array().into_iter().flatten() {
@@ -72,7 +74,12 @@ fn durations(json: &Path) -> (Vec<f64>, Vec<f64>) {
                 total += ms;
                 steps.push(ms);
             }
-            scenarios.push(total);
+            if e["type"] == "background" {
+                background = total;
+            } else {
+                scenarios.push(total + background);
+                background = 0.0;
+            }
         }
     }
     (scenarios, steps)
