@@ -203,12 +203,12 @@ async fn run(args: RunArgs) -> std::process::ExitCode {
         snapshots: (!args.no_snapshots).then_some(args.snapshots),
         verbose: !args.quiet,
     };
-    // Ctrl-C drops the run, and with it chromedriver and every browser it
-    // started (their guards clean up on drop).
+    // Ctrl-C or SIGTERM drops the run, and with it chromedriver and every
+    // browser it started (their guards clean up on drop).
     let outcome = tokio::select! {
         r = docproof::run::run(opts) => r,
-        _ = tokio::signal::ctrl_c() => {
-            eprintln!("docproof: interrupted; browsers closed, nothing reported");
+        signal = interrupted() => {
+            eprintln!("docproof: {signal}; browsers closed, nothing reported");
             return std::process::ExitCode::from(130);
         }
     };
@@ -245,6 +245,21 @@ async fn doc(cmd: DocCommand) -> u8 {
             quiet,
         } => command::check(&doc, &features, &report, quiet).await,
         DocCommand::Accept { doc, features } => command::accept(&doc, &features).await,
+    }
+}
+
+/// Resolves on Ctrl-C (SIGINT) or SIGTERM, naming which.
+async fn interrupted() -> &'static str {
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+            return "interrupted";
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => "interrupted",
+        _ = term.recv() => "terminated",
     }
 }
 

@@ -388,3 +388,68 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn an_interrupted_run_leaves_no_browser_or_profile_behind() {
+    if browser().is_none() {
+        return;
+    }
+    let report = report_dir("browser-interrupted");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_docproof"))
+        .args([
+            "run",
+            "--driver",
+            "browser",
+            "--quiet",
+            "--no-snapshots",
+            "--report",
+        ])
+        .arg(&report)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let workdirs = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(std::env::temp_dir())
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(&format!("docproof-browser-{pid}-")))
+            })
+            .collect()
+    };
+    // Wait until its browsers are up, then press Ctrl-C.
+    let started = Instant::now();
+    while workdirs().is_empty() && started.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let dirs = workdirs();
+    assert_eq!(dirs.len(), 1, "chromedriver's folder appeared");
+    std::thread::sleep(Duration::from_secs(2));
+    std::process::Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("docproof: interrupted; browsers closed"),
+        "{stderr}"
+    );
+    assert!(!dirs[0].exists(), "{} is removed", dirs[0].display());
+    let left = std::process::Command::new("pgrep")
+        .args(["-f", &dirs[0].display().to_string()])
+        .output()
+        .unwrap();
+    assert!(
+        left.stdout.is_empty(),
+        "no chromedriver or browser is left: {}",
+        String::from_utf8_lossy(&left.stdout)
+    );
+}
