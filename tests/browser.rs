@@ -395,7 +395,7 @@ fn an_interrupted_run_leaves_no_browser_or_profile_behind() {
         return;
     }
     let report = report_dir("browser-interrupted");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_docproof"))
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_docproof"))
         .args([
             "run",
             "--driver",
