@@ -250,10 +250,12 @@ async fn sessions_are_reused_cleared_and_everything_is_removed_at_the_end() {
 fn a_missing_chromedriver_is_a_clear_error_or_a_plain_fallback() {
     let report = report_dir("no-browser");
     // Nothing on PATH: no chromedriver, no Chromium.
+    // (and not CI's demand for a browser, unless a case sets it).
     let no_browser = [
         ("PATH", "/nonexistent"),
         ("CHROMEDRIVER", ""),
         ("CHROME_BIN", ""),
+        ("DOCPROOF_REQUIRE_BROWSER", "0"),
     ];
     let out = docproof_with(&["--driver", "browser", "--quiet"], &report, &no_browser);
     let (_, stderr) = text(&out);

@@ -352,6 +352,8 @@ fn docproof_run_checks_the_doc_first_and_reports_coverage() {
     let out = Command::new(env!("CARGO_BIN_EXE_docproof"))
         .args([
             "run",
+            "--driver",
+            "http",
             "--quiet",
             "--no-snapshots",
             "--tags",
