@@ -445,10 +445,19 @@ fn an_interrupted_run_leaves_no_browser_or_profile_behind() {
         "{stderr}"
     );
     assert!(!dirs[0].exists(), "{} is removed", dirs[0].display());
-    let left = std::process::Command::new("pgrep")
+    // Killed processes take a moment to exit.
+    let mut left = std::process::Command::new("pgrep")
         .args(["-f", &dirs[0].display().to_string()])
         .output()
         .unwrap();
+    let since = Instant::now();
+    while !left.stdout.is_empty() && since.elapsed() < Duration::from_secs(3) {
+        std::thread::sleep(Duration::from_millis(100));
+        left = std::process::Command::new("pgrep")
+            .args(["-f", &dirs[0].display().to_string()])
+            .output()
+            .unwrap();
+    }
     assert!(
         left.stdout.is_empty(),
         "no chromedriver or browser is left: {}",

@@ -177,6 +177,7 @@ impl ChromeDriver {
                 let _ = child.wait().await;
             }
         }
+        kill_strays(&self.workdir);
         remove_dir(&self.workdir);
     }
 }
@@ -186,7 +187,35 @@ impl Drop for ChromeDriver {
         if let Some(child) = self.child.take() {
             kill_group(&child, libc::SIGKILL);
         }
+        kill_strays(&self.workdir);
         remove_dir(&self.workdir);
+    }
+}
+
+/// Browser helpers that left chromedriver's process group (Chrome starts
+/// some in their own session) are found by the profile folder on their
+/// command line and killed too.
+fn kill_strays(workdir: &Path) {
+    let needle = workdir.to_string_lossy().into_owned();
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return;
+    };
+    for entry in procs.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        if String::from_utf8_lossy(&cmdline).contains(&needle) {
+            // SAFETY: kill only sends a signal to a process we identified
+            // by its command line naming our own profile folder.
+            unsafe {
+                libc::kill(pid, libc::SIGKILL);
+            }
+        }
     }
 }
 
