@@ -54,6 +54,7 @@ async fn serve() -> String {
 <input type="radio" name="m" id="text" value="text"><label for="text">Text me</label>
 <button id="go">Next</button></form>
 <p id="hidden" hidden>not shown</p>
+<div style="width:110px;line-height:3"><a id="wrapped" href="/done?wrapped=1">wrappedwrapped x</a></div>
 <div style="position:relative"><button id="under">Under</button><div id="veil" style="position:absolute;inset:0;background:white"></div></div>"#,
                 )
             }),
@@ -114,6 +115,10 @@ async fn drives_a_form_like_a_person() {
         d.text("#result").await.unwrap(),
         "name=o365.sms&country=GB&m=text"
     );
+    // A link wrapped over lines is clicked on its text, not between lines.
+    d.goto(&format!("{base}/form")).await.unwrap();
+    d.click("#wrapped").await.unwrap();
+    assert_eq!(d.text("#result").await.unwrap(), "wrapped=1");
     drop(d);
     pool.shutdown().await;
 }

@@ -104,7 +104,9 @@ const [token, tickOnly] = args;
 if (tickOnly && el.checked) return 'none';
 if (el.disabled) return {refused: 'it is disabled'};
 el.scrollIntoView({block: 'center', inline: 'center'});
-const box = el.getBoundingClientRect();
+// The centre of its first box: a link wrapped over two lines has a
+// bounding box whose centre may fall between the lines.
+const box = Array.from(el.getClientRects()).find((r) => r.width > 0 && r.height > 0) || el.getBoundingClientRect();
 const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
 const labelled = (n) => el.labels && Array.from(el.labels).some((l) => l === n || l.contains(n));
 if (top && top !== el && !el.contains(top) && !labelled(top)) {
