@@ -469,3 +469,53 @@ fn an_interrupted_run_leaves_no_browser_or_profile_behind() {
         String::from_utf8_lossy(&left.stdout)
     );
 }
+
+#[test]
+fn a_remote_webdriver_serves_the_run_and_an_unreachable_one_is_named() {
+    let Some(install) = browser() else { return };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    // A WebDriver server someone else runs: here a chromedriver started
+    // apart from docproof.
+    let driver = rt
+        .block_on(docproof::drive::browser::chromedriver::ChromeDriver::start(
+            &install,
+        ))
+        .expect("chromedriver starts");
+    let report = report_dir("remote-webdriver");
+    let out = docproof_with(
+        &[
+            "--driver",
+            "browser",
+            "--webdriver",
+            &driver.url,
+            "--tags",
+            "@doc-3.2",
+            "--quiet",
+        ],
+        &report,
+        &[],
+    );
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(stdout.contains("in a real browser"), "{stdout}");
+    rt.block_on(driver.shutdown());
+
+    let out = docproof_with(
+        &[
+            "--driver",
+            "browser",
+            "--webdriver",
+            "http://127.0.0.1:9",
+            "--quiet",
+        ],
+        &report,
+        &[],
+    );
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr
+            .contains("--webdriver http://127.0.0.1:9: no WebDriver answers at http://127.0.0.1:9"),
+        "{stderr}"
+    );
+}
