@@ -278,6 +278,17 @@ fn a_missing_chromedriver_is_a_clear_error_or_a_plain_fallback() {
         "{stderr}"
     );
 
+    // A mistyped $CHROMEDRIVER is named, not silently replaced by PATH.
+    let mut typo = no_browser.to_vec();
+    typo.push(("CHROMEDRIVER", "/nonexistent/chromedriver"));
+    let out = docproof_with(&["--driver", "browser", "--quiet"], &report, &typo);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("$CHROMEDRIVER is set to /nonexistent/chromedriver, which is not a file"),
+        "{stderr}"
+    );
+
     let out = docproof_with(
         &["--driver", "auto", "--require-browser", "--quiet"],
         &report,

@@ -10,6 +10,18 @@ use docproof::run::RunOptions;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    // Ctrl-C drops the passes, and with them chromedriver and its browsers
+    // (in their own process group, so the terminal's signal misses them).
+    tokio::select! {
+        code = both_passes() => code,
+        _ = tokio::signal::ctrl_c() => {
+            eprintln!("docproof scenarios: interrupted; browsers closed");
+            std::process::ExitCode::from(130)
+        }
+    }
+}
+
+async fn both_passes() -> std::process::ExitCode {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()

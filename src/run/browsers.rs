@@ -87,6 +87,13 @@ pub async fn choose(opts: &BrowserOptions, scenarios: usize) -> anyhow::Result<C
     }
     let required = opts.driver == DriverChoice::Browser || opts.require_browser;
     let (pool, owned) = if let Some(pool) = &opts.pool {
+        let needed = BrowserPool::size_for_scenarios(scenarios);
+        if pool.size < needed {
+            anyhow::bail!(
+                "the browser pool holds {} sessions; {scenarios} scenarios at once need {needed} (one per actor, one spare)",
+                pool.size
+            );
+        }
         (Arc::clone(pool), false)
     } else if let Some(url) = &opts.webdriver {
         let size = BrowserPool::size_for_scenarios(scenarios);

@@ -312,8 +312,10 @@ async fn shows_app_password(w: &mut DocWorld, step: &Step) -> anyhow::Result<()>
             }
         }
     }
-    w.see(USER, "step", proof_up::STEP).await?;
+    // Learn the password first, so a failure on this page (a reworded
+    // heading, say) saves it masked.
     let password = copy_app_password(w).await?;
+    w.see(USER, "step", proof_up::STEP).await?;
     if password.len() != 16 || !password.chars().all(|c| c.is_ascii_lowercase()) {
         return Err(w.fail("the app password shown is not 16 lower-case letters"));
     }

@@ -125,6 +125,8 @@ pub struct DocWorld {
     pub current: Current,
     /// The actor whose browser the current FAQ step used last.
     pub looked_at: Option<Actor>,
+    /// The actor whose browser was used last (failure artefacts).
+    pub last_actor: Option<Actor>,
     /// Screenshots taken so far, by FAQ step (a step seen twice gets `-2`).
     pub shots: HashMap<String, usize>,
     /// The labels the current FAQ step quotes, and whether pages showed them.
@@ -180,6 +182,7 @@ impl DocWorld {
             scenario_name: String::new(),
             current: Current::default(),
             looked_at: None,
+            last_actor: None,
             shots: HashMap::new(),
             labels: Default::default(),
             steps_begun: 0,
@@ -307,6 +310,7 @@ impl DocWorld {
             self.browsers.insert(actor, driver);
         }
         self.looked_at = Some(actor);
+        self.last_actor = Some(actor);
         Ok(self
             .browsers
             .get_mut(&actor)
@@ -398,9 +402,7 @@ impl DocWorld {
 
     /// Where the page is saved if the scenario fails now.
     fn failure_artefacts(&self) -> Option<FailureArtefacts> {
-        let actor = self
-            .looked_at
-            .or_else(|| self.browsers.keys().next().copied())?;
+        let actor = self.last_actor?;
         let b = self.browsers.get(&actor)?;
         let stem = match &self.current.doc {
             Some(d) => format!("{d}"),

@@ -26,10 +26,10 @@ impl Installation {
     /// then `PATH`, then the usual macOS application bundles. The error
     /// says what is missing and how to install it.
     pub fn find() -> Result<Installation, String> {
-        let chromedriver = from_env("CHROMEDRIVER")
+        let chromedriver = from_env("CHROMEDRIVER")?
             .or_else(|| on_path(&["chromedriver"]))
             .ok_or_else(|| format!("chromedriver was not found (looked at $CHROMEDRIVER and on PATH); {INSTALL_HINT}"))?;
-        let chromium = from_env("CHROME_BIN")
+        let chromium = from_env("CHROME_BIN")?
             .or_else(|| {
                 on_path(&[
                     "chromium",
@@ -55,9 +55,21 @@ impl Installation {
     }
 }
 
-fn from_env(var: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(std::env::var_os(var)?);
-    p.is_file().then_some(p)
+/// The path a variable names; `Err` when it is set to something that is
+/// not a file (a typo must not silently fall back to `PATH`).
+fn from_env(var: &str) -> Result<Option<PathBuf>, String> {
+    let Some(value) = std::env::var_os(var).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    let p = PathBuf::from(value);
+    if p.is_file() {
+        Ok(Some(p))
+    } else {
+        Err(format!(
+            "${var} is set to {}, which is not a file; point it at the program or unset it",
+            p.display()
+        ))
+    }
 }
 
 fn on_path(names: &[&str]) -> Option<PathBuf> {
@@ -96,6 +108,9 @@ impl ChromeDriver {
         command
             .arg(format!("--port={port}"))
             .arg(format!("--log-path={}", log.display()))
+            // Warnings and errors only: at INFO it logs every command's
+            // arguments, typed passwords included.
+            .arg("--log-level=WARNING")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -247,7 +262,11 @@ fn free_port() -> std::io::Result<u16> {
 
 fn log_tail(path: &Path) -> String {
     let text = std::fs::read_to_string(path).unwrap_or_default();
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let lines: Vec<String> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.chars().take(200).collect())
+        .collect();
     let tail = lines[lines.len().saturating_sub(3)..].join(" | ");
     if tail.is_empty() {
         "(nothing)".into()

@@ -374,19 +374,34 @@ impl Driver for BrowserDriver {
 
     async fn screenshot(&mut self, secrets: &[(String, String)]) -> Result<Option<Vec<u8>>> {
         let masks: Vec<Value> = secrets.iter().map(|(s, l)| json!([s, l])).collect();
-        self.run(script::MASK_SECRETS, vec![json!(masks)]).await?;
+        let token = format!("{:016x}", rand::random::<u64>());
+        self.run(script::MASK_SECRETS, vec![json!(masks), json!(token)])
+            .await?;
         let png = self.png().await;
         // Put back what was masked: the page may still be used.
-        let restored = self.run(script::UNMASK_SECRETS, vec![]).await;
+        let same_page = self.run(script::UNMASK_SECRETS, vec![json!(token)]).await?;
         let png = png?;
-        restored?;
+        if same_page != true {
+            // The page moved on by itself between masking and the shot:
+            // what it shows was never masked, so it is not kept.
+            tracing::debug!("screenshot dropped: the page changed while it was taken");
+            return Ok(None);
+        }
         Ok(Some(png))
     }
 }
 
 /// A script interrupted because the page navigated away.
 fn unloading(why: &str) -> bool {
-    why.contains("unloaded") || why.contains("detached") || why.contains("navigat")
+    [
+        "unloaded",
+        "detached",
+        "navigat",
+        "Execution context was destroyed",
+        "Cannot find context with specified id",
+    ]
+    .iter()
+    .any(|m| why.contains(m))
 }
 
 /// The session or the browser is gone: nothing more can be done in it.

@@ -58,7 +58,7 @@ return text(el);
 pub const CHOOSE: &str = r#"
 const wanted = args[0];
 if (el.tagName !== 'SELECT') return {refused: 'is a <' + el.tagName.toLowerCase() + '>, not a <select>'};
-if (el.disabled) return {refused: 'it is disabled'};
+if (el.matches(':disabled')) return {refused: 'it is disabled'};
 const opts = Array.from(el.options);
 const label = (o) => o.label.replace(/\s+/g, ' ').trim();
 const hit = opts.find((o) => o.value === wanted || label(o) === wanted)
@@ -80,7 +80,7 @@ const type = (el.getAttribute('type') || 'text').toLowerCase();
 if (!(tag === 'TEXTAREA' || (tag === 'INPUT' && !['checkbox', 'radio', 'submit', 'button', 'image', 'reset', 'file', 'hidden'].includes(type)))) {
   return {refused: 'a <' + tag.toLowerCase() + (tag === 'INPUT' ? ' type=' + type : '') + '> cannot be typed into'};
 }
-if (el.disabled) return {refused: 'it is disabled'};
+if (el.matches(':disabled')) return {refused: 'it is disabled'};
 if (el.readOnly) return {refused: 'it is read-only'};
 el.focus();
 const proto = tag === 'TEXTAREA' ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
@@ -101,8 +101,10 @@ el.dispatchEvent(new Event('change', {bubbles: true}));
 /// click synthesises mouse events and cost 90 ms a click here.
 pub const CLICK: &str = r#"
 const [token, tickOnly] = args;
-if (tickOnly && el.checked) return 'none';
-if (el.disabled) return {refused: 'it is disabled'};
+// A label ticks its control.
+const control = el.tagName === 'LABEL' && el.control ? el.control : el;
+if (tickOnly && control.checked) return 'none';
+if (el.matches(':disabled') || control.matches(':disabled')) return {refused: 'it is disabled'};
 el.scrollIntoView({block: 'center', inline: 'center'});
 // The centre of its first box: a link wrapped over two lines has a
 // bounding box whose centre may fall between the lines.
@@ -113,11 +115,12 @@ if (top && top !== el && !el.contains(top) && !labelled(top)) {
   return {refused: 'it is covered by <' + top.tagName.toLowerCase() + (top.id ? '#' + top.id : '') + '>, so a click would land there'};
 }
 window.__docproofPage = token;
-const tag = el.tagName;
-const type = (el.getAttribute('type') || '').toLowerCase();
+// The button a click submits with may be the element or hold it.
+const submitter = el.closest('button, input[type=submit], input[type=image]');
+const type = submitter ? (submitter.getAttribute('type') || '').toLowerCase() : '';
 let kind = 'none';
-if ((tag === 'BUTTON' && (type === '' || type === 'submit')) || (tag === 'INPUT' && (type === 'submit' || type === 'image'))) {
-  kind = el.form ? 'submit' : 'none';
+if (submitter && (submitter.tagName === 'INPUT' || type === '' || type === 'submit')) {
+  kind = submitter.form ? 'submit' : 'none';
 } else {
   const link = el.closest('a[href]');
   if (link) {
@@ -177,7 +180,8 @@ try { sessionStorage.clear(); } catch (e) {}
 /// and field values with `[label]` / `[code]`, remembering what it changed
 /// so [`UNMASK_SECRETS`] can put it back.
 pub const MASK_SECRETS: &str = r#"
-const pairs = arguments[0];
+const [pairs, token] = arguments;
+window.__docproofMasked = token;
 const mask = (s) => {
   let out = s;
   for (const [secret, label] of pairs) out = out.split(secret).join('[' + label + ']');
@@ -197,8 +201,12 @@ for (const f of document.querySelectorAll('input, textarea')) {
 window.__docproofUnmask = undo;
 "#;
 
-/// Puts back what [`MASK_SECRETS`] changed.
+/// Puts back what [`MASK_SECRETS`] changed; `arguments[0]`: its token.
+/// Returns false when this is another page than the one masked (it moved
+/// on by itself in between), so the screenshot may show it unmasked.
 pub const UNMASK_SECRETS: &str = r#"
+const same = window.__docproofMasked === arguments[0];
 for (const [node, key, value] of (window.__docproofUnmask || [])) node[key] = value;
 window.__docproofUnmask = [];
+return same;
 "#;
