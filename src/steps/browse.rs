@@ -3,6 +3,16 @@
 
 use super::world::{Actor, DocWorld};
 
+/// What a person does to an element.
+#[derive(Debug, Clone, Copy)]
+enum Op<'a> {
+    Click,
+    Fill(&'a str),
+    Choose(&'a str),
+    Tick,
+    Text,
+}
+
 /// The main heading of whatever page is showing: sign-in pages use
 /// `role=heading aria-level=1`, the others `<h1>`/`<h2>` dialogs.
 pub const HEADING: &str = "[role=heading][aria-level='1'], h1";
@@ -25,17 +35,13 @@ impl DocWorld {
         Ok(())
     }
 
-    /// Waits for the element, then clicks it.
+    /// Clicks the element, once it is visible.
     pub async fn click(&mut self, actor: Actor, selector: &str) -> anyhow::Result<()> {
-        self.wait_for(actor, selector).await?;
-        let r = self.browser(actor).await?.click(selector).await;
-        r.map_err(|e| self.fail(e))
+        self.act(actor, selector, Op::Click).await.map(drop)
     }
 
     pub async fn fill(&mut self, actor: Actor, selector: &str, value: &str) -> anyhow::Result<()> {
-        self.wait_for(actor, selector).await?;
-        let r = self.browser(actor).await?.fill(selector, value).await;
-        r.map_err(|e| self.fail(e))
+        self.act(actor, selector, Op::Fill(value)).await.map(drop)
     }
 
     pub async fn choose(
@@ -44,22 +50,44 @@ impl DocWorld {
         selector: &str,
         option: &str,
     ) -> anyhow::Result<()> {
-        self.wait_for(actor, selector).await?;
-        let r = self.browser(actor).await?.choose(selector, option).await;
-        r.map_err(|e| self.fail(e))
+        self.act(actor, selector, Op::Choose(option))
+            .await
+            .map(drop)
     }
 
     pub async fn tick(&mut self, actor: Actor, selector: &str) -> anyhow::Result<()> {
-        self.wait_for(actor, selector).await?;
-        let r = self.browser(actor).await?.tick(selector).await;
-        r.map_err(|e| self.fail(e))
+        self.act(actor, selector, Op::Tick).await.map(drop)
     }
 
-    /// Waits for the element and returns its visible text.
+    /// The element's visible text, once it is visible.
     pub async fn read(&mut self, actor: Actor, selector: &str) -> anyhow::Result<String> {
-        self.wait_for(actor, selector).await?;
-        let r = self.browser(actor).await?.text(selector).await;
-        r.map_err(|e| self.fail(e))
+        self.act(actor, selector, Op::Text).await
+    }
+
+    /// Does `op` at once when the element is already visible (the usual
+    /// case: one round trip in a browser); otherwise waits for it, bounded,
+    /// and does it then. The page is where the current FAQ step runs, so
+    /// its quoted labels are looked for there first.
+    async fn act(&mut self, actor: Actor, selector: &str, op: Op<'_>) -> anyhow::Result<String> {
+        self.look_for_labels(actor).await;
+        let mut waited = false;
+        loop {
+            let b = self.browser(actor).await?;
+            let r = match op {
+                Op::Click => b.click(selector).await.map(|()| String::new()),
+                Op::Fill(v) => b.fill(selector, v).await.map(|()| String::new()),
+                Op::Choose(o) => b.choose(selector, o).await.map(|()| String::new()),
+                Op::Tick => b.tick(selector).await.map(|()| String::new()),
+                Op::Text => b.text(selector).await,
+            };
+            match r {
+                Err(crate::drive::DriveError::NotFound { .. }) if !waited => {
+                    self.wait_for(actor, selector).await?;
+                    waited = true;
+                }
+                r => return r.map_err(|e| self.fail(e)),
+            }
+        }
     }
 
     pub async fn read_all(&mut self, actor: Actor, selector: &str) -> anyhow::Result<Vec<String>> {
