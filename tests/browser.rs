@@ -18,7 +18,7 @@ use docproof::drive::browser::{BrowserDriver, BrowserPool};
 use docproof::drive::{DriveError, Driver};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::{docproof_with, report_dir, text};
+use support::{docproof_with, files_under, report_dir, text};
 
 /// The browser, or `None` (said on stderr) when this machine has none and
 /// CI did not ask for one.
@@ -387,24 +387,11 @@ fn a_failing_step_in_the_browser_saves_its_screenshot_html_and_url() {
     );
     // One screenshot per FAQ step that ran before the failure.
     let shots = report.join("screenshots");
-    let n = walk(&shots)
+    let n = files_under(&shots)
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "png"))
         .count();
     assert!(n >= 1, "no step screenshots in {}", shots.display());
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }
 
 #[test]

@@ -5,9 +5,9 @@
 #[path = "support/run.rs"]
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
-use support::{expect_exit, report_dir, text};
+use support::{expect_exit, files_under, report_dir, text};
 
 #[test]
 fn a_failing_step_fails_the_run_names_the_faq_step_and_is_reported() {
@@ -152,22 +152,6 @@ fn tags_select_one_procedure_and_the_shipped_features_pass_with_reports() {
 }
 
 /// Every file under `dir`, recursively.
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut files = vec![];
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p)
-            } else {
-                files.push(p)
-            }
-        }
-    }
-    files
-}
-
 /// Fails if a password, client secret, or anything shaped like a code or
 /// an app password appears in the reports or the output.
 fn assert_no_secrets(report: &Path, out: &Output) {

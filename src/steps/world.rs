@@ -215,8 +215,7 @@ impl DocWorld {
     /// it quotes must have been shown ([`super::labels`]).
     pub async fn at(&mut self, step: &Step) -> anyhow::Result<()> {
         let doc = trace::cited(step);
-        let changed =
-            self.current.doc.as_ref().map(|d| d.to_string()) != doc.as_ref().map(|d| d.to_string());
+        let changed = self.current.doc != doc;
         if changed {
             self.screenshot_doc_step().await;
         }
@@ -246,7 +245,7 @@ impl DocWorld {
     /// An error naming the FAQ step. Known secrets are masked, as in the
     /// transcript: failure messages end up in reports. When a browser is
     /// open, the message ends with where the page is saved if the scenario
-    /// fails ([`DocWorld::save_failure`] writes it there).
+    /// fails ([`DocWorld::finish`] writes it there).
     pub fn fail(&self, msg: impl fmt::Display) -> anyhow::Error {
         let saved = match self.failure_artefacts() {
             Some(a) => format!("\n{}", a.describe()),
@@ -316,11 +315,6 @@ impl DocWorld {
             .get_mut(&actor)
             .expect("just inserted")
             .as_mut())
-    }
-
-    /// Whether the actor has a browser open in this scenario.
-    pub fn has_browser(&self, actor: Actor) -> bool {
-        self.browsers.contains_key(&actor)
     }
 
     /// A seeded account by its short name ("o365.sms") or full UPN.

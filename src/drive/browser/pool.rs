@@ -250,10 +250,7 @@ impl BrowserPool {
     pub async fn shutdown(&self) {
         self.permits.close();
         let idle: Vec<Client> = std::mem::take(&mut *lock(&self.idle));
-        futures::future::join_all(idle.into_iter().map(|c| async move {
-            let _ = tokio::time::timeout(Duration::from_secs(5), c.close()).await;
-        }))
-        .await;
+        futures::future::join_all(idle.into_iter().map(close)).await;
         if let Endpoint::Local { driver, .. } = &self.endpoint {
             let d = lock(driver).take();
             if let Some(d) = d {
@@ -275,11 +272,15 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Ends a session (its browser quits), giving up after 5 s.
+async fn close(client: Client) {
+    let _ = tokio::time::timeout(Duration::from_secs(5), client.close()).await;
+}
+
+/// [`close`], in the background (from `Drop` or a sync path).
 fn close_quietly(client: Client) {
     if let Ok(rt) = tokio::runtime::Handle::try_current() {
-        rt.spawn(async move {
-            let _ = tokio::time::timeout(Duration::from_secs(5), client.close()).await;
-        });
+        rt.spawn(close(client));
     }
 }
 
