@@ -90,7 +90,7 @@ pub async fn choose(opts: &BrowserOptions, scenarios: usize) -> anyhow::Result<C
         let needed = BrowserPool::size_for_scenarios(scenarios);
         if pool.size < needed {
             anyhow::bail!(
-                "the browser pool holds {} sessions; {scenarios} scenarios at once need {needed} (one per actor, one spare)",
+                "the browser pool holds {} sessions; {scenarios} scenarios at once need {needed} (one per actor)",
                 pool.size
             );
         }

@@ -6,9 +6,8 @@
 //! state (each scenario also has its own tenant, on its own port).
 //!
 //! The bound is on open sessions. A scenario holds one session per actor
-//! (admin, user), so [`BrowserPool::for_scenarios`] sizes the pool at the
-//! scenario concurrency plus one: then some scenario can always get its
-//! second session, and scenarios never wait on each other in a circle.
+//! (admin, user), so [`BrowserPool::size_for_scenarios`] sizes the pool at
+//! two per scenario running at once: no scenario waits for a session.
 
 use super::chromedriver::{ChromeDriver, Installation};
 use super::{describe, is_session_lost};
@@ -35,6 +34,12 @@ const CHROMIUM_FLAGS: &[&str] = &[
     "--no-default-browser-check",
     "--disable-extensions",
     "--window-size=1280,900",
+    // A page load without these costs a quarter more CPU: the back/forward
+    // cache keeps each page alive after it is left, and a new document (or
+    // browsing instance) per navigation means new frames, often a new
+    // renderer process. No scenario goes back, and Playwright turns these
+    // off for the same reason.
+    "--disable-features=BackForwardCache,ProactivelySwapBrowsingInstance,RenderDocument,PaintHolding",
 ];
 
 /// Where sessions come from.
@@ -124,9 +129,12 @@ impl BrowserPool {
     }
 
     /// The pool size for `scenarios` running at once, each with up to two
-    /// actors at a browser: one spare session prevents a circular wait.
+    /// actors at a browser (admin and user): one session per actor, so no
+    /// scenario waits for another to finish before its second actor can
+    /// start. (One spare session was enough to rule out a circular wait,
+    /// but left one scenario idle in two, a fifth of the suite's time.)
     pub fn size_for_scenarios(scenarios: usize) -> usize {
-        scenarios.max(1) + 1
+        scenarios.max(1) * 2
     }
 
     pub fn webdriver_url(&self) -> &str {
@@ -194,14 +202,29 @@ impl BrowserPool {
 
     async fn start_session(&self) -> Result<Client, DriveError> {
         let n = self.started.fetch_add(1, Ordering::Relaxed);
+        let shell = match &self.endpoint {
+            Endpoint::Local { chromium, .. } => super::chromedriver::is_headless_shell(chromium),
+            Endpoint::Remote(_) => false,
+        };
         let mut caps = serde_json::Map::new();
-        caps.insert("browserName".into(), json!("chrome"));
+        // chromedriver drives the headless shell only when told it is one.
+        let browser_name = if shell {
+            "chrome-headless-shell"
+        } else {
+            "chrome"
+        };
+        caps.insert("browserName".into(), json!(browser_name));
         caps.insert("pageLoadStrategy".into(), json!("normal"));
         caps.insert(
             "timeouts".into(),
             json!({"pageLoad": 30_000, "script": 10_000, "implicit": 0}),
         );
-        let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|s| s.to_string()).collect();
+        let mut args: Vec<String> = CHROMIUM_FLAGS
+            .iter()
+            // The shell is headless already, and has no other mode.
+            .filter(|f| !(shell && f.starts_with("--headless")))
+            .map(|s| s.to_string())
+            .collect();
         let mut options = serde_json::Map::new();
         if let Endpoint::Local {
             driver, chromium, ..
@@ -213,6 +236,18 @@ impl BrowserPool {
             options.insert("binary".into(), json!(chromium));
         }
         options.insert("args".into(), json!(args));
+        // A new browser opens on the start page; Debian's Chromium makes that
+        // a search engine's page that waits on the network (up to 5 s) before
+        // the session answers at all. A blank page instead.
+        options.insert(
+            "prefs".into(),
+            json!({
+                "session.restore_on_startup": 4,
+                "session.startup_urls": ["about:blank"],
+                "homepage": "about:blank",
+                "homepage_is_newtabpage": false,
+            }),
+        );
         caps.insert("goog:chromeOptions".into(), Value::Object(options));
         let started = Instant::now();
         let builder = ClientBuilder::rustls()
@@ -326,11 +361,30 @@ impl Drop for Session {
     }
 }
 
-/// Chrome's DevTools command through chromedriver (`goog/cdp/execute`):
-/// clears cookies of every site, which WebDriver's own "delete all
-/// cookies" cannot (it sees only the current page's).
-#[derive(Debug)]
-struct Cdp(&'static str);
+/// A Chrome DevTools command through chromedriver (`goog/cdp/execute`):
+/// what WebDriver cannot do, such as clearing the cookies of every site
+/// (WebDriver sees only the current page's) or setting a site's cookies
+/// before any page of it is open.
+pub(crate) struct Cdp {
+    pub cmd: &'static str,
+    pub params: Value,
+}
+
+impl Cdp {
+    pub fn new(cmd: &'static str) -> Cdp {
+        Cdp {
+            cmd,
+            params: json!({}),
+        }
+    }
+}
+
+/// The command only: parameters may carry cookies.
+impl std::fmt::Debug for Cdp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Cdp({})", self.cmd)
+    }
+}
 
 impl WebDriverCompatibleCommand for Cdp {
     fn endpoint(
@@ -347,7 +401,7 @@ impl WebDriverCompatibleCommand for Cdp {
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
         (
             http::Method::POST,
-            Some(json!({"cmd": self.0, "params": {}}).to_string()),
+            Some(json!({"cmd": self.cmd, "params": self.params}).to_string()),
         )
     }
 }
@@ -362,7 +416,10 @@ pub async fn clear(client: &Client) -> Result<(), fantoccini::error::CmdError> {
     if on_site {
         client.execute(super::script::CLEAR_STORAGE, vec![]).await?;
     }
-    if let Err(e) = client.issue_cmd(Cdp("Network.clearBrowserCookies")).await {
+    if let Err(e) = client
+        .issue_cmd(Cdp::new("Network.clearBrowserCookies"))
+        .await
+    {
         if is_session_lost(&e) {
             return Err(e);
         }
