@@ -66,6 +66,29 @@ async fn serve() -> String {
             }),
         )
         .route(
+            "/login",
+            get(|| async {
+                (
+                    [(
+                        axum::http::header::SET_COOKIE,
+                        "session=s3cr3t-token; Path=/; HttpOnly; SameSite=Lax",
+                    )],
+                    page("Signed in", r#"<h1 id="result">signed in</h1>"#),
+                )
+            }),
+        )
+        .route(
+            "/whoami",
+            get(|headers: axum::http::HeaderMap| async move {
+                let cookie = headers
+                    .get(axum::http::header::COOKIE)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("no cookie")
+                    .to_string();
+                page("Who am I", &format!(r#"<h1 id="result">{cookie}</h1>"#))
+            }),
+        )
+        .route(
             "/later",
             // Moves on by itself, as the call-wait page does.
             get(|| async {
@@ -220,6 +243,50 @@ async fn a_crashed_browser_is_reported_and_not_lent_again() {
     let mut fresh = BrowserDriver::new(pool.lease().await.unwrap());
     fresh.goto(&format!("{base}/form")).await.unwrap();
     drop(fresh);
+    pool.shutdown().await;
+}
+
+/// Set-up signs in over HTTP and hands the session to the browser (as the
+/// admin's "Given … is signed in" does); a reused session has none of it.
+#[tokio::test]
+async fn a_session_signed_in_over_http_is_handed_to_the_browser_and_cleared_on_reuse() {
+    let Some(install) = browser() else { return };
+    let base = serve().await;
+    let pool = pool(&install).await;
+    let mut http = docproof::drive::http::HttpDriver::new();
+    http.goto(&format!("{base}/login")).await.unwrap();
+    let cookies = http.cookies(&base).await.unwrap();
+    assert_eq!(cookies.len(), 1, "{cookies:?}");
+    assert!(
+        !format!("{cookies:?}").contains("s3cr3t"),
+        "a cookie's value never reaches a log: {cookies:?}"
+    );
+
+    // No page of the site is open yet in the browser.
+    let mut d = BrowserDriver::new(pool.lease().await.unwrap());
+    d.add_cookies(&base, &cookies).await.unwrap();
+    d.goto(&format!("{base}/whoami")).await.unwrap();
+    assert_eq!(d.text("#result").await.unwrap(), "session=s3cr3t-token");
+    assert_eq!(d.cookies(&base).await.unwrap(), cookies);
+    drop(d);
+
+    let mut again = BrowserDriver::new(pool.lease().await.unwrap());
+    assert_eq!(pool.session_starts().len(), 1, "the session was reused");
+    assert!(again.cookies(&base).await.unwrap().is_empty());
+    again.goto(&format!("{base}/whoami")).await.unwrap();
+    assert_eq!(again.text("#result").await.unwrap(), "no cookie");
+    drop(again);
+
+    // And back: the HTTP driver takes cookies the same way.
+    let mut other = docproof::drive::http::HttpDriver::new();
+    other.add_cookies(&base, &cookies).await.unwrap();
+    other.goto(&format!("{base}/whoami")).await.unwrap();
+    assert_eq!(other.text("#result").await.unwrap(), "session=s3cr3t-token");
+    let err = other.add_cookies("not a url", &cookies).await.unwrap_err();
+    assert!(
+        err.to_string().contains("not a valid absolute URL"),
+        "{err}"
+    );
     pool.shutdown().await;
 }
 

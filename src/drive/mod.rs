@@ -168,6 +168,36 @@ pub trait Driver: Send + Sync {
     /// Forgets cookies and storage and leaves the page, so the next scenario
     /// starts as a fresh browser would.
     async fn reset(&mut self) -> Result<()>;
+
+    /// The cookies this browser would send to `url`: a signed-in session,
+    /// to hand to another driver ([`Driver::add_cookies`]).
+    async fn cookies(&mut self, url: &str) -> Result<Vec<Cookie>>;
+    /// Takes cookies for `url`'s site as if the site had set them
+    /// (`Path=/; HttpOnly; SameSite=Lax`, as the tenant sets its own), even
+    /// before any page of it is open.
+    async fn add_cookies(&mut self, url: &str, cookies: &[Cookie]) -> Result<()>;
+}
+
+/// A cookie handed from one driver to another. Its value is a session
+/// token: `Debug` shows only the name.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Cookie {
+    pub name: String,
+    pub value: String,
+}
+
+impl fmt::Debug for Cookie {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Cookie({}=…)", self.name)
+    }
+}
+
+/// `url` as an absolute URL, or the error naming it.
+fn absolute(url: &str) -> Result<url::Url> {
+    url::Url::parse(url).map_err(|e| DriveError::Transport {
+        url: shown_url(url),
+        why: format!("not a valid absolute URL: {e}"),
+    })
 }
 
 /// What the run's actors open when they need a browser.

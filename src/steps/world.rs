@@ -4,7 +4,7 @@
 //! they read tenant state only to assert.
 
 use crate::doc::trace::{self, DocStep};
-use crate::drive::{Browsers, Driver};
+use crate::drive::{Browsers, Cookie, Driver};
 use crate::pages::Sites;
 use crate::phone::TelephonyProvider;
 use crate::report::transcript::Transcript;
@@ -315,6 +315,57 @@ impl DocWorld {
             .get_mut(&actor)
             .expect("just inserted")
             .as_mut())
+    }
+
+    /// Whether the actors' browsers are real ones (not plain HTTP).
+    pub fn in_real_browser(&self) -> bool {
+        matches!(self.config.browsers, Browsers::Real(_))
+    }
+
+    /// Runs set-up for `actor` (a "Given", which no FAQ step cites) in a
+    /// browser without scripts, over plain HTTP: page loads there cost
+    /// microseconds, not a browser's 40 ms each, and the pages it walks
+    /// are walked in the real browser by the documented steps. The actor's
+    /// real browser, if open, is put back afterwards, failure or not; what
+    /// the set-up signed in to can be handed over with [`Self::hand_over`].
+    pub async fn set_up_over_http<F>(
+        &mut self,
+        actor: Actor,
+        set_up: F,
+    ) -> anyhow::Result<Vec<Cookie>>
+    where
+        F: for<'w> FnOnce(
+            &'w mut DocWorld,
+        ) -> futures::future::LocalBoxFuture<'w, anyhow::Result<String>>,
+    {
+        let real = self
+            .browsers
+            .insert(actor, Box::new(crate::drive::http::HttpDriver::new()));
+        let done = set_up(self).await;
+        let cookies = match done {
+            Ok(site) => {
+                let http = self.browsers.get_mut(&actor).expect("inserted above");
+                http.cookies(&site).await.map_err(|e| self.fail(e))
+            }
+            Err(e) => Err(e),
+        };
+        match real {
+            Some(b) => self.browsers.insert(actor, b),
+            None => self.browsers.remove(&actor),
+        };
+        cookies
+    }
+
+    /// Gives the actor's browser a session signed in elsewhere: its
+    /// cookies for `site`.
+    pub async fn hand_over(
+        &mut self,
+        actor: Actor,
+        site: &str,
+        cookies: &[Cookie],
+    ) -> anyhow::Result<()> {
+        let r = self.browser(actor).await?.add_cookies(site, cookies).await;
+        r.map_err(|e| self.fail(e))
     }
 
     /// A seeded account by its short name ("o365.sms") or full UPN.

@@ -11,7 +11,7 @@ pub mod chromedriver;
 pub mod pool;
 mod script;
 
-use super::{shown_url, DriveError, Driver, Result};
+use super::{shown_url, Cookie, DriveError, Driver, Result};
 use async_trait::async_trait;
 use fantoccini::error::CmdError;
 use fantoccini::Client;
@@ -149,6 +149,12 @@ impl BrowserDriver {
             DriveError::Session(why) if !self.session.is_broken() && unloading(why) => Ok(()),
             _ => Err(e),
         }
+    }
+
+    /// Runs a Chrome DevTools command ([`pool::Cdp`]).
+    async fn cdp(&mut self, cmd: &'static str, params: Value) -> Result<Value> {
+        let r = self.client().issue_cmd(pool::Cdp { cmd, params }).await;
+        r.map_err(|e| self.session_error(e))
     }
 
     /// Takes a PNG of the viewport.
@@ -370,6 +376,47 @@ impl Driver for BrowserDriver {
     async fn reset(&mut self) -> Result<()> {
         let r = pool::clear(self.client()).await;
         r.map_err(|e| self.session_error(e))
+    }
+
+    async fn cookies(&mut self, url: &str) -> Result<Vec<Cookie>> {
+        let url = super::absolute(url)?;
+        let v = self
+            .cdp("Network.getCookies", json!({ "urls": [url.as_str()] }))
+            .await?;
+        let list = v["cookies"].as_array().cloned().unwrap_or_default();
+        Ok(list
+            .iter()
+            .map(|c| Cookie {
+                name: c["name"].as_str().unwrap_or_default().to_string(),
+                value: c["value"].as_str().unwrap_or_default().to_string(),
+            })
+            .collect())
+    }
+
+    /// Over DevTools, so no page of the site need be open first (WebDriver's
+    /// own "add cookie" works only for the current page's site).
+    async fn add_cookies(&mut self, url: &str, cookies: &[Cookie]) -> Result<()> {
+        let url = super::absolute(url)?;
+        let site = url.join("/").map_err(|e| DriveError::Transport {
+            url: shown_url(url.as_str()),
+            why: e.to_string(),
+        })?;
+        let list: Vec<Value> = cookies
+            .iter()
+            .map(|c| {
+                json!({
+                    "name": c.name,
+                    "value": c.value,
+                    "url": site.as_str(),
+                    "path": "/",
+                    "httpOnly": true,
+                    "sameSite": "Lax",
+                })
+            })
+            .collect();
+        self.cdp("Network.setCookies", json!({ "cookies": list }))
+            .await?;
+        Ok(())
     }
 
     async fn screenshot(&mut self, secrets: &[(String, String)]) -> Result<Option<Vec<u8>>> {

@@ -7,12 +7,12 @@ mod act;
 mod dom;
 mod form;
 
-use super::{DriveError, Driver, Result};
+use super::{Cookie, DriveError, Driver, Result};
 use act::Change;
 use async_trait::async_trait;
 use dom::Page;
 use form::{Method, Submission};
-use reqwest::cookie::Jar;
+use reqwest::cookie::{CookieStore as _, Jar};
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -28,8 +28,8 @@ const MAX_RELOAD: Duration = Duration::from_secs(1);
 /// A browser without JavaScript, over HTTP.
 pub struct HttpDriver {
     client: reqwest::Client,
-    /// Held so the jar's lifetime is explicit; `reset` replaces it.
-    _jar: Arc<Jar>,
+    /// The client's cookie jar; `reset` replaces both.
+    jar: Arc<Jar>,
     /// `about:blank` until something is opened.
     page: Page,
     opened: bool,
@@ -60,7 +60,7 @@ impl HttpDriver {
             .expect("reqwest client with static settings builds");
         HttpDriver {
             client,
-            _jar: jar,
+            jar,
             page: Page::blank(),
             opened: false,
         }
@@ -314,6 +314,29 @@ impl Driver for HttpDriver {
 
     async fn reset(&mut self) -> Result<()> {
         *self = HttpDriver::new();
+        Ok(())
+    }
+
+    async fn cookies(&mut self, url: &str) -> Result<Vec<Cookie>> {
+        let url = super::absolute(url)?;
+        let header = self.jar.cookies(&url);
+        let pairs = header.as_ref().and_then(|h| h.to_str().ok()).unwrap_or("");
+        Ok(pairs
+            .split(';')
+            .filter_map(|pair| pair.trim().split_once('='))
+            .map(|(name, value)| Cookie {
+                name: name.to_string(),
+                value: value.to_string(),
+            })
+            .collect())
+    }
+
+    async fn add_cookies(&mut self, url: &str, cookies: &[Cookie]) -> Result<()> {
+        let url = super::absolute(url)?;
+        for c in cookies {
+            let set = format!("{}={}; Path=/; HttpOnly; SameSite=Lax", c.name, c.value);
+            self.jar.add_cookie_str(&set, &url);
+        }
         Ok(())
     }
 }
