@@ -79,6 +79,8 @@ pub struct RunSummary {
     pub report: PathBuf,
     /// "browser" or "http".
     pub driver: &'static str,
+    /// The real browser's name and version ("chrome-headless-shell 156…").
+    pub browser: Option<String>,
     /// UI labels the pages spell differently from the FAQ (case, spacing).
     pub label_warnings: Vec<String>,
 }
@@ -168,6 +170,7 @@ pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
             elapsed: started.elapsed(),
             report: opts.report.clone(),
             driver: "none",
+            browser: None,
             label_warnings: Vec::new(),
         };
         summary.coverage = Some(gate::write_coverage(
@@ -287,6 +290,10 @@ pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
                 .is_none_or(|t| matches(t, feature, rule, scenario))
         })
         .await;
+    let browser = match &chosen.browsers {
+        crate::drive::Browsers::Real(pool) => pool.browser(),
+        crate::drive::Browsers::Http => None,
+    };
     chosen.close().await;
 
     use cucumber::writer::Stats as _;
@@ -304,6 +311,7 @@ pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
         elapsed: started.elapsed(),
         report: opts.report.clone(),
         driver,
+        browser,
         label_warnings: label_warnings
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -323,6 +331,9 @@ fn write_summary(s: &RunSummary) -> anyhow::Result<()> {
         s.coverage.as_deref(),
     ));
     md.push_str(&crate::report::summary::label_warnings(&s.label_warnings));
+    if let Some(b) = &s.browser {
+        md.push_str(&format!("\nWalked in {b} over WebDriver.\n"));
+    }
     std::fs::write(s.report.join("summary.md"), md)
         .map_err(|e| anyhow::anyhow!("{}: cannot write summary.md ({e})", s.report.display()))
 }
@@ -452,10 +463,11 @@ pub fn print_summary(s: &RunSummary) {
         s.steps_failed,
         s.steps_skipped,
         s.elapsed.as_secs_f64(),
-        match s.driver {
-            "browser" => "in a real browser",
-            "http" => "over HTTP",
-            _ => "before running",
+        match (s.driver, &s.browser) {
+            ("browser", Some(b)) => format!("in a real browser ({b})"),
+            ("browser", None) => "in a real browser".to_string(),
+            ("http", _) => "over HTTP".to_string(),
+            _ => "before running".to_string(),
         },
         s.report.display()
     );

@@ -62,6 +62,9 @@ pub struct BrowserPool {
     started: AtomicUsize,
     /// How long each session took to start, for the benchmark and report.
     starts: Mutex<Vec<Duration>>,
+    /// "chrome-headless-shell 156.0.8078.108": what the first session said
+    /// it was, for the run's summary.
+    browser: Mutex<Option<String>>,
     pub size: usize,
 }
 
@@ -124,6 +127,7 @@ impl BrowserPool {
             idle: Mutex::new(Vec::new()),
             started: AtomicUsize::new(0),
             starts: Mutex::new(Vec::new()),
+            browser: Mutex::new(None),
             size,
         }
     }
@@ -151,6 +155,11 @@ impl BrowserPool {
             Endpoint::Local { driver, .. } => lock(driver).as_ref().map(|d| d.workdir.clone()),
             Endpoint::Remote(_) => None,
         }
+    }
+
+    /// The browser's name and version, once a session has started.
+    pub fn browser(&self) -> Option<String> {
+        lock(&self.browser).clone()
     }
 
     /// How long each session so far took to start.
@@ -266,6 +275,17 @@ impl BrowserPool {
                 ))
             })?;
         lock(&self.starts).push(started.elapsed());
+        if let Some(caps) = client.capabilities() {
+            let field = |k: &str| {
+                caps.get(k)
+                    .and_then(Value::as_str)
+                    .unwrap_or("?")
+                    .to_string()
+            };
+            lock(&self.browser).get_or_insert_with(|| {
+                format!("{} {}", field("browserName"), field("browserVersion"))
+            });
+        }
         Ok(client)
     }
 
