@@ -461,6 +461,58 @@ fn a_failing_step_in_the_browser_saves_its_screenshot_html_and_url() {
     assert!(n >= 1, "no step screenshots in {}", shots.display());
 }
 
+/// Set-up walked over HTTP for the browser (a phone registered in a
+/// "Given") that fails: the message says so and keeps its cause, and the
+/// page saved is the one the set-up stopped on, not the browser's.
+#[test]
+fn a_failing_set_up_over_http_says_so_and_saves_the_page_it_stopped_on() {
+    if browser().is_none() {
+        return;
+    }
+    let report = report_dir("browser-setup-fails");
+    std::fs::create_dir_all(&report).unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let seeded = std::fs::read_to_string(root.join("fixtures/tenant.toml")).unwrap();
+    let no_phone = seeded.replace("phone = \"+1 2065550103\"\n", "");
+    assert_ne!(seeded, no_phone, "o365.backup's phone is in the fixture");
+    let tenant = report.join("tenant-without-phone.toml");
+    std::fs::write(&tenant, no_phone).unwrap();
+    let out = docproof_with(
+        &[
+            "--driver",
+            "browser",
+            "--features",
+            "tests/fixtures/features/setup-fails",
+            "--tenant",
+            tenant.to_str().unwrap(),
+            "--no-snapshots",
+        ],
+        &report,
+        &[],
+    );
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    let all = format!("{stdout}{stderr}");
+    assert!(
+        all.contains("has no mobile phone in the tenant file (in set-up walked over plain HTTP"),
+        "{all}"
+    );
+    let saved = all
+        .lines()
+        .find_map(|l| l.split("saved: ").nth(1))
+        .unwrap_or_else(|| panic!("no saved artefacts in:\n{all}"));
+    let paths: Vec<&str> = saved
+        .split(", ")
+        .map(|p| p.rsplit(' ').next().unwrap())
+        .collect();
+    // Plain HTTP renders no screenshot: the HTML and the URL.
+    assert_eq!(paths.len(), 2, "{saved}");
+    let html = std::fs::read_to_string(root.join(paths[0])).unwrap();
+    assert!(html.contains("Additional security verification"), "{html}");
+    let url = std::fs::read_to_string(root.join(paths[1])).unwrap();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+}
+
 #[test]
 fn an_interrupted_run_leaves_no_browser_or_profile_behind() {
     if browser().is_none() {

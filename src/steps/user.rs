@@ -6,7 +6,6 @@ use super::office365::{eventually, Expectation, Settle};
 use super::world::{Actor, DocWorld};
 use crate::pages::{owa, proof_up, second_factor as sas, sign_in};
 use crate::tenant::domain::Secret;
-use anyhow::Context as _;
 use cucumber::gherkin::Step;
 use cucumber::{given, then, when};
 use futures::FutureExt as _;
@@ -447,8 +446,7 @@ async fn registered_by_text(w: &mut DocWorld, step: &Step, name: String) -> anyh
     // HTTP; the browser then holds the signed-in session, as if it had.
     let cookies = w
         .set_up_over_http(USER, |w| register_by_text(w).boxed_local())
-        .await
-        .context("registering the phone over HTTP, to hand the session to the browser")?;
+        .await?;
     let owa = w.sites().await?.owa;
     w.hand_over(USER, &owa, &cookies).await
 }

@@ -158,6 +158,9 @@ pub struct DocWorld {
     pub signed_in_at: Option<std::time::Instant>,
     /// The backup app's last sign-in result.
     pub backup_app: Option<super::backup_app::Attempt>,
+    /// Set-up is being walked over plain HTTP for a browser run (said in
+    /// failure messages: that page has no screenshot).
+    set_up_over_http: bool,
 }
 
 impl fmt::Debug for DocWorld {
@@ -206,6 +209,7 @@ impl DocWorld {
             changed_at: None,
             signed_in_at: None,
             backup_app: None,
+            set_up_over_http: false,
         })
     }
 
@@ -251,8 +255,13 @@ impl DocWorld {
             Some(a) => format!("\n{}", a.describe()),
             None => String::new(),
         };
+        let during = if self.set_up_over_http {
+            " (in set-up walked over plain HTTP, to hand the session to the browser)"
+        } else {
+            ""
+        };
         anyhow!(
-            "{}: {}{saved}",
+            "{}: {}{during}{saved}",
             self.cite(),
             self.transcript.redactor.redact(&msg.to_string())
         )
@@ -322,12 +331,14 @@ impl DocWorld {
         matches!(self.config.browsers, Browsers::Real(_))
     }
 
-    /// Runs set-up for `actor` (a "Given", which no FAQ step cites) in a
-    /// browser without scripts, over plain HTTP: page loads there cost
-    /// microseconds, not a browser's 40 ms each, and the pages it walks
-    /// are walked in the real browser by the documented steps. The actor's
-    /// real browser, if open, is put back afterwards, failure or not; what
-    /// the set-up signed in to can be handed over with [`Self::hand_over`].
+    /// Runs set-up for `actor` (signing in, registering a phone: what no
+    /// FAQ step describes) in a browser without scripts, over plain HTTP:
+    /// a page there costs microseconds, not a browser's 20–40 ms, and the
+    /// same pages are walked in the real browser by the documented steps.
+    /// Returns the cookies for the site `set_up` names, for
+    /// [`Self::hand_over`]. On success the actor's real browser, if open,
+    /// is put back; on failure the page the set-up stopped on stays the
+    /// actor's, so the failure's saved HTML and URL are that page.
     pub async fn set_up_over_http<F>(
         &mut self,
         actor: Actor,
@@ -341,31 +352,43 @@ impl DocWorld {
         let real = self
             .browsers
             .insert(actor, Box::new(crate::drive::http::HttpDriver::new()));
-        let done = set_up(self).await;
-        let cookies = match done {
+        self.set_up_over_http = true;
+        let cookies = match set_up(self).await {
             Ok(site) => {
                 let http = self.browsers.get_mut(&actor).expect("inserted above");
-                http.cookies(&site).await.map_err(|e| self.fail(e))
+                match http.cookies(&site).await {
+                    Ok(c) if c.is_empty() => Err(self.fail(format!(
+                        "the set-up ended with no cookie for {}: there is no session to hand to the browser",
+                        crate::drive::shown_url(&site)
+                    ))),
+                    Ok(c) => Ok(c),
+                    Err(e) => Err(self.fail(e)),
+                }
             }
             Err(e) => Err(e),
         };
-        match real {
-            Some(b) => self.browsers.insert(actor, b),
-            None => self.browsers.remove(&actor),
-        };
+        self.set_up_over_http = false;
+        if cookies.is_ok() {
+            match real {
+                Some(b) => self.browsers.insert(actor, b),
+                None => self.browsers.remove(&actor),
+            };
+        }
         cookies
     }
 
-    /// Gives the actor's browser a session signed in elsewhere: its
-    /// cookies for `site`.
+    /// Gives the actor's browser a session signed in elsewhere — its
+    /// cookies for `url`'s site — and opens `url`, where the set-up left
+    /// off, as the browser would be had it walked the set-up itself.
     pub async fn hand_over(
         &mut self,
         actor: Actor,
-        site: &str,
+        url: &str,
         cookies: &[Cookie],
     ) -> anyhow::Result<()> {
-        let r = self.browser(actor).await?.add_cookies(site, cookies).await;
-        r.map_err(|e| self.fail(e))
+        let r = self.browser(actor).await?.add_cookies(url, cookies).await;
+        r.map_err(|e| self.fail(e))?;
+        self.goto(actor, url).await
     }
 
     /// A seeded account by its short name ("o365.sms") or full UPN.

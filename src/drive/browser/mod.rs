@@ -414,9 +414,28 @@ impl Driver for BrowserDriver {
                 })
             })
             .collect();
-        self.cdp("Network.setCookies", json!({ "cookies": list }))
-            .await?;
-        Ok(())
+        match self
+            .cdp("Network.setCookies", json!({ "cookies": list }))
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) if self.session.is_broken() => Err(e),
+            Err(e) => {
+                // A grid that hides DevTools: WebDriver's own, which adds
+                // cookies only for the site of the page showing.
+                tracing::debug!("setting cookies over DevTools failed ({e}); using WebDriver's");
+                self.goto(site.as_str()).await?;
+                for c in cookies {
+                    let mut cookie =
+                        fantoccini::cookies::Cookie::new(c.name.clone(), c.value.clone());
+                    cookie.set_path("/");
+                    cookie.set_http_only(true);
+                    let r = self.client().add_cookie(cookie).await;
+                    r.map_err(|e| self.session_error(e))?;
+                }
+                Ok(())
+            }
+        }
     }
 
     async fn screenshot(&mut self, secrets: &[(String, String)]) -> Result<Option<Vec<u8>>> {
