@@ -128,9 +128,13 @@ if (submitter && (submitter.tagName === 'INPUT' || type === '' || type === 'subm
     kind = (href.startsWith('#') || href.toLowerCase().startsWith('javascript:') || link.target === '_blank') ? 'none' : 'link';
   }
 }
-// A click that loads a page runs once this script has answered, so the
-// answer is not lost with the document.
-if (kind === 'none') el.click(); else setTimeout(() => el.click(), 0);
+// Clicked here, not after a timeout: the page a click loads (a form's
+// submission, a link) is a navigation the browser queues, so this answer
+// still leaves the old document, and chromedriver, which sees the
+// navigation start, waits for it before the next command. (A click put off
+// with setTimeout ran after chromedriver had looked, so it cost one more
+// round trip: 18 ms a click, 0.9 s a suite.)
+el.click();
 return kind;
 "#;
 
