@@ -91,8 +91,9 @@ struct RunArgs {
     /// Where JUnit XML, Cucumber JSON and transcripts are written.
     #[arg(long, default_value = "target/docproof")]
     report: PathBuf,
-    /// How many scenarios run at once (default: the cores in a real
-    /// browser, twice the cores over HTTP).
+    /// How many scenarios run at once (default: the cores, at most 8, in a
+    /// real browser, which opens two sessions per scenario; twice the
+    /// cores over HTTP).
     #[arg(long)]
     concurrency: Option<usize>,
     /// Walk the pages in a real browser (Chromium over WebDriver), over

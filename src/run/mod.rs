@@ -62,6 +62,11 @@ impl Default for RunOptions {
 }
 
 /// How the run went.
+/// The default scenarios at once in a real browser never exceeds this
+/// (16 browsers, about 2 GB: a headless shell session holds ~135 MB);
+/// `--concurrency` may ask for more.
+pub const MAX_DEFAULT_BROWSER_SCENARIOS: usize = 8;
+
 #[derive(Debug, Clone)]
 pub struct RunSummary {
     pub scenarios: Vec<ScenarioResult>,
@@ -186,7 +191,13 @@ pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let scenarios_at_once = |browser: bool| {
         opts.concurrency
-            .unwrap_or(if browser { cores } else { cores.max(2) * 2 })
+            .unwrap_or(if browser {
+                // Two browsers per scenario: on a big machine, memory runs
+                // out before the cores do.
+                cores.min(MAX_DEFAULT_BROWSER_SCENARIOS)
+            } else {
+                cores.max(2) * 2
+            })
             .max(1)
     };
     let chosen = browsers::choose(&opts.browser, scenarios_at_once(true)).await?;
