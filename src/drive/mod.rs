@@ -165,8 +165,9 @@ pub trait Driver: Send + Sync {
         Ok(None)
     }
 
-    /// Forgets cookies and storage and leaves the page, so the next scenario
-    /// starts as a fresh browser would.
+    /// Forgets cookies and storage, as a fresh browser has none, before
+    /// the next `goto`. (The page showing may stay until then; sessions
+    /// lent to a new scenario are also left on `about:blank`.)
     async fn reset(&mut self) -> Result<()>;
 
     /// The cookies this browser would send to `url`: a signed-in session,

@@ -373,8 +373,10 @@ impl Driver for BrowserDriver {
         }
     }
 
+    /// No blank page between: the caller opens its next page at once, and
+    /// a load of `about:blank` would only cost one more page load.
     async fn reset(&mut self) -> Result<()> {
-        let r = pool::clear(self.client()).await;
+        let r = pool::forget(self.client()).await;
         r.map_err(|e| self.session_error(e))
     }
 

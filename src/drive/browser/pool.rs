@@ -426,16 +426,18 @@ impl WebDriverCompatibleCommand for Cdp {
     }
 }
 
-/// Makes a session as a fresh browser: storage of the page it is on
-/// cleared, every cookie gone, the page left for a blank one.
+/// Makes a session as a fresh browser: [`forget`], then the page left for
+/// a blank one, so nothing of the last scenario shows.
 pub async fn clear(client: &Client) -> Result<(), fantoccini::error::CmdError> {
-    let on_site = client
-        .current_url()
-        .await
-        .map(|u| matches!(u.scheme(), "http" | "https"))?;
-    if on_site {
-        client.execute(super::script::CLEAR_STORAGE, vec![]).await?;
-    }
+    forget(client).await?;
+    client.goto("about:blank").await
+}
+
+/// Forgets what sites could know this browser by: the storage of the page
+/// showing (the script shrugs off a page without any, such as
+/// `about:blank`) and every site's cookies.
+pub async fn forget(client: &Client) -> Result<(), fantoccini::error::CmdError> {
+    client.execute(super::script::CLEAR_STORAGE, vec![]).await?;
     if let Err(e) = client
         .issue_cmd(Cdp::new("Network.clearBrowserCookies"))
         .await
@@ -450,5 +452,5 @@ pub async fn clear(client: &Client) -> Result<(), fantoccini::error::CmdError> {
         );
         client.delete_all_cookies().await?;
     }
-    client.goto("about:blank").await
+    Ok(())
 }
