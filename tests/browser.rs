@@ -404,34 +404,39 @@ fn a_missing_chromedriver_is_a_clear_error_or_a_plain_fallback() {
     );
 }
 
+/// `docproof run --driver browser --no-snapshots` with `args`, which must
+/// fail (exit 1); its stdout and stderr.
+fn failing_browser_run(report: &std::path::Path, args: &[&str]) -> String {
+    let mut all_args = vec!["--driver", "browser", "--no-snapshots"];
+    all_args.extend_from_slice(args);
+    let out = docproof_with(&all_args, report, &[]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    format!("{stdout}{stderr}")
+}
+
+/// The failure message's `saved: screenshot …, page HTML …, page URL …`:
+/// the list as printed, and the paths in it.
+fn saved_artefacts(output: &str) -> (&str, Vec<&str>) {
+    let saved = output
+        .lines()
+        .find_map(|l| l.split("saved: ").nth(1))
+        .unwrap_or_else(|| panic!("no saved artefacts in:\n{output}"));
+    let paths = saved
+        .split(", ")
+        .map(|p| p.rsplit(' ').next().unwrap())
+        .collect();
+    (saved, paths)
+}
+
 #[test]
 fn a_failing_step_in_the_browser_saves_its_screenshot_html_and_url() {
     if browser().is_none() {
         return;
     }
     let report = report_dir("browser-failing");
-    let out = docproof_with(
-        &[
-            "--driver",
-            "browser",
-            "--features",
-            "tests/fixtures/features/failing",
-            "--no-snapshots",
-        ],
-        &report,
-        &[],
-    );
-    let (stdout, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
-    let all = format!("{stdout}{stderr}");
-    let saved = all
-        .lines()
-        .find_map(|l| l.split("saved: ").nth(1))
-        .unwrap_or_else(|| panic!("no saved artefacts in:\n{all}"));
-    let paths: Vec<&str> = saved
-        .split(", ")
-        .map(|p| p.rsplit(' ').next().unwrap())
-        .collect();
+    let all = failing_browser_run(&report, &["--features", "tests/fixtures/features/failing"]);
+    let (saved, paths) = saved_artefacts(&all);
     assert_eq!(paths.len(), 3, "{saved}");
     assert!(
         paths[0].ends_with(".png") && paths[1].ends_with(".html") && paths[2].ends_with(".url"),
@@ -477,34 +482,16 @@ fn a_failing_set_up_over_http_says_so_and_saves_the_page_it_stopped_on() {
     assert_ne!(seeded, no_phone, "o365.backup's phone is in the fixture");
     let tenant = report.join("tenant-without-phone.toml");
     std::fs::write(&tenant, no_phone).unwrap();
-    let out = docproof_with(
-        &[
-            "--driver",
-            "browser",
-            "--features",
-            "tests/fixtures/features/setup-fails",
-            "--tenant",
-            tenant.to_str().unwrap(),
-            "--no-snapshots",
-        ],
+    let features = "tests/fixtures/features/setup-fails";
+    let all = failing_browser_run(
         &report,
-        &[],
+        &["--features", features, "--tenant", tenant.to_str().unwrap()],
     );
-    let (stdout, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
-    let all = format!("{stdout}{stderr}");
     assert!(
         all.contains("has no mobile phone in the tenant file (in set-up walked over plain HTTP"),
         "{all}"
     );
-    let saved = all
-        .lines()
-        .find_map(|l| l.split("saved: ").nth(1))
-        .unwrap_or_else(|| panic!("no saved artefacts in:\n{all}"));
-    let paths: Vec<&str> = saved
-        .split(", ")
-        .map(|p| p.rsplit(' ').next().unwrap())
-        .collect();
+    let (saved, paths) = saved_artefacts(&all);
     // Plain HTTP renders no screenshot: the HTML and the URL.
     assert_eq!(paths.len(), 2, "{saved}");
     let html = std::fs::read_to_string(root.join(paths[0])).unwrap();
