@@ -61,12 +61,12 @@ impl Default for RunOptions {
     }
 }
 
-/// How the run went.
 /// The default scenarios at once in a real browser never exceeds this
 /// (16 browsers, about 2 GB: a headless shell session holds ~135 MB);
 /// `--concurrency` may ask for more.
 pub const MAX_DEFAULT_BROWSER_SCENARIOS: usize = 8;
 
+/// How the run went.
 #[derive(Debug, Clone)]
 pub struct RunSummary {
     pub scenarios: Vec<ScenarioResult>,

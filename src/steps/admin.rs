@@ -22,19 +22,11 @@ async fn admin_signed_in(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
 }
 
 pub async fn sign_in_admin(w: &mut DocWorld) -> anyhow::Result<()> {
-    let admin_center = w.sites().await?.admin;
-    if w.in_real_browser() {
-        // The FAQ has no step for the admin's sign-in (2.1 starts in the
-        // Main Menu): walked over HTTP and handed to the browser, as
-        // Playwright's saved sign-in state is. The sign-in pages themselves
-        // are walked in the browser by the users' documented sign-ins.
-        let cookies = w
-            .set_up_over_http(ADMIN, |w| walk_sign_in(w).boxed_local())
-            .await?;
-        w.hand_over(ADMIN, &admin_center, &cookies).await?;
-    } else {
-        walk_sign_in(w).await?;
-    }
+    // The FAQ has no step for the admin's sign-in (2.1 starts in the Main
+    // Menu): set-up, as Playwright's saved sign-in state is. The sign-in
+    // pages themselves are walked in the browser by the users' documented
+    // sign-ins.
+    w.set_up(ADMIN, |w| walk_sign_in(w).boxed_local()).await?;
     w.see(ADMIN, "page", ac::TITLE).await?;
     Ok(())
 }

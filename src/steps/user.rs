@@ -438,17 +438,8 @@ async fn registered_by_text(w: &mut DocWorld, step: &Step, name: String) -> anyh
     w.at(step).await?;
     super::admin::set_status_by_graph(w, &name, crate::tenant::domain::MfaStatus::Enabled).await?;
     w.user = Some(name);
-    if !w.in_real_browser() {
-        register_by_text(w).await?;
-        return Ok(());
-    }
-    // Set-up: the same pages the 3.1 steps walk in the browser, walked over
-    // HTTP; the browser then holds the signed-in session, as if it had.
-    let cookies = w
-        .set_up_over_http(USER, |w| register_by_text(w).boxed_local())
-        .await?;
-    let owa = w.sites().await?.owa;
-    w.hand_over(USER, &owa, &cookies).await
+    // The same pages the 3.1 steps walk in the browser.
+    w.set_up(USER, |w| register_by_text(w).boxed_local()).await
 }
 
 /// FAQ 3.1.2–3.1.6 without the checks: signs in, registers the phone by

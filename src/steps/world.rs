@@ -158,9 +158,6 @@ pub struct DocWorld {
     pub signed_in_at: Option<std::time::Instant>,
     /// The backup app's last sign-in result.
     pub backup_app: Option<super::backup_app::Attempt>,
-    /// Set-up is being walked over plain HTTP for a browser run (said in
-    /// failure messages: that page has no screenshot).
-    set_up_over_http: bool,
 }
 
 impl fmt::Debug for DocWorld {
@@ -209,7 +206,6 @@ impl DocWorld {
             changed_at: None,
             signed_in_at: None,
             backup_app: None,
-            set_up_over_http: false,
         })
     }
 
@@ -255,7 +251,7 @@ impl DocWorld {
             Some(a) => format!("\n{}", a.describe()),
             None => String::new(),
         };
-        let during = if self.set_up_over_http {
+        let during = if self.failing_in_set_up() {
             " (in set-up walked over plain HTTP, to hand the session to the browser)"
         } else {
             ""
@@ -332,18 +328,37 @@ impl DocWorld {
     }
 
     /// Runs set-up for `actor` (signing in, registering a phone: what no
-    /// FAQ step describes) in a browser without scripts, over plain HTTP:
-    /// a page there costs microseconds, not a browser's 20–40 ms, and the
-    /// same pages are walked in the real browser by the documented steps.
-    /// Returns the cookies for the site `set_up` names, for
-    /// [`Self::hand_over`]. On success the actor's real browser, if open,
-    /// is put back; on failure the page the set-up stopped on stays the
-    /// actor's, so the failure's saved HTML and URL are that page.
-    pub async fn set_up_over_http<F>(
+    /// FAQ step describes); `set_up` returns the URL it ended on. Over
+    /// HTTP it simply runs. In a real browser it runs in a browser without
+    /// scripts, over plain HTTP — a page there costs microseconds, not a
+    /// browser's 20–40 ms, and the same pages are walked in the real
+    /// browser by the documented steps — and the actor's browser then gets
+    /// the session's cookies and opens that URL, as it would be had it
+    /// walked the set-up itself.
+    pub async fn set_up<F>(&mut self, actor: Actor, set_up: F) -> anyhow::Result<()>
+    where
+        F: for<'w> FnOnce(
+            &'w mut DocWorld,
+        ) -> futures::future::LocalBoxFuture<'w, anyhow::Result<String>>,
+    {
+        if !self.in_real_browser() {
+            return set_up(self).await.map(drop);
+        }
+        let (url, cookies) = self.over_http(actor, set_up).await?;
+        let r = self.browser(actor).await?.add_cookies(&url, &cookies).await;
+        r.map_err(|e| self.fail(e))?;
+        self.goto(actor, &url).await
+    }
+
+    /// [`Self::set_up`]'s walk over plain HTTP: the URL it ended on and the
+    /// cookies for it. On success the actor's real browser, if open, is put
+    /// back; on failure the page the set-up stopped on stays the actor's,
+    /// so the failure's saved HTML and URL are that page.
+    async fn over_http<F>(
         &mut self,
         actor: Actor,
         set_up: F,
-    ) -> anyhow::Result<Vec<Cookie>>
+    ) -> anyhow::Result<(String, Vec<Cookie>)>
     where
         F: for<'w> FnOnce(
             &'w mut DocWorld,
@@ -352,43 +367,31 @@ impl DocWorld {
         let real = self
             .browsers
             .insert(actor, Box::new(crate::drive::http::HttpDriver::new()));
-        self.set_up_over_http = true;
-        let cookies = match set_up(self).await {
-            Ok(site) => {
-                let http = self.browsers.get_mut(&actor).expect("inserted above");
-                match http.cookies(&site).await {
-                    Ok(c) if c.is_empty() => Err(self.fail(format!(
-                        "the set-up ended with no cookie for {}: there is no session to hand to the browser",
-                        crate::drive::shown_url(&site)
-                    ))),
-                    Ok(c) => Ok(c),
-                    Err(e) => Err(self.fail(e)),
-                }
-            }
-            Err(e) => Err(e),
+        let url = set_up(self).await?;
+        let http = self.browsers.get_mut(&actor).expect("inserted above");
+        let cookies = match http.cookies(&url).await {
+            Ok(c) if c.is_empty() => Err(self.fail(format!(
+                "the set-up ended with no cookie for {}: there is no session to hand to the browser",
+                crate::drive::shown_url(&url)
+            ))),
+            Ok(c) => Ok(c),
+            Err(e) => Err(self.fail(e)),
+        }?;
+        match real {
+            Some(b) => self.browsers.insert(actor, b),
+            None => self.browsers.remove(&actor),
         };
-        self.set_up_over_http = false;
-        if cookies.is_ok() {
-            match real {
-                Some(b) => self.browsers.insert(actor, b),
-                None => self.browsers.remove(&actor),
-            };
-        }
-        cookies
+        Ok((url, cookies))
     }
 
-    /// Gives the actor's browser a session signed in elsewhere — its
-    /// cookies for `url`'s site — and opens `url`, where the set-up left
-    /// off, as the browser would be had it walked the set-up itself.
-    pub async fn hand_over(
-        &mut self,
-        actor: Actor,
-        url: &str,
-        cookies: &[Cookie],
-    ) -> anyhow::Result<()> {
-        let r = self.browser(actor).await?.add_cookies(url, cookies).await;
-        r.map_err(|e| self.fail(e))?;
-        self.goto(actor, url).await
+    /// Whether the failing page is set-up walked over plain HTTP in a
+    /// real-browser run: the only time a browser actor drives over HTTP.
+    fn failing_in_set_up(&self) -> bool {
+        self.in_real_browser()
+            && self
+                .last_actor
+                .and_then(|a| self.browsers.get(&a))
+                .is_some_and(|d| d.name() == "http")
     }
 
     /// A seeded account by its short name ("o365.sms") or full UPN.

@@ -44,8 +44,8 @@ pub fn is_headless_shell(binary: &Path) -> bool {
 impl Installation {
     /// Finds chromedriver and Chromium: `CHROMEDRIVER` / `CHROME_BIN` first,
     /// then Chromium's headless shell, then Chromium on `PATH`, then the
-    /// usual macOS application bundles. The error
-    /// says what is missing and how to install it.
+    /// usual macOS application bundles. The error says what is missing and
+    /// how to install it.
     pub fn find() -> Result<Installation, String> {
         let chromedriver = from_env("CHROMEDRIVER")?
             .or_else(|| on_path(&["chromedriver"]))
