@@ -10,6 +10,4 @@ pub mod phone;
 pub mod report;
 pub mod run;
 pub mod steps;
-pub mod tenant;
-pub mod twilio;
-pub mod twiml;
+pub mod target;

@@ -3,10 +3,9 @@
 //! people exploring by hand; `doc` shows the FAQ's model and checks the
 //! features against it.
 
-use anyhow::Context;
 use clap::{Parser, Subcommand};
 use docproof::run::browsers::{browser_required_by_env, BrowserOptions, DriverChoice};
-use docproof::tenant::{self, Settings, TenantFile};
+use docproof_simulator::{Settings, TenantFile};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -160,7 +159,7 @@ async fn main() -> std::process::ExitCode {
     // A run keeps the console for its progress: only warnings and the
     // FAQ 4.1 retries, unless RUST_LOG asks for more.
     let default_filter = match cli.command {
-        Command::Run(_) => "warn,docproof::tenant=error,docproof::settle=info",
+        Command::Run(_) => "warn,docproof_simulator=error,docproof::settle=info",
         Command::Serve(_) => "info",
         Command::Doc(_) => "warn",
     };
@@ -264,6 +263,7 @@ async fn interrupted() -> &'static str {
     }
 }
 
+/// A thin wrapper over the simulator's own `serve`.
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let file = TenantFile::load(&args.tenant)?;
     let mut settings = Settings {
@@ -273,55 +273,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         call_timeout: args.call_timeout,
         ..Settings::default()
     };
-    settings.telephony.base_url = args.telephony_url.clone();
-    let running = tenant::spawn(file, settings, args.addr)
-        .await
-        .with_context(|| {
-            format!(
-                "cannot listen on {}; pass --addr with a free address",
-                args.addr
-            )
-        })?;
-    let base = &running.base_url;
-    println!(
-        "Microsoft 365 tenant simulator ({})",
-        running.tenant().info.domain
-    );
-    println!("  OWA (sign-in):     {base}/owa");
-    println!("  Admin center:      {base}/admin");
-    println!("  Per-user MFA page: {base}/UserManagement/MultifactorVerification.aspx");
-    println!("  Virtual phone:     {base}/phone");
-    println!(
-        "  Graph token:       {base}/{}/oauth2/v2.0/token",
-        running.tenant().info.id
-    );
-    println!("  Basic auth (EWS):  {base}/EWS/Exchange.asmx");
-    match &args.telephony_url {
-        Some(url) => println!("  Telephony:         {url} (Twilio-compatible)"),
-        None => println!("  Telephony:         embedded virtual carrier at {base}/carrier"),
-    }
-    println!(
-        "Seeded accounts (passwords are in {}):",
-        args.tenant.display()
-    );
-    for user in running.tenant().users() {
-        let phone = user
-            .phone
-            .as_ref()
-            .map(|p| p.to_string())
-            .unwrap_or_else(|| "-".into());
-        println!(
-            "  {:<48} {:<9} phone {:<14}{}",
-            user.upn.as_str(),
-            user.admin_view.status.to_string(),
-            phone,
-            if user.admin { "  global admin" } else { "" }
-        );
-    }
-    println!("Press Ctrl-C to stop.");
-    tokio::signal::ctrl_c()
-        .await
-        .context("waiting for Ctrl-C")?;
-    running.stop().await;
+    settings.telephony.base_url = args.telephony_url;
+    docproof_simulator::serve(file, settings, args.addr, &args.tenant).await?;
     Ok(())
 }

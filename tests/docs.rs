@@ -25,7 +25,7 @@ async fn both_passes() -> std::process::ExitCode {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "warn,docproof::tenant=error,docproof::settle=info".into()),
+                .unwrap_or_else(|_| "warn,docproof_simulator=error,docproof::settle=info".into()),
         )
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))

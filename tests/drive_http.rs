@@ -495,10 +495,10 @@ async fn connection_refused_is_a_transport_error() {
 #[tokio::test]
 async fn signs_in_to_the_simulated_tenant() {
     let file =
-        docproof::tenant::TenantFile::load(std::path::Path::new("fixtures/tenant.toml")).unwrap();
-    let tenant = docproof::tenant::spawn(
+        docproof_simulator::TenantFile::load(std::path::Path::new("fixtures/tenant.toml")).unwrap();
+    let tenant = docproof_simulator::spawn(
         file,
-        docproof::tenant::Settings::default(),
+        docproof_simulator::Settings::default(),
         "127.0.0.1:0".parse().unwrap(),
     )
     .await

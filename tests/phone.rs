@@ -2,13 +2,13 @@
 //! (Twilio-shaped requests posted directly), then end to end with the
 //! simulator texting and calling through it.
 
-#[path = "tenant/common.rs"]
+#[path = "../crates/simulator/tests/tenant/common.rs"]
 mod common;
 
 use common::{after_password, client, spawn_with, submit, upn, Page, CALL_USER, ENFORCED_USER};
 use docproof::phone::{code_in, PhoneError, PlacedCall, TelephonyProvider, Text};
-use docproof::tenant::domain::MfaStatus;
-use docproof::tenant::{RunningTenant, Settings};
+use docproof_contract::domain::MfaStatus;
+use docproof_simulator::{RunningTenant, Settings};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 use wiremock::matchers::{method, path};

@@ -156,7 +156,7 @@ fn tags_select_one_procedure_and_the_shipped_features_pass_with_reports() {
 /// an app password appears in the reports or the output.
 fn assert_no_secrets(report: &Path, out: &Output) {
     let (stdout, stderr) = text(out);
-    let file = docproof::tenant::TenantFile::load(
+    let file = docproof_simulator::TenantFile::load(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/tenant.toml"),
     )
     .unwrap();

@@ -1,7 +1,9 @@
-//! Page objects: the selectors of the Microsoft contract
-//! (`../shared/reference/m365-contract.md`) in one place, and the small
-//! moves a person makes on each page. Shared by simulator and live runs; they
+//! Page objects: the small moves a person makes on each Microsoft page, with
+//! selectors built from the contract's ids (`docproof_contract::ids`; see
+//! `docs/m365-contract.md`). Shared by simulator and live runs; they
 //! see pages only through a [`Driver`](crate::drive::Driver).
+
+use docproof_contract::routes;
 
 pub mod admin_center;
 pub mod mfa_page;
@@ -31,11 +33,11 @@ impl Sites {
     /// Every page of the embedded simulator at `base` (no trailing slash).
     pub fn simulator(base: &str) -> Sites {
         Sites {
-            owa: format!("{base}/owa"),
-            portal: format!("{base}/"),
-            admin: format!("{base}/admin"),
-            mfa_page: format!("{base}{}", crate::tenant::pages::admin::MFA_PATH),
-            ews: format!("{base}/EWS/Exchange.asmx"),
+            owa: format!("{base}{}", routes::OWA),
+            portal: format!("{base}{}", routes::PORTAL),
+            admin: format!("{base}{}", routes::ADMIN),
+            mfa_page: format!("{base}{}", routes::MFA_PAGE),
+            ews: format!("{base}{}", routes::EWS),
         }
     }
 }

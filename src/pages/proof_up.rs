@@ -1,25 +1,28 @@
 //! "Additional security verification" (aka.ms/mfasetup): Step 1 contact
 //! method, Step 2 verify, Step 3 app password (FAQ 3.1.3–3.1.4, 3.2.3–3.2.4).
 
-pub const TITLE: &str = "#tfa_title";
+use const_format::concatcp;
+use docproof_contract::ids::proof_up as ids;
+
+pub const TITLE: &str = ids::TITLE.css;
 /// "Step 1: How should we contact you?" and so on.
-pub const STEP: &str = "#tfa_step";
-pub const CONTACT_METHOD: &str = "#tfa_authmethod";
-pub const COUNTRY: &str = "#tfa_country";
+pub const STEP: &str = ids::STEP.css;
+pub const CONTACT_METHOD: &str = ids::CONTACT_METHOD.css;
+pub const COUNTRY: &str = ids::COUNTRY.css;
 /// The choices of "Country or region", e.g. "United States (+1)".
-pub const COUNTRY_OPTIONS: &str = "#tfa_country option";
-pub const PHONE: &str = "#tfa_phone";
-pub const METHOD_TEXT: &str = "#tfa_method_text";
-pub const METHOD_CALL: &str = "#tfa_method_call";
-pub const NEXT: &str = "#tfa_next";
-pub const ERROR: &str = "#tfa_error";
-pub const CODE: &str = "#tfa_code";
-pub const VERIFY: &str = "#tfa_verify";
-pub const CODE_ERROR: &str = "#tfa_code_error";
-pub const RESEND: &str = "#tfa_resend";
-pub const CALL_DESCRIPTION: &str = "#tfa_call_description";
-pub const APP_PASSWORD: &str = "#tfa_app_password";
-pub const DONE: &str = "#tfa_done";
+pub const COUNTRY_OPTIONS: &str = concatcp!(ids::COUNTRY.css, " option");
+pub const PHONE: &str = ids::PHONE.css;
+pub const METHOD_TEXT: &str = ids::METHOD_TEXT.css;
+pub const METHOD_CALL: &str = ids::METHOD_CALL.css;
+pub const NEXT: &str = ids::NEXT.css;
+pub const ERROR: &str = ids::ERROR.css;
+pub const CODE: &str = ids::CODE.css;
+pub const VERIFY: &str = ids::VERIFY.css;
+pub const CODE_ERROR: &str = ids::CODE_ERROR.css;
+pub const RESEND: &str = ids::RESEND.css;
+pub const CALL_DESCRIPTION: &str = ids::CALL_DESCRIPTION.css;
+pub const APP_PASSWORD: &str = ids::APP_PASSWORD.css;
+pub const DONE: &str = ids::DONE.css;
 
 /// The visible label of a method radio button (`#tfa_method_text` →
 /// `label[for='tfa_method_text']`).

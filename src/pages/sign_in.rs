@@ -1,20 +1,22 @@
 //! The converged sign-in page ("Sign in", "Enter password", "Stay signed
 //! in?") and the proof-up interrupt ("More information required").
 
+use docproof_contract::ids::sign_in as ids;
+
 use crate::drive::{Driver, Result};
 use std::time::Duration;
 
-pub const USERNAME: &str = "input[name=loginfmt]";
-pub const PASSWORD: &str = "input[name=passwd]";
+pub const USERNAME: &str = ids::loginfmt.css;
+pub const PASSWORD: &str = ids::passwd.css;
 /// "Next", "Sign in" and "Yes" are all this one button.
-pub const NEXT: &str = "#idSIButton9";
-pub const USERNAME_ERROR: &str = "#usernameError";
-pub const PASSWORD_ERROR: &str = "#passwordError";
-pub const KMSI: &str = "#KmsiDescription";
+pub const NEXT: &str = ids::idSIButton9.css;
+pub const USERNAME_ERROR: &str = ids::usernameError.css;
+pub const PASSWORD_ERROR: &str = ids::passwordError.css;
+pub const KMSI: &str = ids::KmsiDescription.css;
 /// "No" on "Stay signed in?".
-pub const KMSI_NO: &str = "#idBtn_Back";
-pub const PROOF_UP_TITLE: &str = "#idDiv_ProofUp_Title";
-pub const PROOF_UP_NEXT: &str = "#idSubmit_ProofUp_Redirect";
+pub const KMSI_NO: &str = ids::idBtn_Back.css;
+pub const PROOF_UP_TITLE: &str = ids::idDiv_ProofUp_Title.css;
+pub const PROOF_UP_NEXT: &str = ids::idSubmit_ProofUp_Redirect.css;
 
 /// Types the account name and the password, as on Microsoft's two-page
 /// sign-in. Stops on whatever page comes after the password.

@@ -3,8 +3,8 @@
 
 use super::provider::TelephonyProvider;
 use super::{excerpt, Asking, CallAnswer, PhoneError, PlacedCall};
-use crate::twilio;
-use crate::twiml::{self, Ending, Heard, Node};
+use docproof_contract::twilio;
+use docproof_contract::twiml::{self, Ending, Heard, Node};
 
 /// `<Redirect>`s followed in a row before the phone gives up.
 const MAX_REDIRECTS: usize = 10;

@@ -82,7 +82,7 @@ pub struct CallAnswer {
 /// A call on the line, waiting for keys at a `<Gather>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Asking {
-    pub(crate) gather: crate::twiml::Gather,
+    pub(crate) gather: docproof_contract::twiml::Gather,
     /// The TwiML document the prompt is in.
     pub(crate) url: String,
 }
@@ -164,14 +164,7 @@ fn no_arrival(
     )
 }
 
-/// The one-time code in a verification text: the first standalone run of
-/// exactly six digits, as in Microsoft's "Use verification code 123456 for
-/// Microsoft authentication."
-pub fn code_in(body: &str) -> Option<String> {
-    body.split(|c: char| !c.is_ascii_digit())
-        .find(|run| run.len() == 6)
-        .map(str::to_string)
-}
+pub use docproof_contract::domain::code_in;
 
 /// `text` with every run of six or more digits replaced by `••••••`.
 pub fn redact(text: &str) -> String {

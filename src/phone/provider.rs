@@ -9,8 +9,8 @@
 //! and leaves the fault in force.
 
 use super::{same_number, PhoneError, PlacedCall, Text};
-use crate::twilio::{self, CallResource, MessageResource};
 use base64::Engine as _;
+use docproof_contract::twilio::{self, CallResource, MessageResource};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -439,7 +439,7 @@ fn accept_text(form: &HashMap<String, String>, account: &str) -> Result<(Text, V
     )?);
     let body = required(form, "Body", 21602, "Message body is required.")?;
     let sid = twilio::new_sid("SM");
-    let now = crate::tenant::clock::rfc2822(SystemTime::now());
+    let now = docproof_contract::twilio::date(SystemTime::now());
     let json = MessageResource {
         sid: &sid,
         account_sid: account,
@@ -483,7 +483,7 @@ fn accept_call(
             .filter(|v| !v.is_empty())
     };
     let sid = twilio::new_sid("CA");
-    let now = crate::tenant::clock::rfc2822(SystemTime::now());
+    let now = docproof_contract::twilio::date(SystemTime::now());
     let json = CallResource {
         sid: &sid,
         account_sid: account,

@@ -12,11 +12,11 @@ pub mod preflight;
 use crate::report::ledger::{Ledger, ScenarioResult, Verdict};
 use crate::report::transcript::slug;
 use crate::steps::{world, DocWorld, RunConfig};
-use crate::tenant::TenantFile;
 use cucumber::event::ScenarioFinished;
 use cucumber::gherkin;
 use cucumber::writer::{self, Coloring, Verbosity};
 use cucumber::{World as _, WriterExt as _};
+use docproof_simulator::TenantFile;
 use futures::FutureExt as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -120,7 +120,8 @@ pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
     // them without arguments): one run at a time per process.
     let _one_run = world::RUN_LOCK.lock().await;
     let started = Instant::now();
-    let tenant_file = TenantFile::load(&opts.tenant)?;
+    let seed = TenantFile::load(&opts.tenant)?;
+    let target = crate::target::Target::load(&opts.tenant)?;
     std::fs::create_dir_all(&opts.report).map_err(|e| {
         anyhow::anyhow!(
             "{}: cannot create the report folder ({e}); pass --report with a writable folder",
@@ -214,7 +215,7 @@ pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
         report: opts.report.clone(),
         doc: Some(std::sync::Arc::new(doc_gate.doc.clone())),
         label_warnings: label_warnings.clone(),
-        ..RunConfig::new(tenant_file)
+        ..RunConfig::new(seed, target)
     });
     let transcripts = opts.report.join("transcripts");
     let _ = std::fs::remove_dir_all(&transcripts);

@@ -156,7 +156,7 @@ pub fn check_steps<W: WorldInventory + std::fmt::Debug>(
                         None => String::new(),
                     };
                     problems.push(format!(
-                        "{place}: undefined step `{}{}`{hint}. Reword the step, or add a definition in src/steps/ (see README, \"Adding a step\")",
+                        "{place}: undefined step `{}{}`{hint}. Reword the step, or add a definition in src/steps/ (see docs/architecture.md, \"Adding a feature file and a step\")",
                         step.keyword, step.value
                     ));
                 }

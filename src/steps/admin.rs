@@ -7,10 +7,11 @@ use super::browse::HEADING;
 use super::world::{Actor, DocWorld};
 use super::Status;
 use crate::pages::{admin_center as ac, mfa_page as mfa, sign_in};
-use crate::tenant::domain::MfaStatus;
 use anyhow::Context as _;
 use cucumber::gherkin::Step;
 use cucumber::{given, then, when};
+use docproof_contract::domain::MfaStatus;
+use docproof_contract::{graph, routes};
 use futures::FutureExt as _;
 
 const ADMIN: Actor = Actor::Admin;
@@ -47,14 +48,8 @@ async fn walk_sign_in(w: &mut DocWorld) -> anyhow::Result<String> {
 }
 
 fn admin_account(w: &mut DocWorld) -> anyhow::Result<super::world::Account> {
-    let upn = w
-        .config
-        .tenant_file
-        .users
-        .iter()
-        .find(|u| u.admin)
-        .map(|u| u.upn.as_str().to_string())
-        .ok_or_else(|| w.fail("the tenant file has no global admin (admin = true)"))?;
+    let upn = w.config.target.admin().map(|a| a.upn.clone());
+    let upn = upn.map_err(|e| w.fail(e))?;
     w.account(&upn)
 }
 
@@ -77,27 +72,19 @@ pub async fn set_status_by_graph(
     status: MfaStatus,
 ) -> anyhow::Result<()> {
     let account = w.account(name)?;
-    let file = w.config.tenant_file.clone();
-    let app = file
-        .apps
-        .iter()
-        .find(|a| {
-            a.roles
-                .iter()
-                .any(|r| r == "Policy.ReadWrite.AuthenticationMethod")
-        })
-        .ok_or_else(|| {
-            w.fail("the tenant file has no app with the Policy.ReadWrite.AuthenticationMethod role")
-        })?;
+    let target = w.config.target.clone();
+    let app = target
+        .app_with(graph::POLICY_READ_WRITE_AUTHENTICATION_METHOD)
+        .map_err(|e| w.fail(e))?;
     let base = w.tenant().await?.base_url.clone();
     let http = super::world::api();
-    let token: serde_json::Value = http
-        .post(format!("{base}/{}/oauth2/v2.0/token", file.tenant.id))
+    let token: graph::TokenResponse = http
+        .post(format!("{base}{}", routes::token_path(&target.tenant_id)))
         .form(&[
-            ("grant_type", "client_credentials"),
+            ("grant_type", graph::CLIENT_CREDENTIALS),
             ("client_id", app.client_id.as_str()),
             ("client_secret", app.client_secret.expose()),
-            ("scope", crate::tenant::graph::GRAPH_DEFAULT_SCOPE),
+            ("scope", graph::DEFAULT_SCOPE),
         ])
         .send()
         .await
@@ -105,19 +92,17 @@ pub async fn set_status_by_graph(
         .error_for_status()
         .map_err(|e| w.fail(format!("Graph refused the app's token request: {e}")))?
         .json()
-        .await?;
-    let token = token["access_token"]
-        .as_str()
-        .ok_or_else(|| w.fail("Graph's token answer has no access_token"))?;
+        .await
+        .map_err(|e| w.fail(format!("Graph's token answer is not a token: {e}")))?;
+    let token = token.access_token;
     // Noted before the request: the change starts no earlier than this.
     w.changed_at = Some(std::time::Instant::now());
     let resp = http
-        .patch(format!(
-            "{base}/beta/users/{}/authentication/requirements",
-            account.upn
-        ))
+        .patch(format!("{base}{}", graph::requirements_path(&account.upn)))
         .bearer_auth(token)
-        .json(&serde_json::json!({ "perUserMfaState": status.graph_name() }))
+        .json(&graph::Requirements {
+            per_user_mfa_state: status,
+        })
         .send()
         .await
         .context("PATCH authentication/requirements")?;

@@ -19,7 +19,7 @@ pub mod world;
 
 pub use world::{Actor, DocWorld, RunConfig};
 
-use crate::tenant::domain::MfaStatus;
+use docproof_contract::domain::MfaStatus;
 use std::str::FromStr;
 
 /// `{status}`: a Multi-Factor Auth Status as the admin page shows it.

@@ -5,9 +5,9 @@
 use super::user::past_call_wait;
 use super::world::DocWorld;
 use crate::phone::PhoneError;
-use crate::tenant::domain::Secret;
 use cucumber::gherkin::Step;
 use cucumber::{given, then, when};
+use docproof_contract::domain::Secret;
 
 /// The user's phone number as the provider sees it.
 fn phone_of(w: &mut DocWorld) -> anyhow::Result<String> {

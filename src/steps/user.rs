@@ -5,9 +5,9 @@
 use super::office365::{eventually, Expectation, Settle};
 use super::world::{Actor, DocWorld};
 use crate::pages::{owa, proof_up, second_factor as sas, sign_in};
-use crate::tenant::domain::Secret;
 use cucumber::gherkin::Step;
 use cucumber::{given, then, when};
+use docproof_contract::domain::Secret;
 use futures::FutureExt as _;
 
 const USER: Actor = Actor::User;
@@ -436,7 +436,8 @@ async fn call_not_answered(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> 
 )]
 async fn registered_by_text(w: &mut DocWorld, step: &Step, name: String) -> anyhow::Result<()> {
     w.at(step).await?;
-    super::admin::set_status_by_graph(w, &name, crate::tenant::domain::MfaStatus::Enabled).await?;
+    super::admin::set_status_by_graph(w, &name, docproof_contract::domain::MfaStatus::Enabled)
+        .await?;
     w.user = Some(name);
     // The same pages the 3.1 steps walk in the browser.
     w.set_up(USER, |w| register_by_text(w).boxed_local()).await

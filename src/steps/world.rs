@@ -8,10 +8,11 @@ use crate::drive::{Browsers, Cookie, Driver};
 use crate::pages::Sites;
 use crate::phone::TelephonyProvider;
 use crate::report::transcript::Transcript;
-use crate::tenant::domain::{PhoneNumber, Secret};
-use crate::tenant::{RunningTenant, Settings, TenantFile};
+use crate::target::Target;
 use anyhow::{anyhow, Context as _};
 use cucumber::gherkin::Step;
+use docproof_contract::domain::Secret;
+use docproof_simulator::{RunningTenant, Settings, TenantFile};
 use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
@@ -21,8 +22,10 @@ use std::time::Duration;
 /// What every scenario of a run shares.
 #[derive(Debug, Clone)]
 pub struct RunConfig {
-    /// The seeded tenant every scenario starts from.
-    pub tenant_file: TenantFile,
+    /// The seed every scenario's simulator starts from.
+    pub seed: TenantFile,
+    /// The accounts and Graph app the steps use.
+    pub target: Arc<Target>,
     /// How long an interaction waits for an element to be visible.
     pub wait: Duration,
     /// How long a step waits for the phone to receive a text or call.
@@ -41,9 +44,10 @@ pub struct RunConfig {
 }
 
 impl RunConfig {
-    pub fn new(tenant_file: TenantFile) -> RunConfig {
+    pub fn new(seed: TenantFile, target: Target) -> RunConfig {
         RunConfig {
-            tenant_file,
+            seed,
+            target: Arc::new(target),
             wait: crate::drive::DEFAULT_WAIT,
             phone_wait: Duration::from_secs(5),
             settle_margin: Duration::from_secs(3),
@@ -98,13 +102,7 @@ pub enum Actor {
     User,
 }
 
-/// A seeded account as the test knows it: its name, password and phone.
-#[derive(Clone)]
-pub struct Account {
-    pub upn: String,
-    pub password: Secret,
-    pub phone: Option<PhoneNumber>,
-}
+pub use crate::target::Account;
 
 /// The step being carried out now.
 #[derive(Debug, Clone, Default)]
@@ -269,8 +267,8 @@ impl DocWorld {
             let provider = TelephonyProvider::start().await;
             let mut settings = self.settings.clone();
             settings.telephony.base_url = Some(provider.base_url());
-            let running = crate::tenant::spawn(
-                self.config.tenant_file.clone(),
+            let running = docproof_simulator::spawn(
+                self.config.seed.clone(),
                 settings,
                 "127.0.0.1:0".parse().expect("valid address"),
             )
@@ -394,30 +392,11 @@ impl DocWorld {
                 .is_some_and(|d| d.name() == "http")
     }
 
-    /// A seeded account by its short name ("o365.sms") or full UPN.
+    /// An account by its short name ("o365.sms") or full UPN; its password
+    /// is masked in the transcript from now on.
     pub fn account(&mut self, name: &str) -> anyhow::Result<Account> {
-        let file = &self.config.tenant_file;
-        let wanted = if name.contains('@') {
-            name.to_ascii_lowercase()
-        } else {
-            format!("{}@{}", name, file.tenant.domain).to_ascii_lowercase()
-        };
-        let seed = file
-            .users
-            .iter()
-            .find(|u| u.upn.as_str().eq_ignore_ascii_case(&wanted))
-            .ok_or_else(|| {
-                let known: Vec<&str> = file.users.iter().map(|u| u.upn.as_str()).collect();
-                self.fail(format!(
-                    "the tenant has no account '{name}'; the seeded accounts are {}",
-                    known.join(", ")
-                ))
-            })?;
-        let account = Account {
-            upn: seed.upn.as_str().to_string(),
-            password: seed.password.clone(),
-            phone: seed.phone.clone(),
-        };
+        let found = self.config.target.account(name).cloned();
+        let account = found.map_err(|e| self.fail(e))?;
         self.transcript
             .redactor
             .learn(account.password.expose(), "password");

@@ -1,0 +1,309 @@
+//! Element ids and form field names of Microsoft's pages: one constant each,
+//! the one place both the simulator's templates and the harness's page
+//! objects take them from.
+//!
+//! Where Microsoft's own id is known (the converged sign-in UI, the second
+//! factor pages, the app launcher), the constant is that id, spelled as
+//! Microsoft spells it. Where no public source shows Microsoft's id (the
+//! legacy proof-up page, the admin center, the per-user MFA page), the id is
+//! the simulator's choice, named in upper case so the difference shows.
+#![allow(non_upper_case_globals)]
+
+use std::fmt;
+
+/// An element id: `name` goes into `id="…"`, `css` finds it (`#name`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Id {
+    pub name: &'static str,
+    pub css: &'static str,
+}
+
+/// A form field's name: `name` goes into `name="…"`, `css` finds the field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Field {
+    pub name: &'static str,
+    pub css: &'static str,
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+/// `ids! { idSIButton9, MFA_HEADING = "mfa-heading" }`: a bare name is
+/// Microsoft's own id; `NAME = "…"` is ours.
+macro_rules! ids {
+    ($( $(#[$doc:meta])* $konst:ident $(= $id:literal)? ),* $(,)?) => {
+        $( ids!(@one $(#[$doc])* $konst $(= $id)?); )*
+    };
+    (@one $(#[$doc:meta])* $konst:ident = $id:literal) => {
+        $(#[$doc])*
+        pub const $konst: $crate::ids::Id = $crate::ids::Id { name: $id, css: concat!("#", $id) };
+    };
+    (@one $(#[$doc:meta])* $konst:ident) => {
+        $(#[$doc])*
+        pub const $konst: $crate::ids::Id =
+            $crate::ids::Id { name: stringify!($konst), css: concat!("#", stringify!($konst)) };
+    };
+}
+
+/// `fields! { loginfmt, PHONE = "phone" }`, as [`ids!`] for `name="…"`.
+macro_rules! fields {
+    ($( $(#[$doc:meta])* $konst:ident $(= $name:literal)? ),* $(,)?) => {
+        $( fields!(@one $(#[$doc])* $konst $(= $name)?); )*
+    };
+    (@one $(#[$doc:meta])* $konst:ident = $name:literal) => {
+        $(#[$doc])*
+        pub const $konst: $crate::ids::Field =
+            $crate::ids::Field { name: $name, css: concat!("[name=", $name, "]") };
+    };
+    (@one $(#[$doc:meta])* $konst:ident) => {
+        $(#[$doc])*
+        pub const $konst: $crate::ids::Field = $crate::ids::Field {
+            name: stringify!($konst),
+            css: concat!("[name=", stringify!($konst), "]"),
+        };
+    };
+}
+
+/// The converged sign-in page: user name, password, "Stay signed in?", the
+/// registration interrupt and the error page (login.microsoftonline.com).
+pub mod sign_in {
+    ids! {
+        /// "Sign in" / "Enter password" heading.
+        loginHeader,
+        /// The user name box.
+        i0116,
+        /// The password box.
+        i0118,
+        /// The password page's "Forgot my password" area.
+        i0281,
+        /// "Next", "Sign in" and "Yes" are all this one button.
+        idSIButton9,
+        /// "No" on "Stay signed in?".
+        idBtn_Back,
+        usernameError,
+        passwordError,
+        /// "Stay signed in?" text.
+        KmsiDescription,
+        KmsiCheckboxField,
+        /// "More information required" (the proof-up interrupt).
+        idDiv_ProofUp_Title,
+        idDiv_ProofUp_Description,
+        idSubmit_ProofUp_Redirect,
+        /// "Sign in with another account" / start over.
+        idA_StartOver,
+        idDiv_Error_Title,
+        idDiv_Error_Description,
+        idDiv_Error_Details,
+    }
+    fields! {
+        loginfmt,
+        passwd,
+        /// "Don't show this again" on "Stay signed in?".
+        DontShowAgain,
+    }
+}
+
+/// The second factor of a registered user's sign-in (SAS): "Enter code"
+/// (SAOTCC), "Approve / answer the call" (SAOTCAS), time-out (SAASTO) and
+/// "We couldn't send" (SAASDS).
+pub mod sas {
+    ids! {
+        idDiv_SAOTCC_Title,
+        /// "We texted your phone +X XXXXXXXX01. Please enter the code to sign in."
+        idDiv_SAOTCC_Description,
+        idTxtBx_SAOTCC_OTC,
+        idSubmit_SAOTCC_Continue,
+        idSpan_SAOTCC_Error_OTC,
+        /// "Don't ask again for 14 days".
+        idChkBx_SAOTCC_TD,
+        idA_SAOTCC_Resend,
+        idDiv_SAOTCAS_Title,
+        idDiv_SAOTCAS_Description,
+        idDiv_SAOTCAS_Pending,
+        idChkBx_SAOTCAS_TD,
+        /// The call-wait form; with scripts the page submits it itself.
+        idForm_SAOTCAS_Check,
+        idSubmit_SAOTCAS_Check,
+        idDiv_SAASTO_Title,
+        idDiv_SAASTO_Description,
+        idSubmit_SAASTO_Retry,
+        idDiv_SAASDS_Title,
+        idDiv_SAASDS_Description,
+        idSubmit_SAASDS_Retry,
+    }
+    fields! {
+        /// The one-time code box (6 digits).
+        otc,
+        rememberMFA,
+    }
+}
+
+/// "Additional security verification" (aka.ms/mfasetup): Step 1 contact
+/// method, Step 2 verify, Step 3 app password. Microsoft's ids for this page
+/// are not public; these follow its `tfa_` naming.
+pub mod proof_up {
+    ids! {
+        TITLE = "tfa_title",
+        /// "Step 1: How should we contact you?" and so on.
+        STEP = "tfa_step",
+        FORM_CONTACT = "tfa_form_contact",
+        FORM_VERIFY = "tfa_form_verify",
+        CONTACT_METHOD = "tfa_authmethod",
+        COUNTRY = "tfa_country",
+        PHONE = "tfa_phone",
+        /// "Send me a code by text message".
+        METHOD_TEXT = "tfa_method_text",
+        /// "Call me".
+        METHOD_CALL = "tfa_method_call",
+        NEXT = "tfa_next",
+        BACK = "tfa_back",
+        ERROR = "tfa_error",
+        CODE = "tfa_code",
+        VERIFY = "tfa_verify",
+        CODE_ERROR = "tfa_code_error",
+        RESEND = "tfa_resend",
+        CALL_DESCRIPTION = "tfa_call_description",
+        /// Step 3's app password: a secret wherever it is shown.
+        APP_PASSWORD = "tfa_app_password",
+        COPY = "tfa_copy",
+        DONE = "tfa_done",
+    }
+    fields! {
+        AUTH_METHOD = "authMethod",
+        COUNTRY_FIELD = "country",
+        PHONE_FIELD = "phone",
+        METHOD = "method",
+        CODE_FIELD = "otc",
+    }
+}
+
+/// Outlook on the web, where a signed-in user lands.
+pub mod owa {
+    ids! {
+        APP = "owa_app",
+        HEADING = "owa_heading",
+        EMPTY = "owa_empty",
+        USER = "owa_user",
+        SIGN_OUT = "owa_signout",
+        SIGNED_OUT = "owa_signedout",
+        SIGN_IN_AGAIN = "owa_signin_again",
+    }
+}
+
+/// The Office 365 portal home and the app launcher.
+pub mod portal {
+    ids! {
+        /// The app launcher ("Office 365 Main Menu") on admin pages.
+        O365_MainLink_NavMenu,
+        O365_AppTile_Admin,
+        O365_AppTile_Mail,
+        /// The portal home's "Office 365 Main Menu" of app tiles.
+        MAIN_MENU = "o365-main-menu",
+        TITLE = "o365-title",
+        MAIN = "portal-main",
+        GREETING = "portal-greeting",
+    }
+}
+
+/// The Microsoft 365 admin center: home, Active users (Preview and Classic),
+/// and the pages its buttons open.
+pub mod admin_center {
+    ids! {
+        TITLE = "admin-center-title",
+        MAIN = "admin-main",
+        USER = "admin-user",
+        SIGN_OUT = "admin-signout",
+        HOME_HEADING = "admin-home-heading",
+        HOME_CARD_USERS = "home-card-users",
+        HOME_USERS_TITLE = "home-users-title",
+        NAV_HOME = "nav-home",
+        /// The "Users" navigation group.
+        NAV_USERS = "nav-users",
+        NAV_ACTIVE_USERS = "nav-active-users",
+        ACTIVE_USERS_HEADING = "active-users-heading",
+        ACTIVE_USERS_TABLE = "active-users-table",
+        USERS_TOOLBAR = "users-toolbar",
+        /// Carries `data-mode` = "preview" or "classic".
+        MODE = "admin-mode",
+        MODE_SWITCH = "admin-mode-switch",
+        EXPORT_USERS = "export-users",
+        ADD_USER = "add-user",
+        ADD_USER_HEADING = "add-user-heading",
+        ADD_USER_TEXT = "add-user-text",
+        ADD_USER_BACK = "add-user-back",
+        /// Preview: the "…" after "↓ Export users".
+        MORE_ACTIONS = "more-actions",
+        /// Classic: the "More" drop-down beside "+ Add a user".
+        MORE_DROPDOWN = "more-dropdown",
+        /// "Setup Multifactor authentication" / "Multifactor Authentication setup".
+        SETUP_MFA = "setup-mfa",
+        DENIED = "admin-denied",
+        DENIED_TEXT = "admin-denied-text",
+        DENIED_SIGN_OUT = "admin-denied-signout",
+        ERROR = "admin-error",
+    }
+}
+
+/// The legacy per-user "multi-factor authentication" page: search, the users
+/// table with MULTI-FACTOR AUTH STATUS, quick steps and their dialogs.
+pub mod mfa_page {
+    ids! {
+        HEADING = "mfa-heading",
+        TAB_USERS = "mfa-tab-users",
+        SEARCH = "mfa-search",
+        SEARCH_BUTTON = "mfa-search-button",
+        VIEW = "mfa-view",
+        FILTER = "mfa-filter",
+        COUNT = "mfa-count",
+        USERS = "mfa-users",
+        NO_RESULTS = "mfa-no-results",
+        NO_SELECTION = "mfa-no-selection",
+        ERROR = "mfa-error",
+        BACK_TO_USERS = "mfa-back-to-users",
+        USER_PANEL = "mfa-user-panel",
+        PANEL_NAME = "mfa-user-panel-name",
+        PANEL_UPN = "mfa-user-panel-upn",
+        PANEL_STATUS = "mfa-user-panel-status",
+        QUICK_STEPS = "mfa-quick-steps",
+        /// The "quick steps" heading above the buttons (FAQ 2.5 quotes it).
+        QUICK_STEPS_TITLE = "mfa-quick-steps-title",
+        ENABLE = "mfa-quick-enable",
+        DISABLE = "mfa-quick-disable",
+        ENFORCE = "mfa-quick-enforce",
+        MANAGE = "mfa-quick-manage",
+        DIALOG = "mfa-dialog",
+        DIALOG_TITLE = "mfa-dialog-title",
+        DIALOG_TEXT = "mfa-dialog-text",
+        DIALOG_CONFIRM = "mfa-dialog-confirm",
+        DIALOG_CANCEL = "mfa-dialog-cancel",
+        DIALOG_CLOSE = "mfa-dialog-close",
+        DIALOG_ERROR = "mfa-dialog-error",
+        RESTORE_DEVICES = "mfa-restore-devices",
+        REQUIRE_CONTACT_METHODS = "mfa-require-contact-methods",
+        DELETE_APP_PASSWORDS = "mfa-delete-app-passwords",
+    }
+    fields! {
+        SEARCH_FIELD = "search",
+        VIEW_FIELD = "view",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_microsoft_id_keeps_its_spelling_and_finds_itself() {
+        assert_eq!(super::sign_in::idSIButton9.name, "idSIButton9");
+        assert_eq!(super::sign_in::idSIButton9.css, "#idSIButton9");
+        assert_eq!(super::mfa_page::HEADING.css, "#mfa-heading");
+        assert_eq!(super::sign_in::loginfmt.css, "[name=loginfmt]");
+    }
+}

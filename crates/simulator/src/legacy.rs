@@ -1,0 +1,202 @@
+//! The endpoint non-browser apps use: Exchange Web Services with HTTP Basic
+//! authentication, as a backup application (CloudBacko) signs in to a
+//! mailbox. This is where FAQ 2.5's claims about non-browser apps are
+//! observable:
+//!
+//! - Disabled, and Enabled before registration: the account password works.
+//! - Enforced: the account password is refused; an app password works.
+//! - App passwords never work at the browser sign-in page (that is
+//!   `Tenant::sign_in`, not here).
+//!
+//! Changes reach this endpoint only after the propagation delay (FAQ 4.1):
+//! it reads `UserView::effective`, through `Tenant::basic_auth`.
+//!
+//! `POST /EWS/Exchange.asmx` answers any SOAP request with a minimal
+//! `GetFolderResponse` for the mailbox's root folder; the request body is
+//! not interpreted. A refusal is a 401 with `WWW-Authenticate: Basic` and a
+//! plain-text body saying why; its first line is one of the `REASON_*`
+//! constants below so that clients and tests can tell the cases apart.
+//! A fraud-blocked account gets 403.
+
+// Helpers return `Result<_, Response>` so handlers can hand the refusal
+// straight back; boxing axum's 128-byte Response would only add noise.
+#![allow(clippy::result_large_err)]
+
+use super::html;
+use super::server::AppState;
+use super::state::BasicAuthError;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::Router;
+use base64::Engine;
+use docproof_contract::domain::Upn;
+
+use docproof_contract::routes::EWS as EWS_PATH;
+
+/// First line of each refusal body.
+pub const REASON_NO_HEADER: &str = "Authorization header missing";
+pub const REASON_MALFORMED: &str = "Authorization header malformed";
+pub const REASON_UNKNOWN_USER: &str = "Unknown user";
+pub const REASON_BAD_PASSWORD: &str = "Wrong password";
+pub const REASON_APP_PASSWORD_REQUIRED: &str = "App password required";
+pub const REASON_BLOCKED: &str = "Sign-in blocked";
+
+pub fn router() -> Router<AppState> {
+    Router::new().route(EWS_PATH, post(ews_post).get(ews_get))
+}
+
+/// Who the Basic credentials name, once they check out.
+struct Authenticated {
+    upn: Upn,
+    display_name: String,
+}
+
+async fn ews_post(State(sim): State<AppState>, headers: HeaderMap) -> Response {
+    match authenticate(&sim, &headers) {
+        Ok(who) => soap_response(&who),
+        Err(resp) => resp,
+    }
+}
+
+/// Exchange challenges a GET too; with good credentials it describes the service.
+async fn ews_get(State(sim): State<AppState>, headers: HeaderMap) -> Response {
+    match authenticate(&sim, &headers) {
+        Ok(who) => (
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            format!(
+                "Exchange Web Services for {} <{}>. Send SOAP requests with POST to {EWS_PATH}.\n",
+                who.display_name, who.upn
+            ),
+        )
+            .into_response(),
+        Err(resp) => resp,
+    }
+}
+
+fn authenticate(sim: &AppState, headers: &HeaderMap) -> Result<Authenticated, Response> {
+    let realm = sim.tenant.info.domain.clone();
+    let refuse = |reason: &str, detail: &str| challenge(&realm, reason, detail);
+    let Some(raw) = headers.get(header::AUTHORIZATION) else {
+        return Err(refuse(
+            REASON_NO_HEADER,
+            "The request has no Authorization header. Send 'Authorization: Basic <base64 of user@domain:password>'.",
+        ));
+    };
+    let (upn_raw, password) = html::parse_basic(raw).map_err(|why| {
+        refuse(
+            REASON_MALFORMED,
+            &format!(
+                "The Authorization header could not be read: {why}. Send 'Authorization: Basic <base64 of user@domain:password>'."
+            ),
+        )
+    })?;
+    let upn = Upn::parse(&upn_raw).map_err(|why| {
+        refuse(
+            REASON_UNKNOWN_USER,
+            &format!("The user name in the Authorization header is not valid: {why}."),
+        )
+    })?;
+    match sim.tenant.basic_auth(&upn, &password) {
+        Ok(display_name) => {
+            tracing::info!(%upn, "EWS basic auth accepted");
+            Ok(Authenticated { upn, display_name })
+        }
+        Err(BasicAuthError::UnknownUser) => {
+            tracing::info!(%upn, "EWS basic auth refused: unknown user");
+            Err(refuse(
+                REASON_UNKNOWN_USER,
+                &format!("The user '{upn}' does not exist in this tenant."),
+            ))
+        }
+        Err(BasicAuthError::Refused {
+            app_password_required: false,
+        }) => {
+            tracing::info!(%upn, "EWS basic auth refused: wrong password");
+            Err(refuse(
+                REASON_BAD_PASSWORD,
+                &format!("The password for '{upn}' is incorrect."),
+            ))
+        }
+        Err(BasicAuthError::Refused {
+            app_password_required: true,
+        }) => {
+            tracing::info!(%upn, "EWS basic auth refused: MFA enforced, app password required");
+            Err(refuse(
+                REASON_APP_PASSWORD_REQUIRED,
+                &format!(
+                    "The account '{upn}' has multi-factor authentication enforced. Non-browser apps cannot sign in with the account password: create an app password and enter it instead of the account password."
+                ),
+            ))
+        }
+        Err(BasicAuthError::Blocked) => {
+            tracing::warn!(%upn, "EWS basic auth refused: sign-in blocked by fraud alert");
+            let body = format!(
+                "{REASON_BLOCKED}\nSign-in is blocked for '{upn}': a fraud alert was reported for this account. Contact your administrator to unblock it.\n"
+            );
+            Err((
+                StatusCode::FORBIDDEN,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                body,
+            )
+                .into_response())
+        }
+    }
+}
+
+/// A 401 with a Basic challenge and a plain-text reason.
+fn challenge(realm: &str, reason: &str, detail: &str) -> Response {
+    let mut resp = (
+        StatusCode::UNAUTHORIZED,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!("{reason}\n{detail}\n"),
+    )
+        .into_response();
+    let realm = realm.replace(['"', '\\'], "");
+    if let Ok(v) = HeaderValue::from_str(&format!("Basic realm=\"{realm}\"")) {
+        resp.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+    }
+    resp
+}
+
+/// A minimal successful `GetFolderResponse` for the mailbox's root folder.
+fn soap_response(who: &Authenticated) -> Response {
+    // A stable, opaque folder id per mailbox.
+    let folder_id: String =
+        base64::engine::general_purpose::STANDARD.encode(format!("msgfolderroot:{}", who.upn));
+    let body = format!(
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/">
+  <s:Header>
+    <h:ServerVersionInfo xmlns:h="http://schemas.microsoft.com/exchange/services/2006/types" MajorVersion="15" MinorVersion="20" MajorBuildNumber="0" MinorBuildNumber="0" Version="V2018_01_08"/>
+  </s:Header>
+  <s:Body>
+    <!-- Mailbox of {owner} -->
+    <m:GetFolderResponse xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">
+      <m:ResponseMessages>
+        <m:GetFolderResponseMessage ResponseClass="Success">
+          <m:ResponseCode>NoError</m:ResponseCode>
+          <m:Folders>
+            <t:Folder>
+              <t:FolderId Id="{id}" ChangeKey="AQAAAA=="/>
+              <t:DisplayName>Top of Information Store</t:DisplayName>
+            </t:Folder>
+          </m:Folders>
+        </m:GetFolderResponseMessage>
+      </m:ResponseMessages>
+    </m:GetFolderResponse>
+  </s:Body>
+</s:Envelope>
+"#,
+        id = html::xml_escape(&folder_id),
+        owner =
+            html::xml_escape(&format!("{} <{}>", who.display_name, who.upn)).replace("--", "- -"),
+    );
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],
+        body,
+    )
+        .into_response()
+}

@@ -1,0 +1,141 @@
+//! What every sign-in page shares: finding the caller's flow from its cookie,
+//! checking the form's `flowToken`, and finishing a sign-in with a session.
+
+use super::SESSION_COOKIE;
+use crate::html::{self, clear_cookie, escape, set_cookie, sign_in_page, with_cookie};
+use crate::server::AppState;
+use crate::state::{Flow, Stage};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use docproof_contract::domain::Upn;
+use std::collections::HashMap;
+
+/// Cookie naming the browser's sign-in flow (Microsoft's is also `esctx`).
+pub const FLOW_COOKIE: &str = "esctx";
+
+pub type FormFields = HashMap<String, String>;
+
+/// The caller's flow id, from its cookie.
+pub fn flow_id(headers: &HeaderMap) -> Option<String> {
+    html::cookie(headers, FLOW_COOKIE)
+}
+
+/// Runs `f` on the caller's flow after checking the form's flowToken; a
+/// missing cookie or a missing or wrong token gets `bad_flow()`.
+pub fn with_checked_flow<R>(
+    sim: &AppState,
+    headers: &HeaderMap,
+    form: &FormFields,
+    f: impl FnOnce(&mut Flow) -> R,
+) -> Result<R, Response> {
+    let id = flow_id(headers).ok_or_else(bad_flow)?;
+    let token = form.get("flowToken").map(String::as_str).unwrap_or("");
+    if token.is_empty() {
+        return Err(bad_flow());
+    }
+    sim.tenant
+        .with_flow(&id, Some(token), f)
+        .ok_or_else(bad_flow)
+}
+
+/// Runs `f` on the caller's flow without a token (GET re-renders only).
+pub fn with_flow<R>(
+    sim: &AppState,
+    headers: &HeaderMap,
+    f: impl FnOnce(&mut Flow) -> R,
+) -> Result<R, Response> {
+    let id = flow_id(headers).ok_or_else(bad_flow)?;
+    sim.tenant.with_flow(&id, None, f).ok_or_else(bad_flow)
+}
+
+/// Moves the flow to `next` only if it still belongs to `upn` and is still
+/// at a stage `expected` accepts. Handlers release the flow while a text or
+/// call is sent; this keeps a concurrent post in the same flow (a double
+/// click, or a forged switch of user) from redirecting what was verified.
+pub fn settle(
+    sim: &AppState,
+    headers: &HeaderMap,
+    upn: &Upn,
+    expected: impl FnOnce(&Stage) -> bool,
+    next: Stage,
+) -> Result<(), Response> {
+    let moved = with_flow(sim, headers, |f| {
+        let ok = f.upn.as_ref() == Some(upn) && expected(&f.stage);
+        if ok {
+            f.stage = next;
+        }
+        ok
+    })?;
+    if moved {
+        Ok(())
+    } else {
+        Err(bad_flow())
+    }
+}
+
+/// The answer to a post without a valid flow: stale tab, expired flow, or a
+/// forged request. Says what happened and how to start over.
+pub fn bad_flow() -> Response {
+    let body = format!(
+        r#"<div role="heading" aria-level="1" class="title" id="idDiv_Error_Title">Sorry, but we're having trouble signing you in.</div>
+<p class="description" id="idDiv_Error_Description">This sign-in request is missing its flowToken, or the token has expired or does not match (AADSTS90014). For your security, start again.</p>
+<p><a id="idA_StartOver" href="{}">Start over</a></p>"#,
+        escape(&super::sign_in_url("/owa"))
+    );
+    (
+        StatusCode::BAD_REQUEST,
+        sign_in_page("Sign in to your account", &body),
+    )
+        .into_response()
+}
+
+/// An alert naming what to fix, with `id` so the field can refer to it;
+/// nothing without an error.
+pub fn error_div(id: &str, error: Option<&str>) -> String {
+    error
+        .map(|e| {
+            format!(
+                r#"<div class="error" id="{id}" role="alert">{}</div>"#,
+                escape(e)
+            )
+        })
+        .unwrap_or_default()
+}
+
+/// Hidden fields every sign-in form carries.
+pub fn token_fields(token: &str) -> String {
+    format!(
+        "{}{}",
+        html::hidden("flowToken", token),
+        html::hidden("canary", token)
+    )
+}
+
+/// Signs the user in: a session cookie, the flow cookie cleared, and a
+/// redirect to where the flow started.
+pub fn finish_sign_in(sim: &AppState, flow_id: &str, upn: &Upn, return_to: &str) -> Response {
+    if sim.tenant.user(upn).is_some_and(|u| u.blocked) {
+        sim.tenant.end_flow(flow_id);
+        return super::sas::blocked_page();
+    }
+    let session = sim.tenant.create_session(upn);
+    sim.tenant.end_flow(flow_id);
+    tracing::info!(%upn, "signed in");
+    let resp = html::see_other(safe_return(return_to));
+    let resp = with_cookie(resp, set_cookie(SESSION_COOKIE, &session));
+    with_cookie(resp, clear_cookie(FLOW_COOKIE))
+}
+
+/// Only local paths are followed after sign-in (no open redirect): browsers
+/// read `//host` and `/\host` as another site, and control characters
+/// cannot go into a Location header.
+pub fn safe_return(return_to: &str) -> &str {
+    let local = return_to.starts_with('/')
+        && !return_to[1..].starts_with(['/', '\\'])
+        && !return_to.chars().any(|c| c.is_control());
+    if local {
+        return_to
+    } else {
+        "/owa"
+    }
+}

@@ -1,0 +1,70 @@
+//! Tunables of the simulated service. Defaults follow Microsoft where known
+//! (m365-contract.md); values Microsoft does not publish are marked so.
+
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// How long a texted code stays valid. Microsoft does not publish it
+    /// (unconfirmed); 10 minutes is a conservative choice.
+    pub code_lifetime: Duration,
+    /// Wrong codes accepted before the code is void and a new one is needed.
+    pub max_code_attempts: u32,
+    /// Texts and calls one user may trigger within `telecom_window`
+    /// before AADSTS50088 ("Limit on telecom MFA calls reached").
+    pub telecom_limit: u32,
+    pub telecom_window: Duration,
+    /// An unanswered call fails after this long (Microsoft: 120 s polling timeout).
+    pub call_timeout: Duration,
+    /// How often the call-wait page polls (Microsoft: `iPollingInterval` 5 s).
+    pub poll_interval: Duration,
+    /// "Don't ask again for 14 days" on the Enter code page.
+    pub remember_mfa_for: Duration,
+    /// FAQ 4.1: how long a change takes to reach sign-in and basic auth.
+    pub propagation_delay: Duration,
+    /// Random extra delay in [0, jitter) added to each change.
+    pub propagation_jitter: Duration,
+    pub telephony: TelephonySettings,
+}
+
+#[derive(Debug, Clone)]
+pub struct TelephonySettings {
+    /// Base URL of a Twilio-compatible API; `None` = the embedded virtual
+    /// carrier at `{tenant}/carrier`.
+    pub base_url: Option<String>,
+    pub account_sid: String,
+    pub auth_token: docproof_contract::domain::Secret,
+    /// The number texts and calls come from.
+    pub from: String,
+    /// A provider slower than this counts as an outage.
+    pub request_timeout: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            code_lifetime: Duration::from_secs(600),
+            max_code_attempts: 3,
+            telecom_limit: 10,
+            telecom_window: Duration::from_secs(300),
+            call_timeout: Duration::from_secs(120),
+            poll_interval: Duration::from_secs(1),
+            remember_mfa_for: Duration::from_secs(14 * 24 * 3600),
+            propagation_delay: Duration::ZERO,
+            propagation_jitter: Duration::ZERO,
+            telephony: TelephonySettings::default(),
+        }
+    }
+}
+
+impl Default for TelephonySettings {
+    fn default() -> Self {
+        TelephonySettings {
+            base_url: None,
+            account_sid: "AC00000000000000000000000000000001".into(),
+            auth_token: docproof_contract::domain::Secret::new("docproof-carrier-token"),
+            from: "+1 4255550100".into(),
+            request_timeout: Duration::from_secs(5),
+        }
+    }
+}
