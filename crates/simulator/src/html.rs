@@ -90,6 +90,28 @@ pub fn sign_in_page(title: &str, body: &str) -> Response {
     )
 }
 
+/// A page rendered from its template (`templates/`), served uncached. A
+/// template that fails to render is a bug in the simulator: a 500 naming it.
+pub fn render(page: &impl askama::Template) -> Response {
+    match page.render() {
+        Ok(html) => uncached(Html(html).into_response()),
+        Err(e) => {
+            tracing::error!(error = %e, "a simulator page failed to render");
+            (
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                format!("the simulator could not render this page: {e}"),
+            )
+                .into_response()
+        }
+    }
+}
+
+fn uncached(mut resp: Response) -> Response {
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
 /// A whole HTML document, served with headers that keep it uncached.
 pub fn page(title: &str, css: &str, body: &str) -> Response {
     let html = format!(
