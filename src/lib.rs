@@ -3,8 +3,10 @@
 //! Data flows one way: doc → features → steps → (driver → pages → tenant)
 //! and (phone ↔ telephony provider ↔ tenant) → transcript → report.
 
+pub mod cli;
 pub mod doc;
 pub mod drive;
+pub mod features;
 pub mod pages;
 pub mod phone;
 pub mod report;

@@ -3,10 +3,10 @@
 //! renamed — and each change is caught with one line naming the step. The
 //! FAQ as shipped passes, and every step of 2, 3.1, 3.2 and 4.1 is covered.
 
-use docproof::doc::check::{self, Features};
 use docproof::doc::Doc;
+use docproof::features::check::{self, Features};
+use docproof::features::parse;
 use docproof::report::coverage::{self, Outcome};
-use docproof::run::parse;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

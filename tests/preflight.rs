@@ -3,7 +3,7 @@
 //! reported with file, line and the definitions involved.
 
 use cucumber::{given, World};
-use docproof::run::{parse, preflight};
+use docproof::features::{parse, preflight};
 use std::path::Path;
 
 #[derive(Debug, Default, World)]

@@ -2,14 +2,11 @@
 //! (sections, procedures, numbered steps, quoted labels, images), built by
 //! `parse` from the wiki's text or Markdown, read by `load` from a file or
 //! the published page (`html` for the latter). `trace` is how a Gherkin
-//! step cites a FAQ step; `check` is the drift gate between the doc, the
-//! features and the wording recorded in their `lock`.
+//! step cites a FAQ step. The doc knows nothing of the features that
+//! transcribe it (`crate::features` checks them against it).
 
-pub mod check;
-pub mod command;
 pub mod html;
 pub mod load;
-pub mod lock;
 pub mod model;
 pub mod parse;
 pub mod trace;

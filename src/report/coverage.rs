@@ -7,7 +7,7 @@ use crate::doc::{trace, Doc};
 use cucumber::gherkin;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -196,4 +196,41 @@ pub fn append_to_step_summary(markdown: &str) -> std::io::Result<()> {
         .append(true)
         .open(path)?;
     writeln!(f, "{markdown}")
+}
+
+/// The coverage matrix as written for a run or a doc check.
+pub struct Written {
+    pub path: PathBuf,
+    pub rows: Vec<Row>,
+    pub markdown: String,
+}
+
+/// The one place `coverage.md` is written: into the report folder, and
+/// appended to the GitHub step summary when `GITHUB_STEP_SUMMARY` is set
+/// (a summary that cannot be appended to is a warning, not a failure).
+pub fn write(
+    report: &Path,
+    doc: &Doc,
+    features: &[gherkin::Feature],
+    results: &[ScenarioResult],
+) -> anyhow::Result<Written> {
+    let rows = matrix(doc, features, results);
+    let markdown = markdown(doc, &rows);
+    let path = report.join("coverage.md");
+    std::fs::create_dir_all(report)
+        .and_then(|()| std::fs::write(&path, format!("# docproof coverage\n\n{markdown}")))
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "{}: cannot write coverage.md ({e}); pass --report with a writable folder",
+                report.display()
+            )
+        })?;
+    if let Err(e) = append_to_step_summary(&markdown) {
+        eprintln!("warning: GITHUB_STEP_SUMMARY: cannot append the coverage matrix ({e})");
+    }
+    Ok(Written {
+        path,
+        rows,
+        markdown,
+    })
 }

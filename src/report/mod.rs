@@ -5,5 +5,6 @@
 
 pub mod coverage;
 pub mod ledger;
+pub mod run_summary;
 pub mod summary;
 pub mod transcript;

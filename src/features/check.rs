@@ -4,9 +4,9 @@
 //! FAQ step, the feature lines and what to do.
 
 use super::lock::{self, Lock, LockState, Transcription};
-use super::model::{fingerprint, normalise, Doc, Step};
-use super::parse::quoted;
-use super::trace;
+use crate::doc::model::{fingerprint, normalise, Doc, Step};
+use crate::doc::parse::quoted;
+use crate::doc::trace;
 use cucumber::gherkin;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
@@ -26,7 +26,7 @@ pub fn citations(features: &[gherkin::Feature]) -> Vec<Citation> {
     let mut out = Vec::new();
     for feature in features {
         let path = feature.path.clone().unwrap_or_default();
-        for step in crate::run::parse::steps(feature) {
+        for step in super::parse::steps(feature) {
             if let Some(cited) = trace::cited(step) {
                 if seen.insert((path.clone(), step.position.line)) {
                     out.push(Citation {
