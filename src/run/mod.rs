@@ -60,10 +60,6 @@ impl Default for RunOptions {
 /// The default scenarios at once in a real browser never exceeds this
 /// (16 browsers, about 2 GB: a headless shell session holds ~135 MB);
 /// `--concurrency` may ask for more.
-
-/// The default scenarios at once in a real browser never exceeds this
-/// (16 browsers, about 2 GB: a headless shell session holds ~135 MB);
-/// `--concurrency` may ask for more.
 pub const MAX_DEFAULT_BROWSER_SCENARIOS: usize = 8;
 
 /// Plans, executes and reports. Errors are what stops a run before it
