@@ -3,6 +3,8 @@
 //! every profile directory we gave them — also when the run fails, panics or
 //! is interrupted (the guard's `Drop` does the same work synchronously).
 
+use nix::sys::signal::{self, Signal};
+use nix::unistd::Pid;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -100,13 +102,9 @@ fn from_env(var: &str) -> Result<Option<PathBuf>, String> {
     }
 }
 
+/// The first of `names` found on `PATH`.
 fn on_path(names: &[&str]) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    names.iter().find_map(|name| {
-        std::env::split_paths(&path)
-            .map(|dir| dir.join(name))
-            .find(|p| p.is_file())
-    })
+    names.iter().find_map(|name| which::which(name).ok())
 }
 
 /// A running chromedriver. Dropping it kills chromedriver and the browsers
@@ -211,12 +209,12 @@ impl ChromeDriver {
     /// profiles. Sessions should be closed first, so browsers quit cleanly.
     pub async fn shutdown(mut self) {
         if let Some(mut child) = self.child.take() {
-            kill_group(&child, libc::SIGTERM);
+            kill_group(&child, Signal::SIGTERM);
             if tokio::time::timeout(Duration::from_secs(2), child.wait())
                 .await
                 .is_err()
             {
-                kill_group(&child, libc::SIGKILL);
+                kill_group(&child, Signal::SIGKILL);
                 let _ = child.wait().await;
             }
         }
@@ -228,7 +226,7 @@ impl ChromeDriver {
 impl Drop for ChromeDriver {
     fn drop(&mut self) {
         if let Some(child) = self.child.take() {
-            kill_group(&child, libc::SIGKILL);
+            kill_group(&child, Signal::SIGKILL);
         }
         kill_strays(&self.workdir);
         remove_dir(&self.workdir);
@@ -253,22 +251,15 @@ fn kill_strays(workdir: &Path) {
         };
         let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
         if String::from_utf8_lossy(&cmdline).contains(&needle) {
-            // SAFETY: kill only sends a signal to a process we identified
-            // by its command line naming our own profile folder.
-            unsafe {
-                libc::kill(pid, libc::SIGKILL);
-            }
+            let _ = signal::kill(Pid::from_raw(pid), Signal::SIGKILL);
         }
     }
 }
 
-fn kill_group(child: &tokio::process::Child, signal: libc::c_int) {
-    if let Some(pid) = child.id() {
-        // SAFETY: killpg only sends a signal; the group is the one
-        // chromedriver leads (`process_group(0)` above).
-        unsafe {
-            libc::killpg(pid as libc::pid_t, signal);
-        }
+/// Signals the process group chromedriver leads (`process_group(0)`).
+fn kill_group(child: &tokio::process::Child, sig: Signal) {
+    if let Some(pid) = child.id().and_then(|p| i32::try_from(p).ok()) {
+        let _ = signal::killpg(Pid::from_raw(pid), sig);
     }
 }
 
