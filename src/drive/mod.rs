@@ -16,7 +16,7 @@ use std::fmt;
 use std::time::Duration;
 
 /// What went wrong while working a page. Messages name the selector and the
-/// page; the step that called adds the FAQ step (`steps::browse`).
+/// page; the step that called adds the FAQ step (`steps::world::browse`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DriveError {
     /// No visible element matches the selector on the current page.

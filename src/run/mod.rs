@@ -103,7 +103,7 @@ pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
             eprintln!("{notice}");
         }
         summary.driver = chosen.browsers.name();
-        let label_warnings = crate::steps::labels::LabelWarnings::default();
+        let label_warnings = crate::steps::world::labels::LabelWarnings::default();
         let config = RunConfig {
             browsers: chosen.browsers.clone(),
             report: opts.report.clone(),

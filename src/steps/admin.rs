@@ -3,15 +3,13 @@
 //! (2.5). Set-up ("Given … has the status …") goes through Graph, as an
 //! admin's script would.
 
-use super::browse::HEADING;
+use super::world::browse::HEADING;
 use super::world::{Actor, DocWorld};
 use super::Status;
 use crate::pages::{admin_center as ac, mfa_page as mfa, sign_in};
-use anyhow::Context as _;
 use cucumber::gherkin::Step;
 use cucumber::{given, then, when};
 use docproof_contract::domain::MfaStatus;
-use docproof_contract::{graph, routes};
 use futures::FutureExt as _;
 
 const ADMIN: Actor = Actor::Admin;
@@ -61,61 +59,7 @@ async fn has_status(
     status: Status,
 ) -> anyhow::Result<()> {
     w.at(step).await?;
-    set_status_by_graph(w, &name, status.0).await
-}
-
-/// PATCH `/beta/users/{upn}/authentication/requirements`, as an admin's
-/// script would, with the app registration of the tenant file that may.
-pub async fn set_status_by_graph(
-    w: &mut DocWorld,
-    name: &str,
-    status: MfaStatus,
-) -> anyhow::Result<()> {
-    let account = w.account(name)?;
-    let target = w.config.target.clone();
-    let app = target
-        .app_with(graph::POLICY_READ_WRITE_AUTHENTICATION_METHOD)
-        .map_err(|e| w.fail(e))?;
-    let base = w.tenant().await?.base_url.clone();
-    let http = super::world::api();
-    let token: graph::TokenResponse = http
-        .post(format!("{base}{}", routes::token_path(&target.tenant_id)))
-        .form(&[
-            ("grant_type", graph::CLIENT_CREDENTIALS),
-            ("client_id", app.client_id.as_str()),
-            ("client_secret", app.client_secret.expose()),
-            ("scope", graph::DEFAULT_SCOPE),
-        ])
-        .send()
-        .await
-        .context("asking Graph for a token")?
-        .error_for_status()
-        .map_err(|e| w.fail(format!("Graph refused the app's token request: {e}")))?
-        .json()
-        .await
-        .map_err(|e| w.fail(format!("Graph's token answer is not a token: {e}")))?;
-    let token = token.access_token;
-    // Noted before the request: the change starts no earlier than this.
-    w.changed_at = Some(std::time::Instant::now());
-    let resp = http
-        .patch(format!("{base}{}", graph::requirements_path(&account.upn)))
-        .bearer_auth(token)
-        .json(&graph::Requirements {
-            per_user_mfa_state: status,
-        })
-        .send()
-        .await
-        .context("PATCH authentication/requirements")?;
-    if !resp.status().is_success() {
-        let code = resp.status();
-        let body = resp.text().await.unwrap_or_default();
-        return Err(w.fail(format!(
-            "Graph did not set {} to {status}: HTTP {code} {body}",
-            account.upn
-        )));
-    }
-    w.saw("graph", &format!("{} set to {status}", account.upn));
-    Ok(())
+    w.set_status_by_graph(&name, status.0).await
 }
 
 #[when("the admin clicks the Admin Center icon in the Office 365 Main Menu")]

@@ -10,8 +10,6 @@
 
 pub mod admin;
 pub mod backup_app;
-pub mod browse;
-pub mod labels;
 pub mod office365;
 pub mod phone;
 pub mod user;

@@ -2,7 +2,6 @@
 //! call the Twilio way (fetch the TwiML, press keys into the `<Gather>`),
 //! or lets it ring out. Also the provider's outages.
 
-use super::user::past_call_wait;
 use super::world::DocWorld;
 use crate::phone::PhoneError;
 use cucumber::gherkin::Step;
@@ -174,7 +173,7 @@ async fn ring_out(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     let r = w.provider().await?.let_ring_out(&call).await;
     r.map_err(|e| phone_err(w, e))?;
     w.saw("phone", "not answered");
-    past_call_wait(w).await
+    w.past_call_wait().await
 }
 
 #[given("the text message provider is down")]

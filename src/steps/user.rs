@@ -2,7 +2,8 @@
 //! additional security verification (3.1.3–3.1.4, 3.2.3–3.2.4), signs in
 //! again with the second factor (3.1.5, 3.2.5).
 
-use super::office365::{eventually, Expectation, Settle};
+use super::world::browse::HEADING;
+use super::world::settle::{eventually, Expectation, Settle};
 use super::world::{Actor, DocWorld};
 use crate::pages::{owa, proof_up, second_factor as sas, sign_in};
 use cucumber::gherkin::Step;
@@ -146,7 +147,7 @@ async fn sign_in_outcome(
 #[then(expr = "the page says {string}")]
 async fn page_says(w: &mut DocWorld, step: &Step, text: String) -> anyhow::Result<()> {
     w.at(step).await?;
-    let heading = w.read(USER, super::browse::HEADING).await?;
+    let heading = w.read(USER, HEADING).await?;
     if heading != text {
         let page = w.describe_page(USER).await;
         return Err(w.fail(format!(
@@ -220,7 +221,7 @@ async fn choose_method(w: &mut DocWorld, method: &str) -> anyhow::Result<()> {
     w.saw("method", &label);
     w.tick(USER, radio).await?;
     w.click(USER, proof_up::NEXT).await?;
-    w.wait_for(USER, super::browse::HEADING).await?;
+    w.wait_for(USER, HEADING).await?;
     if w.visible(USER, proof_up::ERROR).await? {
         let error = w.read(USER, proof_up::ERROR).await?;
         return Err(w.fail(format!("Step 1 was refused: {error}")));
@@ -283,29 +284,12 @@ async fn code_wrong(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     Err(w.fail(format!("no wrong-code error is shown; the page is {page}")))
 }
 
-/// On the call-wait page a browser with scripts moves on by itself once
-/// the call is over (awaited here); without scripts a person presses
-/// "continue".
-pub async fn past_call_wait(w: &mut DocWorld) -> anyhow::Result<()> {
-    let check = sas::CALL_CONTINUE;
-    if w.browser(USER).await?.runs_scripts() {
-        let wait = w.config.wait;
-        let r = w.browser(USER).await?.wait_gone(check, wait).await;
-        return r.map_err(|e| w.fail(e));
-    }
-    if w.visible(USER, check).await? {
-        // Not in the transcript: a browser with scripts never sees this.
-        w.click(USER, check).await?;
-    }
-    Ok(())
-}
-
 #[then("the page shows an app password")]
 async fn shows_app_password(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.at(step).await?;
-    past_call_wait(w).await?;
+    w.past_call_wait().await?;
     if !w.visible(USER, proof_up::APP_PASSWORD).await? {
-        w.wait_for(USER, super::browse::HEADING).await?;
+        w.wait_for(USER, HEADING).await?;
         for error in [proof_up::CODE_ERROR, proof_up::ERROR] {
             if w.visible(USER, error).await? {
                 let text = w.read(USER, error).await?;
@@ -347,7 +331,7 @@ async fn copy_and_done(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
 #[then("the user is signed in to Outlook")]
 async fn in_outlook(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.at(step).await?;
-    past_call_wait(w).await?;
+    w.past_call_wait().await?;
     let r = sign_in::decline_stay_signed_in(w.browser(USER).await?).await;
     r.map_err(|e| w.fail(e))?;
     let upn = w.the_user()?.upn;
@@ -425,7 +409,7 @@ async fn could_not_send(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
 #[then("the page says the call was not answered")]
 async fn call_not_answered(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.at(step).await?;
-    past_call_wait(w).await?;
+    w.past_call_wait().await?;
     w.see_heading(USER).await?;
     w.see(USER, "error", sas::TIMED_OUT).await?;
     Ok(())
@@ -436,7 +420,7 @@ async fn call_not_answered(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> 
 )]
 async fn registered_by_text(w: &mut DocWorld, step: &Step, name: String) -> anyhow::Result<()> {
     w.at(step).await?;
-    super::admin::set_status_by_graph(w, &name, docproof_contract::domain::MfaStatus::Enabled)
+    w.set_status_by_graph(&name, docproof_contract::domain::MfaStatus::Enabled)
         .await?;
     w.user = Some(name);
     // The same pages the 3.1 steps walk in the browser.

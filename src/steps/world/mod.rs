@@ -3,6 +3,12 @@
 //! the transcript of what was seen. Steps drive the tenant only over HTTP;
 //! they read tenant state only to assert.
 
+pub mod backup_app;
+pub mod browse;
+pub mod graph;
+pub mod labels;
+pub mod settle;
+
 use crate::doc::trace::{self, DocStep};
 use crate::drive::{Browsers, Cookie, Driver};
 use crate::pages::Sites;
@@ -40,7 +46,7 @@ pub struct RunConfig {
     /// The FAQ, for the labels its steps quote (checked on the pages).
     pub doc: Option<Arc<crate::doc::Doc>>,
     /// Labels the pages spell with other case or spacing, each once.
-    pub label_warnings: super::labels::LabelWarnings,
+    pub label_warnings: labels::LabelWarnings,
 }
 
 impl RunConfig {
@@ -128,7 +134,7 @@ pub struct DocWorld {
     /// Screenshots taken so far, by FAQ step (a step seen twice gets `-2`).
     pub shots: HashMap<String, usize>,
     /// The labels the current FAQ step quotes, and whether pages showed them.
-    pub labels: super::labels::LabelCheck,
+    pub labels: labels::LabelCheck,
     /// How many steps called [`DocWorld::at`]; checked after the scenario.
     pub steps_begun: usize,
     pub transcript: Transcript,
@@ -155,7 +161,7 @@ pub struct DocWorld {
     /// When the user's last browser sign-in reached its outcome page.
     pub signed_in_at: Option<std::time::Instant>,
     /// The backup app's last sign-in result.
-    pub backup_app: Option<super::backup_app::Attempt>,
+    pub backup_app: Option<backup_app::Attempt>,
 }
 
 impl fmt::Debug for DocWorld {
@@ -210,7 +216,7 @@ impl DocWorld {
     /// Every step starts here: it notes which FAQ step it carries out, for
     /// the transcript and for every error message. When the FAQ step
     /// changes, the page the last one left is photographed, and the labels
-    /// it quotes must have been shown ([`super::labels`]).
+    /// it quotes must have been shown ([`labels`]).
     pub async fn at(&mut self, step: &Step) -> anyhow::Result<()> {
         let doc = trace::cited(step);
         let changed = self.current.doc != doc;

@@ -8,7 +8,7 @@
 //! spellings; a label never seen fails the scenario at the end of the FAQ
 //! step that quotes it.
 
-use super::world::{Actor, DocWorld};
+use super::{Actor, DocWorld};
 use std::collections::BTreeSet;
 
 /// What a FAQ step's labels came to.

@@ -1,7 +1,7 @@
 //! A person at a browser: the world's page moves, each failure prefixed
 //! with the FAQ step it happened in, each bounded by the run's wait.
 
-use super::world::{Actor, DocWorld};
+use super::{Actor, DocWorld};
 
 /// What a person does to an element.
 #[derive(Debug, Clone, Copy)]
@@ -136,5 +136,25 @@ impl DocWorld {
         let url = b.url().await.unwrap_or_default();
         let heading = b.text(HEADING).await.unwrap_or_default();
         format!("\"{heading}\" ({})", crate::drive::shown_url(&url))
+    }
+}
+
+impl DocWorld {
+    /// On the call-wait page a browser with scripts moves on by itself once
+    /// the call is over (awaited here); without scripts a person presses
+    /// "continue".
+    pub async fn past_call_wait(&mut self) -> anyhow::Result<()> {
+        let w = self;
+        let check = crate::pages::second_factor::CALL_CONTINUE;
+        if w.browser(Actor::User).await?.runs_scripts() {
+            let wait = w.config.wait;
+            let r = w.browser(Actor::User).await?.wait_gone(check, wait).await;
+            return r.map_err(|e| w.fail(e));
+        }
+        if w.visible(Actor::User, check).await? {
+            // Not in the transcript: a browser with scripts never sees this.
+            w.click(Actor::User, check).await?;
+        }
+        Ok(())
     }
 }
