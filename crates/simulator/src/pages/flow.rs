@@ -91,7 +91,7 @@ struct FlowError<'a> {
 /// forged request. Says what happened and how to start over.
 pub fn bad_flow() -> Response {
     let page = html::render(&FlowError {
-        title: "Sign in to your account",
+        title: super::signin::TITLE,
         start_over: &super::sign_in_url(routes::OWA),
     });
     (StatusCode::BAD_REQUEST, page).into_response()

@@ -208,8 +208,8 @@ async fn kmsi(
     }
 }
 
-/// The title of every converged sign-in page.
-const TITLE: &str = "Sign in to your account";
+/// The title of the converged sign-in pages.
+pub const TITLE: &str = "Sign in to your account";
 
 /// "Sign in": the user name, with what was typed and why it was refused.
 #[derive(Template)]
