@@ -83,8 +83,10 @@ pub mod sign_in {
         i0116,
         /// The password box.
         i0118,
-        /// The password page's "Forgot my password" area.
+        /// The user name and password pages' form.
         i0281,
+        /// Who is signing in, above the password page's heading.
+        displayName,
         /// "Next", "Sign in" and "Yes" are all this one button.
         idSIButton9,
         /// "No" on "Stay signed in?".
@@ -109,6 +111,14 @@ pub mod sign_in {
         passwd,
         /// "Don't show this again" on "Stay signed in?".
         DontShowAgain,
+        /// The sign-in pages' form (`<form name="f1">`).
+        f1,
+        /// The token every form of a sign-in flow echoes.
+        flowToken,
+        /// A copy of the flow token (Microsoft's anti-forgery field).
+        canary,
+        /// Which button answered "Stay signed in?" (`Yes` or `No`).
+        CHOICE = "choice",
     }
 }
 

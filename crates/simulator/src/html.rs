@@ -57,39 +57,6 @@ pub fn hidden(name: &str, value: &str) -> String {
     )
 }
 
-const SIGN_IN_CSS: &str = "
-body{font-family:'Segoe UI',Helvetica,Arial,sans-serif;background:#f2f2f2;margin:0;color:#1b1b1b}
-.card{background:#fff;max-width:440px;margin:60px auto;padding:44px;box-shadow:0 2px 6px rgba(0,0,0,.2)}
-.logo{font-weight:600;color:#737373;font-size:15px;margin-bottom:16px}
-.title{font-size:24px;font-weight:600;margin:0 0 12px}
-.description{font-size:15px;margin:0 0 16px}
-label{display:block;font-size:14px;margin:10px 0 4px}
-input[type=text],input[type=email],input[type=password],input[type=tel],select{width:100%;box-sizing:border-box;padding:6px 0;border:0;border-bottom:1px solid #666;font-size:15px}
-.radio label,.check label{display:inline;margin-left:4px}
-.buttons{margin-top:24px;text-align:right}
-.button{min-width:108px;padding:6px 12px;font-size:15px;border:1px solid #0067b8;cursor:pointer}
-.button.primary{background:#0067b8;color:#fff}
-.button.secondary{background:#ccc;border-color:#ccc;color:#000}
-.error{color:#e81123;font-size:15px;margin:8px 0}
-.app-password{font-family:Consolas,monospace;font-size:20px;letter-spacing:2px;background:#f2f2f2;padding:8px}
-.step{font-size:18px;font-weight:600;margin:16px 0 8px}
-a{color:#0067b8}
-.linkbutton{background:none;border:0;padding:0;margin-top:12px;color:#0067b8;font-size:14px;cursor:pointer;text-decoration:underline}
-.identity{font-size:15px;margin-bottom:8px}
-";
-
-/// A page in the style of Microsoft's converged sign-in card.
-pub fn sign_in_page(title: &str, body: &str) -> Response {
-    page(
-        title,
-        SIGN_IN_CSS,
-        &format!(
-            r#"<main class="card" aria-label="{t}"><div class="logo" aria-hidden="true">Microsoft</div>{body}</main>"#,
-            t = escape(title)
-        ),
-    )
-}
-
 /// A page rendered from its template (`templates/`), served uncached. A
 /// template that fails to render is a bug in the simulator: a 500 naming it.
 pub fn render(page: &impl askama::Template) -> Response {

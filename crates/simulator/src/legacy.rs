@@ -12,8 +12,8 @@
 //! it reads `UserView::effective`, through `Tenant::basic_auth`.
 //!
 //! `POST /EWS/Exchange.asmx` answers any SOAP request with a minimal
-//! `GetFolderResponse` for the mailbox's root folder; the request body is
-//! not interpreted. A refusal is a 401 with `WWW-Authenticate: Basic` and a
+//! `GetFolderResponse` for the mailbox's root folder
+//! (`templates/ews/get_folder.xml`); the request body is not interpreted. A refusal is a 401 with `WWW-Authenticate: Basic` and a
 //! plain-text body saying why; its first line is one of the `REASON_*`
 //! constants below so that clients and tests can tell the cases apart.
 //! A fraud-blocked account gets 403.
@@ -25,6 +25,7 @@
 use super::html;
 use super::server::AppState;
 use super::state::BasicAuthError;
+use askama::Template;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -160,43 +161,38 @@ fn challenge(realm: &str, reason: &str, detail: &str) -> Response {
     resp
 }
 
-/// A minimal successful `GetFolderResponse` for the mailbox's root folder.
+/// A minimal successful `GetFolderResponse` for the mailbox's root folder
+/// (`templates/ews/get_folder.xml`, escaped as XML).
+#[derive(Template)]
+#[template(path = "ews/get_folder.xml")]
+struct GetFolderResponse {
+    /// Whose mailbox, for a comment: "Name <upn>".
+    owner: String,
+    /// A stable, opaque folder id per mailbox.
+    folder_id: String,
+}
+
 fn soap_response(who: &Authenticated) -> Response {
-    // A stable, opaque folder id per mailbox.
-    let folder_id: String =
-        base64::engine::general_purpose::STANDARD.encode(format!("msgfolderroot:{}", who.upn));
-    let body = format!(
-        r#"<?xml version="1.0" encoding="utf-8"?>
-<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/">
-  <s:Header>
-    <h:ServerVersionInfo xmlns:h="http://schemas.microsoft.com/exchange/services/2006/types" MajorVersion="15" MinorVersion="20" MajorBuildNumber="0" MinorBuildNumber="0" Version="V2018_01_08"/>
-  </s:Header>
-  <s:Body>
-    <!-- Mailbox of {owner} -->
-    <m:GetFolderResponse xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">
-      <m:ResponseMessages>
-        <m:GetFolderResponseMessage ResponseClass="Success">
-          <m:ResponseCode>NoError</m:ResponseCode>
-          <m:Folders>
-            <t:Folder>
-              <t:FolderId Id="{id}" ChangeKey="AQAAAA=="/>
-              <t:DisplayName>Top of Information Store</t:DisplayName>
-            </t:Folder>
-          </m:Folders>
-        </m:GetFolderResponseMessage>
-      </m:ResponseMessages>
-    </m:GetFolderResponse>
-  </s:Body>
-</s:Envelope>
-"#,
-        id = html::xml_escape(&folder_id),
-        owner =
-            html::xml_escape(&format!("{} <{}>", who.display_name, who.upn)).replace("--", "- -"),
-    );
-    (
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],
-        body,
-    )
-        .into_response()
+    let page = GetFolderResponse {
+        // An XML comment may not hold "--".
+        owner: format!("{} <{}>", who.display_name, who.upn).replace("--", "- -"),
+        folder_id: base64::engine::general_purpose::STANDARD
+            .encode(format!("msgfolderroot:{}", who.upn)),
+    };
+    match page.render() {
+        Ok(body) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],
+            body,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "the EWS response failed to render");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("the simulator could not render this response: {e}"),
+            )
+                .into_response()
+        }
+    }
 }

@@ -2,12 +2,15 @@
 //! checking the form's `flowToken`, and finishing a sign-in with a session.
 
 use super::SESSION_COOKIE;
-use crate::html::{self, clear_cookie, escape, set_cookie, sign_in_page, with_cookie};
+use crate::html::{self, clear_cookie, set_cookie, with_cookie};
 use crate::server::AppState;
 use crate::state::{Flow, Stage};
+use askama::Template;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use docproof_contract::domain::Upn;
+use docproof_contract::ids::sign_in as ids;
+use docproof_contract::routes;
 use std::collections::HashMap;
 
 /// Cookie naming the browser's sign-in flow (Microsoft's is also `esctx`).
@@ -29,7 +32,10 @@ pub fn with_checked_flow<R>(
     f: impl FnOnce(&mut Flow) -> R,
 ) -> Result<R, Response> {
     let id = flow_id(headers).ok_or_else(bad_flow)?;
-    let token = form.get("flowToken").map(String::as_str).unwrap_or("");
+    let token = form
+        .get(ids::flowToken.name)
+        .map(String::as_str)
+        .unwrap_or("");
     if token.is_empty() {
         return Err(bad_flow());
     }
@@ -73,42 +79,22 @@ pub fn settle(
     }
 }
 
+/// "Sorry, but we're having trouble signing you in.", with a way to start over.
+#[derive(Template)]
+#[template(path = "sign_in/error.html")]
+struct FlowError<'a> {
+    title: &'a str,
+    start_over: &'a str,
+}
+
 /// The answer to a post without a valid flow: stale tab, expired flow, or a
 /// forged request. Says what happened and how to start over.
 pub fn bad_flow() -> Response {
-    let body = format!(
-        r#"<div role="heading" aria-level="1" class="title" id="idDiv_Error_Title">Sorry, but we're having trouble signing you in.</div>
-<p class="description" id="idDiv_Error_Description">This sign-in request is missing its flowToken, or the token has expired or does not match (AADSTS90014). For your security, start again.</p>
-<p><a id="idA_StartOver" href="{}">Start over</a></p>"#,
-        escape(&super::sign_in_url("/owa"))
-    );
-    (
-        StatusCode::BAD_REQUEST,
-        sign_in_page("Sign in to your account", &body),
-    )
-        .into_response()
-}
-
-/// An alert naming what to fix, with `id` so the field can refer to it;
-/// nothing without an error.
-pub fn error_div(id: &str, error: Option<&str>) -> String {
-    error
-        .map(|e| {
-            format!(
-                r#"<div class="error" id="{id}" role="alert">{}</div>"#,
-                escape(e)
-            )
-        })
-        .unwrap_or_default()
-}
-
-/// Hidden fields every sign-in form carries.
-pub fn token_fields(token: &str) -> String {
-    format!(
-        "{}{}",
-        html::hidden("flowToken", token),
-        html::hidden("canary", token)
-    )
+    let page = html::render(&FlowError {
+        title: super::signin::TITLE,
+        start_over: &super::sign_in_url(routes::OWA),
+    });
+    (StatusCode::BAD_REQUEST, page).into_response()
 }
 
 /// Signs the user in: a session cookie, the flow cookie cleared, and a
@@ -136,6 +122,6 @@ pub fn safe_return(return_to: &str) -> &str {
     if local {
         return_to
     } else {
-        "/owa"
+        routes::OWA
     }
 }

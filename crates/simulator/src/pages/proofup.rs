@@ -1,21 +1,26 @@
-//! MFA registration ("proof-up"): the "More information required" interrupt
-//! and the legacy "Additional security verification" page, Steps 1–3.
+//! MFA registration ("proof-up"): the legacy "Additional security
+//! verification" page a user reaches from the "More information required"
+//! interrupt (`signin::proof_up_interrupt_page`). Step 1 asks for the phone
+//! and method, Step 2 texts a code or calls, Step 3 shows the app password.
+//! Their templates are under `templates/proof_up/`.
 //!
 //! Microsoft documents the visible words of this page but not its element
-//! ids; the `tfa_*` ids below are ours (unconfirmed), kept in this one file
-//! and mirrored by the page objects.
+//! ids; ours (unconfirmed) are in the contract, `ids::proof_up`.
 
-use super::flow::{self, error_div, token_fields, with_checked_flow, FormFields};
+use super::flow::{self, with_checked_flow, FormFields};
 use super::sas::{self, ChallengeCheck, VerifyFailure};
-use crate::html::{escape, see_other, sign_in_page};
+use super::signin::proof_up_interrupt_page;
+use crate::html::{self, see_other};
 use crate::server::AppState;
 use crate::state::{Challenge, Registration, Stage};
+use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::post;
 use axum::{Form, Router};
-use docproof_contract::domain::{AppPassword, Method, PhoneNumber};
+use docproof_contract::domain::{AppPassword, Method, PhoneNumber, VerificationCode};
+use docproof_contract::ids::{proof_up as ids, sas as sas_ids, Id};
 use docproof_contract::routes;
 
 pub fn router() -> Router<AppState> {
@@ -43,23 +48,6 @@ const COUNTRIES: &[(&str, &str, &str)] = &[
 
 const PAGE_TITLE: &str = "Additional security verification";
 
-/// "More information required", shown after the password of a user who
-/// must register.
-pub fn interrupt_page(token: &str, upn: &str) -> Response {
-    let body = format!(
-        r#"<div id="displayName" class="identity">{upn}</div>
-<div role="heading" aria-level="1" class="title" id="idDiv_ProofUp_Title">More information required</div>
-<div class="description" id="idDiv_ProofUp_Description">Your organization needs more information to keep your account secure</div>
-<form method="post" action="/proofup.aspx?proofup=1">
-{fields}
-<div class="buttons"><input type="submit" id="idSubmit_ProofUp_Redirect" class="button primary" value="Next"></div>
-</form>"#,
-        upn = escape(upn),
-        fields = token_fields(token),
-    );
-    sign_in_page("More information required", &body)
-}
-
 /// The interrupt's Next: on to Step 1.
 async fn start(
     State(sim): State<AppState>,
@@ -76,7 +64,7 @@ async fn start(
     });
     match checked {
         Ok(Some(token)) => contact_page(&token, &ContactForm::default(), None),
-        Ok(None) => see_other("/proofup.aspx"),
+        Ok(None) => see_other(routes::PROOF_UP),
         Err(resp) => resp,
     }
 }
@@ -87,12 +75,12 @@ async fn current(State(sim): State<AppState>, headers: HeaderMap) -> Response {
         let token = f.token.expose().to_string();
         match &f.stage {
             Stage::ProofUpInterrupt => {
-                interrupt_page(&token, f.upn.as_ref().map(|u| u.as_str()).unwrap_or(""))
+                proof_up_interrupt_page(&token, f.upn.as_ref().map(|u| u.as_str()).unwrap_or(""))
             }
             Stage::ProofUpContact => contact_page(&token, &ContactForm::default(), None),
             Stage::ProofUpVerify(c) => verify_page(&sim, &token, c, None),
             Stage::ProofUpAppPassword(a) => app_password_page(&token, a),
-            _ => see_other("/common/login"),
+            _ => see_other(routes::LOGIN),
         }
     });
     page.unwrap_or_else(|e| e)
@@ -107,6 +95,13 @@ struct ContactForm {
 }
 
 impl ContactForm {
+    /// "Authentication phone", the one contact method offered.
+    const AUTHENTICATION_PHONE: &str = "AuthenticationPhone";
+    /// The country chosen before the user picks one.
+    const DEFAULT_COUNTRY: &str = "US";
+    /// The values of the Method radio buttons.
+    const METHODS: [(Method, &str); 2] = [(Method::Text, "text"), (Method::Call, "call")];
+
     fn from(form: &FormFields) -> Self {
         let get = |k: &str| {
             form.get(k)
@@ -114,15 +109,15 @@ impl ContactForm {
                 .unwrap_or_default()
         };
         ContactForm {
-            country: get("country"),
-            phone: get("phone"),
-            method: get("method"),
+            country: get(ids::COUNTRY_FIELD.name),
+            phone: get(ids::PHONE_FIELD.name),
+            method: get(ids::METHOD.name),
         }
     }
 
     /// The phone and method, or the message naming the field to fix.
     fn parse(&self, auth_method: &str) -> Result<(PhoneNumber, Method), String> {
-        if auth_method != "AuthenticationPhone" {
+        if auth_method != Self::AUTHENTICATION_PHONE {
             return Err(
                 "Select \"Authentication phone\" under \"How should we contact you?\".".into(),
             );
@@ -135,14 +130,10 @@ impl ContactForm {
         }
         let phone = PhoneNumber::from_parts(cc, &self.phone)
             .map_err(|e| format!("The phone number isn't valid: {e}. Enter the number without the country code, e.g. 2065550101."))?;
-        let method = match self.method.as_str() {
-            "text" => Method::Text,
-            "call" => Method::Call,
-            _ => {
-                return Err(
-                    "Select a method: \"Send me a code by text message\" or \"Call me\".".into(),
-                )
-            }
+        let Some((method, _)) = Self::METHODS.into_iter().find(|(_, v)| *v == self.method) else {
+            return Err(
+                "Select a method: \"Send me a code by text message\" or \"Call me\".".into(),
+            );
         };
         Ok((phone, method))
     }
@@ -160,11 +151,14 @@ async fn contact(
     });
     let (token, upn) = match checked {
         Ok(Some(v)) => v,
-        Ok(None) => return see_other("/proofup.aspx"),
+        Ok(None) => return see_other(routes::PROOF_UP),
         Err(resp) => return resp,
     };
     let typed = ContactForm::from(&form);
-    let auth_method = form.get("authMethod").map(String::as_str).unwrap_or("");
+    let auth_method = form
+        .get(ids::AUTH_METHOD.name)
+        .map(String::as_str)
+        .unwrap_or("");
     let (phone, method) = match typed.parse(auth_method) {
         Ok(v) => v,
         Err(message) => return contact_page(&token, &typed, Some(&message)),
@@ -208,12 +202,12 @@ async fn verify(
     Form(form): Form<FormFields>,
 ) -> Response {
     let settings = &sim.tenant.settings;
-    let typed = form.get("otc").cloned().unwrap_or_default();
+    let typed = form.get(ids::CODE_FIELD.name).cloned().unwrap_or_default();
     let call = sas::current_call_outcome(&sim, &headers);
     let outcome = with_checked_flow(&sim, &headers, &form, |f| {
         let token = f.token.expose().to_string();
         let Stage::ProofUpVerify(c) = &mut f.stage else {
-            return Err(see_other("/proofup.aspx"));
+            return Err(see_other(routes::PROOF_UP));
         };
         match sas::check_challenge(c, &typed, settings, &call) {
             ChallengeCheck::Passed => Ok((token, f.upn.clone(), c.registration())),
@@ -226,7 +220,7 @@ async fn verify(
                 Some(sas::CALL_NOT_ANSWERED_YET),
             )),
             ChallengeCheck::CallOver => {
-                Err(sas::call_timed_out_page(&token, "/proofup.aspx/resend"))
+                Err(sas::call_timed_out_page(&token, routes::PROOF_UP_RESEND))
             }
         }
     });
@@ -260,7 +254,7 @@ async fn resend(
     let at_step2 = |s: &Stage| matches!(s, Stage::ProofUpVerify(_));
     let (token, upn, registration) = match sas::resend_target(&sim, &headers, &form, at_step2) {
         Ok(Some(v)) => v,
-        Ok(None) => return see_other("/proofup.aspx"),
+        Ok(None) => return see_other(routes::PROOF_UP),
         Err(resp) => return resp,
     };
     send_step2(&sim, &headers, &token, &upn, &registration, at_step2).await
@@ -296,143 +290,131 @@ async fn done(
     });
     match checked {
         Ok(Some((id, upn, return_to))) => flow::finish_sign_in(&sim, &id, &upn, &return_to),
-        Ok(None) => see_other("/proofup.aspx"),
+        Ok(None) => see_other(routes::PROOF_UP),
         Err(resp) => resp,
     }
 }
 
-fn proofup_page(step_title: &str, body: &str) -> Response {
-    sign_in_page(
-        PAGE_TITLE,
-        &format!(
-            r#"<div role="heading" aria-level="1" class="title" id="tfa_title">{PAGE_TITLE}</div>
-<div class="description">Secure your account by adding phone verification to your password.</div>
-<div role="heading" aria-level="2" class="step" id="tfa_step">{}</div>
-{body}"#,
-            escape(step_title)
-        ),
-    )
+/// Step 1: "How should we contact you?", with what was typed and why it
+/// was refused.
+#[derive(Template)]
+#[template(path = "proof_up/step1.html")]
+struct Step1<'a> {
+    title: &'a str,
+    token: &'a str,
+    countries: Vec<CountryOption<'a>>,
+    phone: &'a str,
+    methods: Vec<MethodOption<'a>>,
+    error: Option<&'a str>,
+}
+
+/// An entry of Step 1's "Country or region".
+struct CountryOption<'a> {
+    value: &'a str,
+    label: &'a str,
+    selected: bool,
+}
+
+/// A radio button of Step 1's "Method".
+struct MethodOption<'a> {
+    id: Id,
+    value: &'a str,
+    label: &'a str,
+    checked: bool,
+}
+
+/// Step 2 by text: the code box, a resend and Back.
+#[derive(Template)]
+#[template(path = "proof_up/step2_text.html")]
+struct Step2Text<'a> {
+    title: &'a str,
+    token: &'a str,
+    phone: &'a PhoneNumber,
+    error: Option<&'a str>,
+}
+
+/// Step 2 by call: the page waits for the pound key, re-checks, calls again.
+#[derive(Template)]
+#[template(path = "proof_up/step2_call.html")]
+struct Step2Call<'a> {
+    title: &'a str,
+    token: &'a str,
+    phone: &'a PhoneNumber,
+    error: Option<&'a str>,
+    poll_interval: u128,
+}
+
+/// Step 3: "Keep using your existing applications", with the app password.
+#[derive(Template)]
+#[template(path = "proof_up/step3.html")]
+struct Step3<'a> {
+    title: &'a str,
+    token: &'a str,
+    app_password: &'a str,
 }
 
 fn contact_page(token: &str, typed: &ContactForm, error: Option<&str>) -> Response {
-    let countries: String = COUNTRIES
+    let country = if typed.country.is_empty() {
+        ContactForm::DEFAULT_COUNTRY
+    } else {
+        typed.country.as_str()
+    };
+    let countries = COUNTRIES
         .iter()
-        .map(|(value, label, _)| {
-            let selected =
-                if *value == typed.country || (typed.country.is_empty() && *value == "US") {
-                    " selected"
-                } else {
-                    ""
-                };
-            format!(
-                r#"<option value="{value}"{selected}>{}</option>"#,
-                escape(label)
-            )
+        .map(|&(value, label, _)| CountryOption {
+            value,
+            label,
+            selected: value == country,
         })
         .collect();
-    let radio = |m: Method, value: &str| {
-        let checked = if typed.method == value {
-            " checked"
-        } else {
-            ""
-        };
-        format!(
-            r#"<div class="radio"><input type="radio" name="method" id="tfa_method_{value}" value="{value}"{checked}><label for="tfa_method_{value}">{}</label></div>"#,
-            m.label()
-        )
-    };
-    let body = format!(
-        r#"<form method="post" action="/proofup.aspx/contact" id="tfa_form_contact">
-{error}
-<label for="tfa_authmethod">How should we contact you?</label>
-<select name="authMethod" id="tfa_authmethod">
-<option value="AuthenticationPhone" selected>Authentication phone</option>
-</select>
-<label for="tfa_country">Country or region</label>
-<select name="country" id="tfa_country">{countries}</select>
-<label for="tfa_phone">Phone number</label>
-<input type="tel" name="phone" id="tfa_phone" value="{phone}" autocomplete="tel-national">
-<fieldset><legend>Method</legend>
-{text}{call}
-</fieldset>
-{fields}
-<div class="buttons"><input type="submit" id="tfa_next" class="button primary" value="Next"></div>
-<p class="description">Your phone numbers will only be used for account security. Standard telephone and SMS charges will apply.</p>
-</form>"#,
-        error = error_div("tfa_error", error),
-        phone = escape(&typed.phone),
-        text = radio(Method::Text, "text"),
-        call = radio(Method::Call, "call"),
-        fields = token_fields(token),
-    );
-    proofup_page("Step 1: How should we contact you?", &body)
+    let methods = ContactForm::METHODS
+        .into_iter()
+        .map(|(method, value)| MethodOption {
+            id: match method {
+                Method::Text => ids::METHOD_TEXT,
+                Method::Call => ids::METHOD_CALL,
+            },
+            value,
+            label: method.label(),
+            checked: typed.method == value,
+        })
+        .collect();
+    html::render(&Step1 {
+        title: PAGE_TITLE,
+        token,
+        countries,
+        phone: &typed.phone,
+        methods,
+        error,
+    })
 }
 
 fn verify_page(sim: &AppState, token: &str, c: &Challenge, error: Option<&str>) -> Response {
-    let fields = token_fields(token);
-    let back = format!(
-        r#"<form method="post" action="/proofup.aspx/back">{fields}<button type="submit" id="tfa_back" class="button secondary">Back</button></form>"#
-    );
     match c.method {
-        Method::Text => {
-            let body = format!(
-                r#"<form method="post" action="/proofup.aspx/verify" id="tfa_form_verify">
-{error}
-<label for="tfa_code">Enter the verification code</label>
-<input type="tel" name="otc" id="tfa_code" maxlength="6" inputmode="numeric" autocomplete="one-time-code">
-{fields}
-<div class="buttons"><input type="submit" id="tfa_verify" class="button primary" value="Verify"></div>
-</form>
-<form method="post" action="/proofup.aspx/resend">{fields}<button type="submit" id="tfa_resend" class="linkbutton">Send a new code</button></form>
-{back}"#,
-                error = error_div("tfa_code_error", error),
-            );
-            proofup_page(
-                &format!(
-                    "Step 2: We've sent a text message to your phone at {}",
-                    c.phone
-                ),
-                &body,
-            )
-        }
-        Method::Call => {
-            let body = format!(
-                r#"<div class="description" id="tfa_call_description">Answer the call and press the pound key (#) to continue. This page moves on by itself once you have.</div>
-{error}
-<form method="post" action="/proofup.aspx/verify" id="idForm_SAOTCAS_Check">
-{fields}
-<div class="buttons"><input type="submit" id="tfa_verify" class="button primary" value="I answered the call, continue"></div>
-</form>
-<form method="post" action="/proofup.aspx/resend">{fields}<button type="submit" id="tfa_resend" class="linkbutton">Call again</button></form>
-{back}
-{script}"#,
-                error = error_div("tfa_code_error", error),
-                script = sas::call_poll_script(sim),
-            );
-            proofup_page(
-                &format!("Step 2: We're calling your phone at {}", c.phone),
-                &body,
-            )
-        }
+        Method::Text => html::render(&Step2Text {
+            title: PAGE_TITLE,
+            token,
+            phone: &c.phone,
+            error,
+        }),
+        Method::Call => html::render(&Step2Call {
+            title: PAGE_TITLE,
+            token,
+            phone: &c.phone,
+            error,
+            poll_interval: sas::poll_interval_ms(sim),
+        }),
     }
 }
 
 fn send_failed(token: &str, failure: &VerifyFailure) -> Response {
-    sas::send_failed_page(token, failure, "/proofup.aspx/resend")
+    sas::send_failed_page(token, failure, routes::PROOF_UP_RESEND)
 }
 
 fn app_password_page(token: &str, app_password: &AppPassword) -> Response {
-    let body = format!(
-        r#"<p class="description">In some apps, like Outlook, Apple Mail, and Microsoft Office on a phone or tablet, you can't use your phone to secure your account. To use these apps, you'll need to create a new "app password" to use in place of your work or school account password.</p>
-<p class="description">Get started with this app password:</p>
-<div class="app-password" id="tfa_app_password" aria-label="App password">{password}</div>
-<button type="button" id="tfa_copy" class="linkbutton" onclick="navigator.clipboard&&navigator.clipboard.writeText(document.getElementById('tfa_app_password').textContent)">Copy password to clipboard</button>
-<form method="post" action="/proofup.aspx/done">
-{fields}
-<div class="buttons"><input type="submit" id="tfa_done" class="button primary" value="Done"></div>
-</form>"#,
-        password = escape(app_password.expose()),
-        fields = token_fields(token),
-    );
-    proofup_page("Step 3: Keep using your existing applications", &body)
+    html::render(&Step3 {
+        title: PAGE_TITLE,
+        token,
+        app_password: app_password.expose(),
+    })
 }

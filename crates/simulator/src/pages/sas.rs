@@ -3,20 +3,22 @@
 //! advances by itself (and by a re-check form without JavaScript), and the
 //! failure pages: rate limit, provider outage, unanswered call, fraud alert.
 
-use super::flow::{self, token_fields, with_checked_flow, FormFields};
+use super::flow::{self, with_checked_flow, FormFields};
 use super::signin::kmsi_page;
 use crate::carrier::client::TelephonyError;
 use crate::carrier::voice;
-use crate::html::{escape, sign_in_page};
+use crate::html;
 use crate::server::AppState;
 use crate::settings::Settings;
 use crate::state::{CallOutcome, Challenge, CodeCheck, CodeState, Flow, Registration, Stage};
+use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use docproof_contract::domain::{Method, Upn, VerificationCode};
+use docproof_contract::ids::{sas as ids, sign_in as sign_in_ids};
 use docproof_contract::routes;
 use std::time::Instant;
 
@@ -242,8 +244,8 @@ async fn process(
     Form(form): Form<FormFields>,
 ) -> Response {
     let settings = &sim.tenant.settings;
-    let typed = form.get("otc").cloned().unwrap_or_default();
-    let remember = form.get("rememberMFA").is_some_and(|v| v == "true");
+    let typed = form.get(ids::otc.name).cloned().unwrap_or_default();
+    let remember = form.get(ids::rememberMFA.name).is_some_and(|v| v == "true");
     let outcome = current_call_outcome(&sim, &headers);
     let mut passed_for = None;
     let result = with_checked_flow(&sim, &headers, &form, |f| {
@@ -260,7 +262,7 @@ async fn process(
             ChallengeCheck::Rejected(message) => enter_code_page(&token, c, Some(&message)),
             ChallengeCheck::Fraud => blocked_page(),
             ChallengeCheck::Ringing => call_wait_page(&sim, &token, c, Some(CALL_NOT_ANSWERED_YET)),
-            ChallengeCheck::CallOver => call_timed_out_page(&token, "/common/SAS/BeginAuth"),
+            ChallengeCheck::CallOver => call_timed_out_page(&token, routes::SAS_BEGIN_AUTH),
         })
     });
     let page = match result {
@@ -269,9 +271,9 @@ async fn process(
     match passed_for {
         Some(upn) if remember => {
             let token = sim.tenant.remember_device(&upn);
-            crate::html::with_cookie(
+            html::with_cookie(
                 page,
-                crate::html::set_persistent_cookie(
+                html::set_persistent_cookie(
                     REMEMBER_COOKIE,
                     &token,
                     sim.tenant.settings.remember_mfa_for,
@@ -322,98 +324,93 @@ pub fn challenge_page(
     failure: Option<&VerifyFailure>,
 ) -> Response {
     match failure {
-        Some(f) => send_failed_page(token, f, "/common/SAS/BeginAuth"),
+        Some(f) => send_failed_page(token, f, routes::SAS_BEGIN_AUTH),
         None if c.method == Method::Text => enter_code_page(token, c, None),
         None => call_wait_page(sim, token, c, None),
     }
 }
 
+/// "Enter code": the code texted to the masked phone, and a resend.
+#[derive(Template)]
+#[template(path = "sas/enter_code.html")]
+struct EnterCode<'a> {
+    title: &'a str,
+    token: &'a str,
+    masked: String,
+    error: Option<&'a str>,
+}
+
+/// "Answer the call", with the re-check form its script submits.
+#[derive(Template)]
+#[template(path = "sas/call_wait.html")]
+struct CallWait<'a> {
+    title: &'a str,
+    token: &'a str,
+    masked: String,
+    note: Option<&'a str>,
+    poll_interval: u128,
+}
+
+/// "We didn't hear from you": the call ended without the pound key.
+#[derive(Template)]
+#[template(path = "sas/timed_out.html")]
+struct TimedOut<'a> {
+    title: &'a str,
+    token: &'a str,
+    retry: &'a str,
+}
+
+/// No text or call went out, and why; a retry.
+#[derive(Template)]
+#[template(path = "sas/send_failed.html")]
+struct SendFailed<'a> {
+    title: &'a str,
+    description: &'a str,
+    token: &'a str,
+    retry: &'a str,
+}
+
+/// "Your sign-in was blocked" after a fraud alert.
+#[derive(Template)]
+#[template(path = "sas/blocked.html")]
+struct Blocked<'a> {
+    title: &'a str,
+}
+
 pub fn enter_code_page(token: &str, c: &Challenge, error: Option<&str>) -> Response {
-    let error_html = error
-        .map(|e| format!(r#"<div class="error" role="alert"><span id="idSpan_SAOTCC_Error_OTC">{}</span></div>"#, escape(e)))
-        .unwrap_or_default();
-    let body = format!(
-        r#"<div role="heading" aria-level="1" class="title" id="idDiv_SAOTCC_Title">Enter code</div>
-<div class="description" id="idDiv_SAOTCC_Description">We texted your phone {masked}. Please enter the code to sign in.</div>
-<form method="post" action="/common/SAS/ProcessAuth" name="f1">
-{error_html}
-<label for="idTxtBx_SAOTCC_OTC">Code</label>
-<input type="tel" name="otc" id="idTxtBx_SAOTCC_OTC" maxlength="6" inputmode="numeric" autocomplete="one-time-code" aria-required="true"{invalid}>
-<div class="check"><input type="checkbox" name="rememberMFA" id="idChkBx_SAOTCC_TD" value="true"><label for="idChkBx_SAOTCC_TD">Don't ask again for 14 days</label></div>
-{fields}
-<div class="buttons"><input type="submit" id="idSubmit_SAOTCC_Continue" class="button primary" value="Verify"></div>
-</form>
-<form method="post" action="/common/SAS/BeginAuth">{fields}<button type="submit" id="idA_SAOTCC_Resend" class="linkbutton">Send a new code</button></form>"#,
-        masked = escape(&c.phone.masked()),
-        invalid = if error.is_some() {
-            r#" aria-invalid="true" aria-describedby="idSpan_SAOTCC_Error_OTC""#
-        } else {
-            ""
-        },
-        fields = token_fields(token),
-    );
-    sign_in_page("Enter code", &body)
+    html::render(&EnterCode {
+        title: "Enter code",
+        token,
+        masked: c.phone.masked(),
+        error,
+    })
 }
 
 /// The call-wait page. With JavaScript it polls `EndAuth` and submits the
 /// re-check form when the call is over; without, the user presses the button.
 pub fn call_wait_page(sim: &AppState, token: &str, c: &Challenge, note: Option<&str>) -> Response {
-    let note_html = note
-        .map(|n| {
-            format!(
-                r#"<div class="error" role="status" id="idDiv_SAOTCAS_Pending">{}</div>"#,
-                escape(n)
-            )
-        })
-        .unwrap_or_default();
-    let body = format!(
-        r#"<div role="heading" aria-level="1" class="title" id="idDiv_SAOTCAS_Title">Answer the call</div>
-<div class="description" id="idDiv_SAOTCAS_Description">We're calling your phone {masked}. Please answer it to continue.</div>
-{note_html}
-<form method="post" action="/common/SAS/ProcessAuth" id="idForm_SAOTCAS_Check">
-{fields}<div class="check"><input type="checkbox" name="rememberMFA" id="idChkBx_SAOTCAS_TD" value="true"><label for="idChkBx_SAOTCAS_TD">Don't ask again for 14 days</label></div>
-<div class="buttons"><input type="submit" id="idSubmit_SAOTCAS_Check" class="button primary" value="I answered the call, continue"></div>
-</form>
-{script}"#,
-        masked = escape(&c.phone.masked()),
-        fields = token_fields(token),
-        script = call_poll_script(sim),
-    );
-    sign_in_page("Answer the call", &body)
+    html::render(&CallWait {
+        title: "Answer the call",
+        token,
+        masked: c.phone.masked(),
+        note,
+        poll_interval: poll_interval_ms(sim),
+    })
 }
 
-/// The call-wait pages' script: polls `EndAuth` until the call is answered
-/// or over, then submits the re-check form `#idForm_SAOTCAS_Check`.
-pub fn call_poll_script(sim: &AppState) -> String {
-    format!(
-        r#"<script>
-(function(){{
-  var form=document.getElementById('idForm_SAOTCAS_Check');
-  var interval={interval};
-  function poll(){{
-    fetch('/common/SAS/EndAuth',{{credentials:'same-origin',cache:'no-store'}})
-      .then(function(r){{return r.json();}})
-      .then(function(j){{ if(j.ResultValue==='AuthenticationPending'){{setTimeout(poll,interval);}} else {{form.submit();}} }})
-      .catch(function(){{setTimeout(poll,interval);}});
-  }}
-  setTimeout(poll,interval);
-}})();
-</script>"#,
-        interval = sim.tenant.settings.poll_interval.as_millis().max(100),
-    )
+/// How often the call-wait pages' script polls `EndAuth`, in milliseconds.
+pub fn poll_interval_ms(sim: &AppState) -> u128 {
+    sim.tenant.settings.poll_interval.as_millis().max(100)
 }
 
-/// The call ended without the pound key: Microsoft's time-out page.
+/// The call ended without the pound key: Microsoft's time-out page. Its
+/// "Call again" posts to `retry_action`.
 pub fn call_timed_out_page(token: &str, retry_action: &str) -> Response {
-    let body = format!(
-        r#"<div role="heading" aria-level="1" class="title" id="idDiv_SAASTO_Title">We didn't hear from you</div>
-<div class="description" id="idDiv_SAASTO_Description">We called your phone but didn't receive the expected response. The call wasn't answered, or the pound key (#) wasn't pressed.</div>
-<form method="post" action="{action}">{fields}
-<div class="buttons"><input type="submit" id="idSubmit_SAASTO_Retry" class="button primary" value="Call again"></div></form>"#,
-        action = escape(retry_action),
-        fields = token_fields(token),
-    );
-    sign_in_page("We didn't hear from you", &body)
+    html::render(&TimedOut {
+        title: "We didn't hear from you",
+        token,
+        retry: retry_action,
+    })
 }
 
 /// Texting or calling did not work: say so and offer a retry.
@@ -433,26 +430,18 @@ pub fn send_failed_page(token: &str, failure: &VerifyFailure, retry_action: &str
             format!("We couldn't call your phone. Please try again. ({e}.)"),
         ),
     };
-    let body = format!(
-        r#"<div role="heading" aria-level="1" class="title" id="idDiv_SAASDS_Title">{title}</div>
-<div class="description error" id="idDiv_SAASDS_Description" role="alert">{description}</div>
-<form method="post" action="{action}">{fields}
-<div class="buttons"><input type="submit" id="idSubmit_SAASDS_Retry" class="button primary" value="Retry"></div></form>"#,
-        title = escape(title),
-        description = escape(&description),
-        action = escape(retry_action),
-        fields = token_fields(token),
-    );
-    sign_in_page(title, &body)
+    html::render(&SendFailed {
+        title,
+        description: &description,
+        token,
+        retry: retry_action,
+    })
 }
 
 /// Sign-in after a fraud alert (`0#` on the call).
 pub fn blocked_page() -> Response {
-    let body = r#"<div role="heading" aria-level="1" class="title" id="idDiv_SAASDS_Title">Your sign-in was blocked</div>
-<div class="description error" id="idDiv_SAASDS_Description" role="alert">A fraud alert was reported from your phone for this account, so sign-in is blocked. Contact your administrator.</div>"#;
-    (
-        StatusCode::FORBIDDEN,
-        sign_in_page("Your sign-in was blocked", body),
-    )
-        .into_response()
+    let page = html::render(&Blocked {
+        title: "Your sign-in was blocked",
+    });
+    (StatusCode::FORBIDDEN, page).into_response()
 }

@@ -1,17 +1,21 @@
 //! The converged sign-in pages: username (`loginfmt`), password (`passwd`),
-//! and "Stay signed in?" (KMSI), with Microsoft's element ids.
+//! "Stay signed in?" (KMSI), and the "More information required" interrupt
+//! that sends a user who must register to proof-up. Their templates are under
+//! `templates/sign_in/`, with Microsoft's element ids from the contract.
 
-use super::flow::{self, error_div, token_fields, with_checked_flow, FormFields, FLOW_COOKIE};
-use super::{proofup, sas};
-use crate::html::{escape, set_cookie, sign_in_page, with_cookie};
+use super::flow::{self, with_checked_flow, FormFields, FLOW_COOKIE};
+use super::sas;
+use crate::html::{self, set_cookie, with_cookie};
 use crate::server::AppState;
 use crate::state::{SecondFactor, SignInError, Stage};
+use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use docproof_contract::domain::Upn;
+use docproof_contract::ids::sign_in as ids;
 use docproof_contract::routes;
 use std::collections::HashMap;
 
@@ -27,7 +31,10 @@ async fn authorize(
     State(sim): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let return_to = q.get("redirect_uri").map(String::as_str).unwrap_or("/owa");
+    let return_to = q
+        .get("redirect_uri")
+        .map(String::as_str)
+        .unwrap_or(routes::OWA);
     let (id, token) = sim.tenant.start_flow(flow::safe_return(return_to));
     with_cookie(
         username_page(token.expose(), "", None),
@@ -47,10 +54,10 @@ async fn current_page(State(sim): State<AppState>, headers: HeaderMap) -> Respon
             }
             Stage::Kmsi => kmsi_page(&token),
             Stage::ProofUpInterrupt => {
-                proofup::interrupt_page(&token, upn.as_ref().map(Upn::as_str).unwrap_or(""))
+                proof_up_interrupt_page(&token, upn.as_ref().map(Upn::as_str).unwrap_or(""))
             }
             Stage::SecondFactor(c) => sas::challenge_page(&sim, &token, c, None),
-            _ => crate::html::see_other("/proofup.aspx"),
+            _ => html::see_other(routes::PROOF_UP),
         }
     });
     view.unwrap_or_else(|e| e)
@@ -83,7 +90,7 @@ async fn login(
         &headers,
         &token,
         &upn,
-        form.get("passwd").map(String::as_str).unwrap_or(""),
+        form.get(ids::passwd.name).map(String::as_str).unwrap_or(""),
     )
     .await
 }
@@ -94,7 +101,7 @@ async fn username_submitted(
     form: &FormFields,
     token: &str,
 ) -> Response {
-    let typed = form.get("loginfmt").map(|s| s.trim()).unwrap_or("");
+    let typed = form.get(ids::loginfmt.name).map(|s| s.trim()).unwrap_or("");
     if typed.is_empty() {
         return username_page(
             token,
@@ -155,11 +162,11 @@ async fn password_submitted(
         Err(SignInError::Blocked) => sas::blocked_page(),
         Ok(SecondFactor::None) => settle(kmsi_page(token), Stage::Kmsi),
         Ok(SecondFactor::ProofUp) => settle(
-            proofup::interrupt_page(token, upn.as_str()),
+            proof_up_interrupt_page(token, upn.as_str()),
             Stage::ProofUpInterrupt,
         ),
         Ok(SecondFactor::Verify(_))
-            if crate::html::cookie(headers, sas::REMEMBER_COOKIE)
+            if html::cookie(headers, sas::REMEMBER_COOKIE)
                 .is_some_and(|t| sim.tenant.is_remembered(&t, upn)) =>
         {
             tracing::info!(%upn, "second factor skipped: remembered device");
@@ -201,72 +208,77 @@ async fn kmsi(
     }
 }
 
+/// The title of the converged sign-in pages.
+pub const TITLE: &str = "Sign in to your account";
+
+/// "Sign in": the user name, with what was typed and why it was refused.
+#[derive(Template)]
+#[template(path = "sign_in/username.html")]
+struct Username<'a> {
+    title: &'a str,
+    token: &'a str,
+    typed: &'a str,
+    error: Option<&'a str>,
+}
+
+/// "Enter password" for the user chosen on the previous page.
+#[derive(Template)]
+#[template(path = "sign_in/password.html")]
+struct Password<'a> {
+    title: &'a str,
+    token: &'a str,
+    upn: &'a str,
+    error: Option<&'a str>,
+}
+
+/// "Stay signed in?" (KMSI), the last page of a sign-in.
+#[derive(Template)]
+#[template(path = "sign_in/kmsi.html")]
+struct Kmsi<'a> {
+    title: &'a str,
+    token: &'a str,
+}
+
+/// "More information required": a user who must register for MFA is sent
+/// on to proof-up.
+#[derive(Template)]
+#[template(path = "sign_in/proof_up_interrupt.html")]
+struct ProofUpInterrupt<'a> {
+    title: &'a str,
+    token: &'a str,
+    upn: &'a str,
+}
+
 pub fn username_page(token: &str, typed: &str, error: Option<&str>) -> Response {
-    let error_html = error_div("usernameError", error);
-    let body = format!(
-        r#"<div role="heading" aria-level="1" class="title" id="loginHeader">Sign in</div>
-<form method="post" action="/common/login" name="f1" id="i0281" novalidate>
-{error_html}
-<label for="i0116">Email, phone, or Skype</label>
-<input type="email" name="loginfmt" id="i0116" value="{typed}" autocomplete="username" aria-required="true"{invalid}>
-{fields}
-<div class="buttons"><input type="submit" id="idSIButton9" class="button primary" value="Next"></div>
-</form>"#,
-        typed = escape(typed),
-        invalid = if error.is_some() {
-            r#" aria-invalid="true" aria-describedby="usernameError""#
-        } else {
-            ""
-        },
-        fields = token_fields(token),
-    );
-    sign_in_page("Sign in to your account", &body)
+    html::render(&Username {
+        title: TITLE,
+        token,
+        typed,
+        error,
+    })
 }
 
 pub fn password_page(token: &str, upn: &str, error: Option<&str>) -> Response {
-    let error_html = error
-        .map(|e| {
-            format!(
-                r#"<div class="error" id="passwordError" role="alert">{}</div>
-<div class="error-details" id="idDiv_Error_Details">AADSTS50126: Error validating credentials due to invalid username or password.</div>"#,
-                escape(e)
-            )
-        })
-        .unwrap_or_default();
-    let body = format!(
-        r#"<div id="displayName" class="identity">{upn}</div>
-<div role="heading" aria-level="1" class="title" id="loginHeader">Enter password</div>
-<form method="post" action="/common/login" name="f1" id="i0281" novalidate>
-{error_html}
-<label for="i0118">Password</label>
-<input type="password" name="passwd" id="i0118" autocomplete="current-password" aria-required="true"{invalid}>
-{fields}
-<div class="buttons"><input type="submit" id="idSIButton9" class="button primary" value="Sign in"></div>
-</form>"#,
-        upn = escape(upn),
-        invalid = if error.is_some() {
-            r#" aria-invalid="true" aria-describedby="passwordError""#
-        } else {
-            ""
-        },
-        fields = token_fields(token),
-    );
-    sign_in_page("Sign in to your account", &body)
+    html::render(&Password {
+        title: TITLE,
+        token,
+        upn,
+        error,
+    })
 }
 
 pub fn kmsi_page(token: &str) -> Response {
-    let body = format!(
-        r#"<div role="heading" aria-level="1" class="title">Stay signed in?</div>
-<form method="post" action="/kmsi" name="f1">
-<div id="KmsiDescription" class="description">Do this to reduce the number of times you are asked to sign in.</div>
-<div class="check"><input type="checkbox" name="DontShowAgain" id="KmsiCheckboxField" value="true"><label for="KmsiCheckboxField">Don't show this again</label></div>
-{fields}
-<div class="buttons">
-<input type="submit" id="idBtn_Back" class="button secondary" name="choice" value="No">
-<input type="submit" id="idSIButton9" class="button primary" name="choice" value="Yes">
-</div>
-</form>"#,
-        fields = token_fields(token),
-    );
-    sign_in_page("Sign in to your account", &body)
+    html::render(&Kmsi {
+        title: TITLE,
+        token,
+    })
+}
+
+/// Shown after the password of a user who must register.
+pub fn proof_up_interrupt_page(token: &str, upn: &str) -> Response {
+    html::render(&ProofUpInterrupt {
+        title: "More information required",
+        token,
+        upn,
+    })
 }
