@@ -8,10 +8,20 @@ use docproof_contract::domain::Secret;
 use docproof_contract::twilio::account_uri;
 use reqwest::{Method, RequestBuilder};
 use serde_json::Value;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 /// Twilio's largest page: one request reads a scenario's every text.
 const PAGE_SIZE: &str = "1000";
+
+/// One client for every phone: reqwest clients pool connections and are
+/// costly to build, and each scenario has a phone.
+static HTTP: LazyLock<reqwest::Client> = LazyLock::new(|| {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("a plain reqwest client always builds")
+});
 
 #[derive(Debug, Clone)]
 pub(super) struct Api {
@@ -25,10 +35,7 @@ pub(super) struct Api {
 impl Api {
     pub(super) fn new(base: &str, account_sid: &str, auth_token: Secret) -> Api {
         Api {
-            http: reqwest::Client::builder()
-                .timeout(Duration::from_secs(30))
-                .build()
-                .expect("a plain reqwest client always builds"),
+            http: HTTP.clone(),
             base: base.trim_end_matches('/').to_string(),
             account_sid: account_sid.to_string(),
             auth_token,

@@ -217,9 +217,10 @@ fn numbers(
     form: &HashMap<String, String>,
     missing_to: (u32, &str),
     missing_from: (u32, &str),
-) -> Result<(String, String), Response> {
+) -> Result<(String, String), Box<Response>> {
     let required = |key: &str, (code, message): (u32, &str)| {
-        number_field(form, key).ok_or_else(|| twilio_error(StatusCode::BAD_REQUEST, code, message))
+        number_field(form, key)
+            .ok_or_else(|| Box::new(twilio_error(StatusCode::BAD_REQUEST, code, message)))
     };
     Ok((required("To", missing_to)?, required("From", missing_from)?))
 }
@@ -281,7 +282,7 @@ async fn accept_message(sim: AppState, account: String, form: HashMap<String, St
         (21603, "A 'From' phone number is required."),
     ) {
         Ok(v) => v,
-        Err(resp) => return resp,
+        Err(resp) => return *resp,
     };
     let Some(body) = form.get("Body").filter(|b| !b.trim().is_empty()).cloned() else {
         return twilio_error(StatusCode::BAD_REQUEST, 21602, "Message body is required.");
@@ -396,16 +397,16 @@ async fn create_call(
 }
 
 /// `Url` as Twilio takes it: an absolute http(s) URL, or its 21205.
-fn absolute_url(url: &str) -> Result<(), Response> {
+fn absolute_url(url: &str) -> Result<(), Box<Response>> {
     let absolute = reqwest::Url::parse(url).is_ok_and(|p| matches!(p.scheme(), "http" | "https"));
     if absolute {
         Ok(())
     } else {
-        Err(twilio_error(
+        Err(Box::new(twilio_error(
             StatusCode::BAD_REQUEST,
             21205,
             &format!("Url is not a valid URL: {url}"),
-        ))
+        )))
     }
 }
 
@@ -416,7 +417,7 @@ async fn accept_call(sim: AppState, account: String, form: HashMap<String, Strin
         (21213, "No 'From' number is specified"),
     ) {
         Ok(v) => v,
-        Err(resp) => return resp,
+        Err(resp) => return *resp,
     };
     let url = non_empty(&form, "Url");
     let inline = non_empty(&form, "Twiml");
@@ -424,7 +425,7 @@ async fn accept_call(sim: AppState, account: String, form: HashMap<String, Strin
         return twilio_error(StatusCode::BAD_REQUEST, 21205, "Url parameter is required.");
     }
     if let Some(Err(resp)) = url.as_deref().map(absolute_url) {
-        return resp;
+        return *resp;
     }
     let timeout_secs = non_empty(&form, "Timeout")
         .and_then(|t| t.parse::<u64>().ok())
@@ -495,12 +496,12 @@ async fn list_calls(
 }
 
 /// The call `file` names in `account`, or Twilio's 404.
-fn call_in(sim: &AppState, account: &str, file: &str) -> Result<PhoneCall, Response> {
+fn call_in(sim: &AppState, account: &str, file: &str) -> Result<PhoneCall, Box<Response>> {
     let sid = sid_of(file);
     sim.carrier
         .call(sid)
         .filter(|c| c.account_sid == account)
-        .ok_or_else(|| not_found(account, "Calls", sid))
+        .ok_or_else(|| Box::new(not_found(account, "Calls", sid)))
 }
 
 async fn one_call(
@@ -513,7 +514,7 @@ async fn one_call(
     }
     match call_in(&sim, &account, &file) {
         Ok(c) => Json(call_json(&c)).into_response(),
-        Err(resp) => resp,
+        Err(resp) => *resp,
     }
 }
 
@@ -545,7 +546,7 @@ async fn update_call(
     }
     let call = match call_in(&sim, &account, &file) {
         Ok(c) => c,
-        Err(resp) => return resp,
+        Err(resp) => return *resp,
     };
     let form = form.map(|Form(f)| f).unwrap_or_default();
     let sid = call.sid.as_str();
@@ -583,7 +584,7 @@ async fn update_call(
         }
     } else if let Some(url) = non_empty(&form, "Url") {
         if let Err(resp) = absolute_url(&url) {
-            return resp;
+            return *resp;
         }
         let method = non_empty(&form, "Method").unwrap_or_else(|| "POST".into());
         let next = Next::Fetch {
