@@ -1,225 +1,185 @@
-//! Answering a call the Twilio way: fetch its TwiML, listen, press keys on
-//! the `<Gather>`, listen again; or let it ring out.
+//! Acting on a call the way Twilio's API allows: keys are touch tones the
+//! phone's leg plays (`Twiml=<Response><Play digits="…"/></Response>` on
+//! "update a call"), hanging up is `Status=completed`; and, as docproof's
+//! control, letting a ringing call ring out now. What the call said comes
+//! from the `docproof` field of the Call resource.
 
-use super::provider::TelephonyProvider;
-use super::{excerpt, Asking, CallAnswer, PhoneError, PlacedCall};
-use docproof_contract::twilio;
-use docproof_contract::twiml::{self, Ending, Heard, Node};
+use super::{CallAnswer, Phone};
+use super::{PhoneError, PlacedCall};
+use docproof_contract::twilio::{self, call_is_over, CallExtension, CallLine};
+use docproof_contract::twiml;
+use reqwest::Method;
+use serde_json::Value;
+use std::time::{Duration, Instant};
 
-/// `<Redirect>`s followed in a row before the phone gives up.
-const MAX_REDIRECTS: usize = 10;
+/// How long an update may take to play out before the phone gives up: a
+/// call's instructions are fetched over HTTP, each within the carrier's
+/// own time limit.
+const SETTLE: Duration = Duration::from_secs(30);
+const POLL: Duration = Duration::from_millis(25);
 
-/// A TwiML document the phone fetched: its URL and verbs.
-struct Document {
-    url: String,
-    verbs: Vec<Node>,
-    /// The document as received, for error messages.
-    raw: String,
+/// A call as the provider reports it: Twilio's status and docproof's field.
+struct CallState {
+    status: String,
+    ext: CallExtension,
 }
 
-impl TelephonyProvider {
-    /// Answers `call`: fetches its TwiML (as Twilio does, with `CallSid`,
-    /// `CallStatus=in-progress`, `From`, `To`), collects what it says up to
-    /// the keypad prompt, presses `keys` (posted as one `Digits` value; keys
-    /// from the gather's `finishOnKey` on are not sent, as on Twilio; no
-    /// keys = silence), and collects what the call says next.
+impl CallState {
+    /// Waits for keys, or is over: nothing more happens by itself.
+    fn settled(&self) -> bool {
+        self.ext.waiting_for_keys || call_is_over(&self.status)
+    }
+}
+
+impl Phone {
+    /// Answers the ringing `call` and presses `keys` once it asks for them
+    /// (one by one, as a person would; Twilio's `finishOnKey` rules apply
+    /// on the provider's side). Returns what the call said before and
+    /// after the keys.
     pub async fn answer(&self, call: &PlacedCall, keys: &str) -> Result<CallAnswer, PhoneError> {
         check_keys(keys)?;
-        let mut said = Vec::new();
-        let doc = self
-            .fetch(call, &call.twiml_url, &call.method, None)
-            .await?;
-        let (ending, doc) = self.play_through(call, doc, &mut said).await?;
-        let Ending::Gather(gather) = ending else {
-            return Err(PhoneError::NoGather {
-                url: doc.url,
-                received: excerpt(&doc.raw),
-            });
-        };
-        let mut answer = self.press_on(call, gather, doc.url, keys).await?;
-        answer.said = said;
-        Ok(answer)
-    }
-
-    /// Presses `keys` on a call still on the line that asked again
-    /// ([`CallAnswer::asking`]), as a person keeps listening: the keys go
-    /// to the `<Gather>` the call is waiting on, not to a new answer.
-    pub async fn press(
-        &self,
-        call: &PlacedCall,
-        asking: &Asking,
-        keys: &str,
-    ) -> Result<CallAnswer, PhoneError> {
-        check_keys(keys)?;
-        self.press_on(call, asking.gather.clone(), asking.url.clone(), keys)
-            .await
-    }
-
-    /// Presses `keys` on `gather` (in the document at `url`) and collects
-    /// what the call says next.
-    async fn press_on(
-        &self,
-        call: &PlacedCall,
-        gather: twiml::Gather,
-        url: String,
-        keys: &str,
-    ) -> Result<CallAnswer, PhoneError> {
-        let mut answer = CallAnswer::default();
-        let digits = gather.digits(keys);
-        let next = if digits.is_empty() {
-            // No key: Twilio plays what follows the <Gather>.
-            Document {
-                url,
-                verbs: gather.rest,
-                raw: String::new(),
-            }
-        } else {
-            self.fetch(call, &gather.action, &gather.method, Some(digits))
-                .await?
-        };
-        match self
-            .play_through(call, next, &mut answer.after_keys)
-            .await?
-        {
-            (Ending::Gather(again), doc) => {
-                answer.gathers_again = true;
-                answer.asking = Some(Asking {
-                    gather: again,
-                    url: doc.url,
-                });
-            }
-            _ => answer.hung_up = true,
-        }
-        Ok(answer)
-    }
-
-    /// Reports `call` as rung out: posts `CallStatus=no-answer` (with
-    /// `CallSid`, `From`, `To`) to its `StatusCallback`, as Twilio does.
-    pub async fn let_ring_out(&self, call: &PlacedCall) -> Result<(), PhoneError> {
-        let Some(url) = &call.status_callback else {
-            return Err(PhoneError::NoStatusCallback {
+        let before = self.state(call).await?;
+        if !matches!(before.status.as_str(), "queued" | "ringing") {
+            return Err(PhoneError::NotRinging {
                 to: call.to.clone(),
                 sid: call.sid.clone(),
-            });
-        };
-        let mut form = call_params(call, "no-answer");
-        form.push(("CallDuration", "0".to_string()));
-        let resp = self.http.post(url).form(&form).send().await.map_err(|e| {
-            PhoneError::CallbackUnreachable {
-                url: url.clone(),
-                error: e.without_url().to_string(),
-            }
-        })?;
-        let status = resp.status();
-        if !status.is_success() {
-            return Err(PhoneError::CallbackStatus {
-                url: url.clone(),
-                status: status.as_u16(),
-                received: excerpt(&resp.text().await.unwrap_or_default()),
+                status: before.status,
             });
         }
-        Ok(())
+        self.play_keys(call, before.ext.heard.len(), keys).await
     }
 
-    /// Plays `doc`, following `<Redirect>`s; returns how it ended and the
-    /// document it ended in (its verbs consumed).
-    async fn play_through(
+    /// Presses `keys` on `call`, which is on the line and asked for keys
+    /// again ([`CallAnswer::waiting_for_keys`]).
+    pub async fn press(&self, call: &PlacedCall, keys: &str) -> Result<CallAnswer, PhoneError> {
+        check_keys(keys)?;
+        let before = self.state(call).await?;
+        if !before.ext.waiting_for_keys {
+            return Err(PhoneError::NotWaiting {
+                to: call.to.clone(),
+                sid: call.sid.clone(),
+                status: before.status,
+            });
+        }
+        self.play_keys(call, before.ext.heard.len(), keys).await
+    }
+
+    /// Hangs up `call` (`Status=completed`).
+    pub async fn hang_up(&self, call: &PlacedCall) -> Result<(), PhoneError> {
+        self.api
+            .update_call("hang up the call", &call.sid, &[("Status", "completed")])
+            .await
+            .map(drop)
+    }
+
+    /// Lets the ringing `call` ring out now, as if nobody answered within
+    /// its `Timeout` (docproof's ring-out control): the provider reports
+    /// `no-answer` to the call's `StatusCallback` before this returns.
+    pub async fn let_ring_out(&self, call: &PlacedCall) -> Result<(), PhoneError> {
+        let path = twilio::ring_out_path(&call.sid);
+        let rang_out = self
+            .api
+            .control("let the call ring out", Method::POST, &path, None)
+            .await?;
+        match rang_out["status"].as_str() {
+            Some("no-answer") => Ok(()),
+            other => Err(PhoneError::DidNotRingOut {
+                to: call.to.clone(),
+                sid: call.sid.clone(),
+                status: other.unwrap_or("without a status").to_string(),
+            }),
+        }
+    }
+
+    /// Sends `keys` as the phone's touch tones and reads what happened
+    /// after the first `seen` lines of the call.
+    async fn play_keys(
         &self,
         call: &PlacedCall,
-        mut doc: Document,
-        said: &mut Vec<String>,
-    ) -> Result<(Ending, Document), PhoneError> {
-        for _ in 0..=MAX_REDIRECTS {
-            let ending = twiml::play(&doc.verbs, &doc.url, |heard| {
-                if let Heard::Said(text) = heard {
-                    said.push(text);
-                }
+        seen: usize,
+        keys: &str,
+    ) -> Result<CallAnswer, PhoneError> {
+        let updated = self
+            .api
+            .update_call("press keys", &call.sid, &[("Twiml", &twiml::keypad(keys))])
+            .await?;
+        let state = self.settle(call, updated).await?;
+        let new = state.ext.heard.get(seen..).unwrap_or_default();
+        if let Some(error) = new.iter().find_map(|l| match l {
+            CallLine::Error(e) => Some(e.clone()),
+            _ => None,
+        }) {
+            return Err(PhoneError::CallFailed {
+                to: call.to.clone(),
+                sid: call.sid.clone(),
+                error,
             });
-            match ending {
-                Ending::Redirect { url, method } => {
-                    doc = self.fetch(call, &url, &method, None).await?;
-                }
-                ending => return Ok((ending, doc)),
-            }
         }
-        Err(PhoneError::TooManyRedirects {
-            url: doc.url,
-            hops: MAX_REDIRECTS,
+        let said = |lines: &[CallLine]| -> Vec<String> {
+            lines
+                .iter()
+                .filter_map(|l| match l {
+                    CallLine::Said(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .collect()
+        };
+        let Some(first_key) = new.iter().position(|l| matches!(l, CallLine::Pressed(_))) else {
+            return Err(PhoneError::NoKeysAsked {
+                to: call.to.clone(),
+                sid: call.sid.clone(),
+                said: said(new),
+            });
+        };
+        Ok(CallAnswer {
+            said: said(&new[..first_key]),
+            after_keys: said(&new[first_key..]),
+            hung_up: call_is_over(&state.status),
+            waiting_for_keys: state.ext.waiting_for_keys,
         })
     }
 
-    /// Fetches TwiML at `url` the way Twilio does: `GET` with the call's
-    /// parameters in the query, anything else as a form post.
-    async fn fetch(
-        &self,
-        call: &PlacedCall,
-        url: &str,
-        method: &str,
-        digits: Option<&str>,
-    ) -> Result<Document, PhoneError> {
-        let mut params = call_params(call, "in-progress");
-        if let Some(d) = digits {
-            params.push(("Digits", d.to_string()));
+    /// The call once the update has played out: asking for keys, or over.
+    async fn settle(&self, call: &PlacedCall, updated: Value) -> Result<CallState, PhoneError> {
+        let started = Instant::now();
+        let mut state = self.read_state(&updated)?;
+        while !state.settled() {
+            if started.elapsed() >= SETTLE {
+                return Err(PhoneError::StillPlaying {
+                    to: call.to.clone(),
+                    sid: call.sid.clone(),
+                    waited: SETTLE,
+                });
+            }
+            tokio::time::sleep(POLL).await;
+            state = self.state(call).await?;
         }
-        let request = if method.eq_ignore_ascii_case("GET") {
-            self.http.get(url).query(&params)
-        } else {
-            self.http.post(url).form(&params)
-        };
-        let resp = request
-            .send()
-            .await
-            .map_err(|e| PhoneError::TwimlUnreachable {
-                url: url.to_string(),
-                error: e.without_url().to_string(),
-            })?;
-        let status = resp.status();
-        let body = resp
-            .text()
-            .await
-            .map_err(|e| PhoneError::TwimlUnreachable {
-                url: url.to_string(),
-                error: e.without_url().to_string(),
-            })?;
-        if !status.is_success() {
-            return Err(PhoneError::TwimlStatus {
-                url: url.to_string(),
-                status: status.as_u16(),
-                received: excerpt(&body),
-            });
-        }
-        let verbs = twiml::parse(&body).map_err(|problem| PhoneError::NotTwiml {
-            url: url.to_string(),
-            problem,
-            received: excerpt(&body),
+        Ok(state)
+    }
+
+    async fn state(&self, call: &PlacedCall) -> Result<CallState, PhoneError> {
+        let json = self.api.call(&call.sid).await?;
+        self.read_state(&json)
+    }
+
+    fn read_state(&self, json: &Value) -> Result<CallState, PhoneError> {
+        let ext = CallExtension::of(json).ok_or_else(|| PhoneError::CannotHear {
+            base: self.base_url().to_string(),
         })?;
-        Ok(Document {
-            url: url.to_string(),
-            verbs,
-            raw: body,
+        Ok(CallState {
+            status: json["status"].as_str().unwrap_or_default().to_string(),
+            ext,
         })
     }
 }
 
-/// A keypad has 0–9, `*` and `#`.
+/// A keypad has 0–9, `*` and `#`, and a press needs at least one.
 fn check_keys(keys: &str) -> Result<(), PhoneError> {
-    if keys.chars().all(twiml::is_key) {
+    if !keys.is_empty() && keys.chars().all(twiml::is_key) {
         Ok(())
     } else {
         Err(PhoneError::BadKeys {
             keys: keys.to_string(),
         })
     }
-}
-
-/// The parameters Twilio sends with every request about a call, with the
-/// call's `CallStatus`.
-fn call_params(call: &PlacedCall, status: &str) -> Vec<(&'static str, String)> {
-    twilio::call_params(
-        &call.sid,
-        &call.account_sid,
-        &call.from,
-        &call.to,
-        [("CallStatus", status.to_string())],
-    )
 }

@@ -1,6 +1,7 @@
 //! The user's phone: reads the text the provider delivered, answers the
-//! call the Twilio way (fetch the TwiML, press keys into the `<Gather>`),
-//! or lets it ring out. Also the provider's outages.
+//! call and presses keys (touch tones, through Twilio's "update a call"),
+//! or lets it ring out. Also the provider's outages, switched on the
+//! provider (docproof's fault switches).
 
 use super::world::DocWorld;
 use crate::phone::PhoneError;
@@ -28,11 +29,7 @@ pub async fn read_text(w: &mut DocWorld, must_be_new_code: bool) -> anyhow::Resu
     let to = phone_of(w)?;
     let seen = *w.texts_read.get(&to).unwrap_or(&0);
     let wait = w.config.phone_wait;
-    let text = w
-        .provider()
-        .await?
-        .wait_for_newest_text(&to, seen, wait)
-        .await;
+    let text = w.phone().await?.wait_for_newest_text(&to, seen, wait).await;
     let (text, delivered) = text.map_err(|e| phone_err(w, e))?;
     w.texts_read.insert(to.clone(), delivered);
     let code = crate::phone::code_in(&text.body)
@@ -63,11 +60,8 @@ async fn no_text(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.at(step).await?;
     let to = phone_of(w)?;
     let seen = *w.texts_read.get(&to).unwrap_or(&0);
-    let texts = w.provider().await?.texts().await;
-    let delivered = texts
-        .iter()
-        .filter(|t| crate::phone::same_number(&t.to, &to))
-        .count();
+    let texts = w.phone().await?.texts(&to).await;
+    let delivered = texts.map_err(|e| phone_err(w, e))?.len();
     if delivered > seen {
         return Err(w.fail(format!("{} text message(s) reached {to}", delivered - seen)));
     }
@@ -81,11 +75,7 @@ async fn phone_rings(w: &mut DocWorld, step: &Step, _again: String) -> anyhow::R
     let to = phone_of(w)?;
     let seen = *w.calls_read.get(&to).unwrap_or(&0);
     let wait = w.config.phone_wait;
-    let call = w
-        .provider()
-        .await?
-        .wait_for_newest_call(&to, seen, wait)
-        .await;
+    let call = w.phone().await?.wait_for_newest_call(&to, seen, wait).await;
     let (call, placed) = call.map_err(|e| phone_err(w, e))?;
     w.calls_read.insert(to.clone(), placed);
     w.saw("phone", &format!("call to {to}"));
@@ -99,7 +89,7 @@ async fn answer(w: &mut DocWorld, keys: &str) -> anyhow::Result<()> {
         .call
         .clone()
         .ok_or_else(|| w.fail("the phone has not rung in this scenario"))?;
-    let answer = w.provider().await?.answer(&call, keys).await;
+    let answer = w.phone().await?.answer(&call, keys).await;
     let answer = answer.map_err(|e| phone_err(w, e))?;
     for said in &answer.said {
         w.saw("call says", said);
@@ -108,21 +98,21 @@ async fn answer(w: &mut DocWorld, keys: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Records the keys and what the call said next; keeps the prompt if the
-/// call asks again.
+/// Records the keys and what the call said next, and whether it asks for
+/// keys again.
 fn heard_after(w: &mut DocWorld, keys: &str, answer: crate::phone::CallAnswer) {
     w.saw("pressed", keys);
     for said in &answer.after_keys {
         w.saw("call says", said);
     }
-    w.call_asking = answer.asking;
+    w.call_asking = answer.waiting_for_keys;
 }
 
 #[when("the user answers the call and presses the pound key (#)")]
 async fn answer_and_press_pound(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.at(step).await?;
     answer(w, "#").await?;
-    if w.call_asking.is_some() {
+    if w.call_asking {
         return Err(w.fail("the call asked again after the pound key (#)"));
     }
     Ok(())
@@ -135,14 +125,13 @@ async fn press_pound(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
         .call
         .clone()
         .ok_or_else(|| w.fail("the phone has not rung in this scenario"))?;
-    let asking = w
-        .call_asking
-        .clone()
-        .ok_or_else(|| w.fail("the call is not waiting for a key: answer it first"))?;
-    let answer = w.provider().await?.press(&call, &asking, "#").await;
+    if !w.call_asking {
+        return Err(w.fail("the call is not waiting for a key: answer it first"));
+    }
+    let answer = w.phone().await?.press(&call, "#").await;
     let answer = answer.map_err(|e| phone_err(w, e))?;
     heard_after(w, "#", answer);
-    if w.call_asking.is_some() {
+    if w.call_asking {
         return Err(w.fail("the call asked again after the pound key (#)"));
     }
     Ok(())
@@ -158,8 +147,8 @@ async fn press_key(w: &mut DocWorld, step: &Step, keys: String) -> anyhow::Resul
 async fn asks_again(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.at(step).await?;
     match w.call_asking {
-        Some(_) => Ok(()),
-        None => Err(w.fail("the call did not ask again after the key")),
+        true => Ok(()),
+        false => Err(w.fail("the call did not ask again after the key")),
     }
 }
 
@@ -170,7 +159,7 @@ async fn ring_out(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
         .call
         .clone()
         .ok_or_else(|| w.fail("the phone has not rung in this scenario"))?;
-    let r = w.provider().await?.let_ring_out(&call).await;
+    let r = w.phone().await?.let_ring_out(&call).await;
     r.map_err(|e| phone_err(w, e))?;
     w.saw("phone", "not answered");
     w.past_call_wait().await
@@ -179,7 +168,8 @@ async fn ring_out(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
 #[given("the text message provider is down")]
 async fn provider_down(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.at(step).await?;
-    w.provider().await?.fail_texts(503).await;
+    let down = w.phone().await?.provider_faults().fail_texts(503).await;
+    down.map_err(|e| phone_err(w, e))?;
     w.saw("provider", "texts answered HTTP 503");
     Ok(())
 }
@@ -187,7 +177,8 @@ async fn provider_down(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
 #[when("the text message provider is back and the user clicks Retry")]
 async fn provider_back(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.at(step).await?;
-    w.provider().await?.recover().await;
+    let back = w.phone().await?.provider_faults().recover().await;
+    back.map_err(|e| phone_err(w, e))?;
     w.click(
         super::Actor::User,
         crate::pages::second_factor::SEND_FAILED_RETRY,

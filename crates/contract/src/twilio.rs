@@ -1,14 +1,28 @@
 //! Twilio's REST API resources as JSON: a Message, a Call, a list page and
-//! the error answer, under `/2010-04-01/Accounts/{AccountSid}`.
+//! the error answer, under `/2010-04-01/Accounts/{AccountSid}`; and the few
+//! things docproof adds to it, each marked as docproof's own:
 //!
-//! Twilio's REST API is a public protocol, like TwiML (`twiml`): the test's
-//! wiremock provider (`phone::provider`) and the simulator's virtual carrier
-//! (`tenant::carrier`) both answer in it, so they render each resource here
-//! and a tenant sees the same shape from either. Each side supplies what it
-//! knows (status, dates, how it formats numbers) and adds its own extras.
+//! - [`CallExtension`]: one extra field, `docproof`, on a Call resource:
+//!   what the phone at `To` heard and pressed, and whether the call waits
+//!   for keys. Real Twilio has no way to tell what a call said.
+//! - [`faults`]: a control resource outside Twilio's API that switches a
+//!   provider's faults on and off (refused or slow texts and calls).
+//!
+//! Twilio's REST API is a public protocol, like TwiML (`twiml`): the
+//! simulator's virtual carrier serves it, the tenant's telephony client and
+//! the test's phone (`docproof::phone`) speak it, so they render and read
+//! each resource here.
 
 use rand::Rng;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::time::Duration;
+
+/// Where the simulator serves its embedded Twilio-compatible provider, the
+/// virtual carrier: the provider's base URL is the tenant's address plus
+/// this (`http://127.0.0.1:41234/carrier`), and Twilio's paths follow it.
+pub const VIRTUAL_CARRIER: &str = "/carrier";
 
 /// The REST API version in every path and resource.
 /// A time as Twilio writes `date_created` and `date_updated` (RFC 2822,
@@ -20,6 +34,7 @@ pub fn date(t: std::time::SystemTime) -> String {
     }
 }
 
+/// The REST API version in every path and resource.
 pub const API_VERSION: &str = "2010-04-01";
 
 /// The account's resource path, which every resource `uri` starts with.
@@ -191,6 +206,216 @@ impl CallResource<'_> {
     }
 }
 
+/// The name of docproof's own field on a Call resource (see
+/// [`CallExtension`]). Not Twilio's: a client that reads it knows it talks
+/// to docproof's virtual carrier.
+pub const CALL_EXTENSION: &str = "docproof";
+
+/// docproof's extension of a Call resource, under [`CALL_EXTENSION`]. Real
+/// Twilio cannot tell anyone what a call said or which keys the person
+/// pressed (its phones are real phones); the virtual carrier plays the
+/// call's TwiML itself, so it reports what the phone at `To` lived through.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallExtension {
+    /// The TwiML URL the call was placed with (`Url`); null when it was
+    /// placed with inline `Twiml`.
+    pub twiml_url: Option<String>,
+    /// What happened on the call, oldest first.
+    pub heard: Vec<CallLine>,
+    /// The call is in progress and waits at a `<Gather>` for keys.
+    pub waiting_for_keys: bool,
+}
+
+/// One line of what happened on a call, as the phone at `To` lived it.
+/// In JSON: `{"kind": "said", "text": "…"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "text", rename_all = "lowercase")]
+pub enum CallLine {
+    /// A `<Say>` the person heard.
+    Said(String),
+    /// A key the person pressed.
+    Pressed(String),
+    /// Something the phone noticed (answered, a skipped verb, the end).
+    Note(String),
+    /// The call's instructions could not be fetched or understood.
+    Error(String),
+}
+
+impl CallExtension {
+    /// The extension of a Call resource's JSON, if it has one.
+    pub fn of(call: &Value) -> Option<CallExtension> {
+        serde_json::from_value(call.get(CALL_EXTENSION)?.clone()).ok()
+    }
+
+    /// Adds the extension to a Call resource's JSON.
+    pub fn add_to(&self, call: &mut Value) {
+        call[CALL_EXTENSION] = serde_json::to_value(self).unwrap_or(Value::Null);
+    }
+}
+
+/// Twilio's call statuses in which a call is over: it will not ring,
+/// speak or listen again.
+pub fn call_is_over(status: &str) -> bool {
+    matches!(
+        status,
+        "completed" | "no-answer" | "busy" | "failed" | "canceled"
+    )
+}
+
+/// docproof's fault switches: a control resource outside Twilio's API (no
+/// Twilio account has one) that makes a provider fail the requests a tenant
+/// makes, so a test can show what the tenant does when its provider is
+/// down or slow. The virtual carrier serves it at `{provider}/docproof/faults`
+/// with the account's basic auth:
+///
+/// - `GET` answers the switches: `{"Messages": {"fault": "none"}, "Calls":
+///   {"fault": "refuse", "status": 503}}`.
+/// - `POST` sets one, as a form or JSON: `resource` (`Messages` or
+///   `Calls`), `fault` (`none`, `refuse` with `status`, or `delay` with
+///   `delay_ms`); answers the switches.
+/// - `DELETE` switches every fault off; answers the switches.
+///
+/// A fault applies to creating the resource (`POST …/Messages.json`: send a
+/// text; `POST …/Calls.json`: place a call), the requests a tenant makes.
+/// Reading and updating (what a test's phone does) are never affected.
+pub mod faults {
+    use super::*;
+
+    /// The control resource, relative to the provider's base URL.
+    pub const PATH: &str = "/docproof/faults";
+
+    /// Which requests a fault affects.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Resource {
+        /// Sending texts (`POST …/Messages.json`).
+        Messages,
+        /// Placing calls (`POST …/Calls.json`).
+        Calls,
+    }
+
+    impl Resource {
+        pub const ALL: [Resource; 2] = [Resource::Messages, Resource::Calls];
+
+        pub fn as_str(self) -> &'static str {
+            match self {
+                Resource::Messages => "Messages",
+                Resource::Calls => "Calls",
+            }
+        }
+
+        fn parse(s: &str) -> Result<Resource, String> {
+            Resource::ALL
+                .into_iter()
+                .find(|r| r.as_str().eq_ignore_ascii_case(s.trim()))
+                .ok_or_else(|| format!("resource '{s}' is not Messages or Calls"))
+        }
+    }
+
+    /// What the provider does with a request to create the resource.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub enum Fault {
+        /// Accept it as usual.
+        #[default]
+        None,
+        /// Refuse it with this HTTP status (Twilio's error JSON, code
+        /// 20000 + status); nothing is sent.
+        Refuse(u16),
+        /// Accept it, but answer only after this long. The text or call
+        /// goes out once the answer does, even if the client gave up
+        /// waiting: the provider had accepted it.
+        Delay(Duration),
+    }
+
+    impl Fault {
+        /// The switch as JSON: `{"fault": "refuse", "status": 503}`.
+        pub fn to_json(self) -> Value {
+            match self {
+                Fault::None => json!({ "fault": "none" }),
+                Fault::Refuse(status) => json!({ "fault": "refuse", "status": status }),
+                Fault::Delay(by) => {
+                    json!({ "fault": "delay", "delay_ms": u64::try_from(by.as_millis()).unwrap_or(u64::MAX) })
+                }
+            }
+        }
+
+        /// The request that sets `resource` to this fault, as JSON.
+        pub fn request(self, resource: Resource) -> Value {
+            let mut body = self.to_json();
+            body["resource"] = json!(resource.as_str());
+            body
+        }
+
+        /// Reads a `POST`'s fields (a form, or JSON with its values as
+        /// text); the message says what is wrong.
+        pub fn parse(fields: &HashMap<String, String>) -> Result<(Resource, Fault), String> {
+            let field = |k: &str| fields.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+            let resource = Resource::parse(
+                field("resource").ok_or("the field 'resource' (Messages or Calls) is required")?,
+            )?;
+            let fault = match field("fault")
+                .ok_or("the field 'fault' (none, refuse or delay) is required")?
+            {
+                "none" => Fault::None,
+                "refuse" => {
+                    let status = field("status")
+                        .and_then(|s| s.parse::<u16>().ok())
+                        .filter(|s| (400..=599).contains(s))
+                        .ok_or("fault 'refuse' needs 'status', an HTTP error status (400-599)")?;
+                    Fault::Refuse(status)
+                }
+                "delay" => {
+                    let ms = field("delay_ms")
+                        .and_then(|s| s.parse::<u64>().ok())
+                        .filter(|ms| *ms <= 600_000)
+                        .ok_or("fault 'delay' needs 'delay_ms', milliseconds up to 600000")?;
+                    Fault::Delay(Duration::from_millis(ms))
+                }
+                other => {
+                    return Err(format!(
+                        "fault '{other}' is not one of none, refuse or delay"
+                    ))
+                }
+            };
+            Ok((resource, fault))
+        }
+    }
+
+    /// Every switch as JSON, by resource name.
+    pub fn switches_json(of: impl Fn(Resource) -> Fault) -> Value {
+        let mut body = json!({});
+        for r in Resource::ALL {
+            body[r.as_str()] = of(r).to_json();
+        }
+        body
+    }
+
+    /// A JSON object's values as text, so a JSON `POST` reads like a form.
+    pub fn fields_of_json(body: &Value) -> Option<HashMap<String, String>> {
+        let object = body.as_object()?;
+        Some(
+            object
+                .iter()
+                .map(|(k, v)| {
+                    let text = match v {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    (k.clone(), text)
+                })
+                .collect(),
+        )
+    }
+}
+
+/// docproof's control that lets a ringing call ring out now, as if its
+/// `Timeout` had passed with nobody answering (status `no-answer`, posted
+/// to its `StatusCallback`): a test need not wait the minutes a tenant asks
+/// a call to ring. Not Twilio's; relative to the provider's base URL, with
+/// the account's basic auth: `POST /docproof/Calls/{CallSid}/ring-out`.
+pub fn ring_out_path(call_sid: &str) -> String {
+    format!("/docproof/Calls/{call_sid}/ring-out")
+}
+
 /// The first (and only) page of a listing of `kind` (`Messages`, `Calls`):
 /// `items` under the lowercase kind, `query` the listing's query string.
 pub fn page_json(
@@ -275,5 +500,100 @@ mod tests {
         );
         assert!(call["duration"].is_null() && call["start_time"].is_null());
         assert_eq!(error_json(401, 20003, "Authenticate")["status"], 401);
+    }
+
+    #[test]
+    fn the_call_extension_is_one_docproof_field() {
+        let mut call = json!({ "sid": "CA1" });
+        let ext = CallExtension {
+            twiml_url: Some("http://t/twiml".into()),
+            heard: vec![
+                CallLine::Said("Hello.".into()),
+                CallLine::Pressed("#".into()),
+            ],
+            waiting_for_keys: false,
+        };
+        ext.add_to(&mut call);
+        assert_eq!(
+            call["docproof"],
+            json!({
+                "twiml_url": "http://t/twiml",
+                "heard": [{"kind": "said", "text": "Hello."}, {"kind": "pressed", "text": "#"}],
+                "waiting_for_keys": false,
+            })
+        );
+        assert_eq!(CallExtension::of(&call), Some(ext));
+        assert_eq!(CallExtension::of(&json!({ "sid": "CA1" })), None);
+    }
+
+    #[test]
+    fn fault_switches_read_forms_and_json_and_say_what_is_wrong() {
+        use faults::{Fault, Resource};
+        let form = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect::<HashMap<_, _>>()
+        };
+        assert_eq!(
+            Fault::parse(&form(&[
+                ("resource", "Messages"),
+                ("fault", "refuse"),
+                ("status", "503")
+            ])),
+            Ok((Resource::Messages, Fault::Refuse(503)))
+        );
+        let json = Fault::Delay(Duration::from_millis(250)).request(Resource::Calls);
+        assert_eq!(
+            json,
+            json!({"resource": "Calls", "fault": "delay", "delay_ms": 250})
+        );
+        assert_eq!(
+            Fault::parse(&faults::fields_of_json(&json).unwrap()),
+            Ok((Resource::Calls, Fault::Delay(Duration::from_millis(250))))
+        );
+        assert_eq!(
+            Fault::parse(&form(&[("resource", "calls"), ("fault", "none")])),
+            Ok((Resource::Calls, Fault::None))
+        );
+        for (pairs, why) in [
+            (vec![("fault", "none")], "'resource'"),
+            (
+                vec![("resource", "Faxes"), ("fault", "none")],
+                "not Messages or Calls",
+            ),
+            (vec![("resource", "Calls")], "'fault'"),
+            (vec![("resource", "Calls"), ("fault", "refuse")], "'status'"),
+            (
+                vec![
+                    ("resource", "Calls"),
+                    ("fault", "refuse"),
+                    ("status", "200"),
+                ],
+                "'status'",
+            ),
+            (
+                vec![
+                    ("resource", "Calls"),
+                    ("fault", "delay"),
+                    ("delay_ms", "soon"),
+                ],
+                "'delay_ms'",
+            ),
+            (
+                vec![("resource", "Calls"), ("fault", "explode")],
+                "'explode'",
+            ),
+        ] {
+            let err = Fault::parse(&form(&pairs)).unwrap_err();
+            assert!(err.contains(why), "{pairs:?}: {err}");
+        }
+        assert_eq!(
+            faults::switches_json(|r| match r {
+                Resource::Messages => Fault::Refuse(503),
+                Resource::Calls => Fault::None,
+            }),
+            json!({"Messages": {"fault": "refuse", "status": 503}, "Calls": {"fault": "none"}})
+        );
     }
 }

@@ -1,12 +1,16 @@
-//! TwiML, Twilio's voice-call instructions: just enough XML to read a
-//! `<Response>` document, and a player that walks its verbs the way Twilio
+//! TwiML, Twilio's voice-call instructions: a reader for `<Response>`
+//! documents (quick-xml), a player that walks their verbs the way Twilio
 //! does (says `<Say>`, stops at the first `<Gather>`, `<Hangup>`, `<Reject>`
-//! or `<Redirect>`).
+//! or `<Redirect>`), and a writer for the few documents docproof writes
+//! (quick-xml's writer, which escapes text and attribute values).
 //!
-//! TwiML is a public protocol, like HTTP: the simulator's virtual phone
-//! (`tenant::carrier`) and the test's phone (`phone`) both play calls with
-//! this one reader, so neither depends on the other and both read a
-//! document the same way.
+//! TwiML is a public protocol, like HTTP: the simulator's voice menu writes
+//! it, its virtual carrier plays it, and the test's phone writes the keys it
+//! presses in it ([`keypad`]), all with this one module.
+
+use quick_xml::escape::{self, partial_escape};
+use quick_xml::events::{BytesDecl, BytesRef, BytesStart, BytesText, Event};
+use quick_xml::{Reader, Writer, XmlVersion};
 
 /// An XML element or a run of text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,232 +51,145 @@ impl Node {
 }
 
 /// Real TwiML nests three or four levels. Deeper input is refused because
-/// reading, dropping and collecting text from a tree all recurse: a hostile
-/// document must not overflow the stack.
+/// dropping and collecting text from a tree recurse: a hostile document
+/// must not overflow the stack.
 const MAX_DEPTH: usize = 32;
 
-/// Parses a TwiML document; returns the verbs (elements) of its `<Response>`.
-/// Malformed XML is an error, not a best guess, as on Twilio.
+/// Parses a TwiML document with quick-xml; returns the verbs (elements) of
+/// its `<Response>`. Malformed XML (a bare `&`, an unknown entity, a
+/// mismatched or missing end tag) is an error, not a best guess, as on
+/// Twilio.
 pub fn parse(xml: &str) -> Result<Vec<Node>, String> {
-    let mut r = Reader {
-        s: xml.trim_start_matches('\u{feff}'),
-        pos: 0,
-        depth: 0,
-    };
-    r.misc()?;
-    if r.rest().is_empty() {
-        return Err("no root element".into());
-    }
-    if !r.rest().starts_with('<') || r.rest().starts_with("<![CDATA[") {
-        return Err("text before the root element".into());
-    }
-    let root = r.element()?;
-    r.misc()?;
-    match r.rest() {
-        "" => {}
-        rest if rest.starts_with('<') => return Err("a second root element".into()),
-        _ => return Err("text after the root element".into()),
-    }
-    match root {
-        Node::Element { name, children, .. } if name == "Response" => Ok(children
-            .into_iter()
-            .filter(|c| matches!(c, Node::Element { .. }))
-            .collect()),
-        Node::Element { name, .. } => Err(format!("the root element is <{name}>, not <Response>")),
-        Node::Text(_) => Err("no root element".into()),
-    }
-}
-
-/// A recursive-descent reader over the document, `depth` capped at [`MAX_DEPTH`].
-struct Reader<'a> {
-    s: &'a str,
-    pos: usize,
-    depth: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn rest(&self) -> &'a str {
-        &self.s[self.pos..]
-    }
-
-    fn eat(&mut self, prefix: &str) -> bool {
-        if self.rest().starts_with(prefix) {
-            self.pos += prefix.len();
-            true
-        } else {
-            false
-        }
-    }
-
-    fn skip_ws(&mut self) {
-        self.pos = self.s.len() - self.rest().trim_start().len();
-    }
-
-    /// What comes before `end`; moves past `end`.
-    fn until(&mut self, end: &str) -> Result<&'a str, String> {
-        let rest = self.rest();
-        let i = rest
-            .find(end)
-            .ok_or_else(|| format!("'{end}' expected before the end of the document"))?;
-        self.pos += i + end.len();
-        Ok(&rest[..i])
-    }
-
-    fn name(&mut self) -> Result<String, String> {
-        let rest = self.rest();
-        let end = rest
-            .find(|c: char| c.is_whitespace() || "/>=<".contains(c))
-            .unwrap_or(rest.len());
-        if end == 0 {
-            return Err(format!("a name expected at byte {}", self.pos));
-        }
-        self.pos += end;
-        Ok(rest[..end].to_string())
-    }
-
-    /// Skips what may surround the root: whitespace, `<?xml …?>`,
-    /// comments, `<!DOCTYPE …>`.
-    fn misc(&mut self) -> Result<(), String> {
-        loop {
-            self.skip_ws();
-            if self.eat("<?") {
-                self.until("?>")?;
-            } else if self.eat("<!--") {
-                self.until("-->")?;
-            } else if self.rest().starts_with("<!") && !self.rest().starts_with("<![CDATA[") {
-                self.until(">")?;
-            } else {
-                return Ok(());
+    let mut reader = Reader::from_str(xml.trim_start_matches('\u{feff}'));
+    let mut tree = Tree::default();
+    loop {
+        let event = reader
+            .read_event()
+            .map_err(|e| format!("{e} (at byte {})", reader.error_position()))?;
+        match event {
+            Event::Start(tag) => {
+                let element = element(&tag)?;
+                tree.open(element)?;
             }
+            Event::Empty(tag) => {
+                let element = element(&tag)?;
+                tree.open(element)?;
+                tree.close();
+            }
+            Event::End(_) => tree.close(),
+            Event::Text(text) => tree.text(&text.xml10_content().map_err(|e| e.to_string())?)?,
+            Event::CData(data) => tree.text(&data.decode().map_err(|e| e.to_string())?)?,
+            Event::GeneralRef(reference) => tree.text(&resolve_reference(&reference)?)?,
+            Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
+            Event::Eof => break,
         }
     }
+    tree.finish()
+}
 
-    fn element(&mut self) -> Result<Node, String> {
-        if self.depth >= MAX_DEPTH {
+/// An element just opened: its name and attributes, children to come.
+type Open = (String, Vec<(String, String)>, Vec<Node>);
+
+/// The document as it is read: the elements still open, innermost last,
+/// and the root once it is closed.
+#[derive(Default)]
+struct Tree {
+    open: Vec<Open>,
+    root: Option<Node>,
+}
+
+impl Tree {
+    fn open(&mut self, element: (String, Vec<(String, String)>)) -> Result<(), String> {
+        if self.open.is_empty() && self.root.is_some() {
+            return Err("a second root element".into());
+        }
+        if self.open.len() >= MAX_DEPTH {
             return Err(format!("elements nested deeper than {MAX_DEPTH} levels"));
         }
-        self.depth += 1;
-        let node = self.element_inner();
-        self.depth -= 1;
-        node
+        let (name, attrs) = element;
+        self.open.push((name, attrs, Vec::new()));
+        Ok(())
     }
 
-    fn element_inner(&mut self) -> Result<Node, String> {
-        if !self.eat("<") {
-            return Err(format!("an element expected at byte {}", self.pos));
+    /// Closes the innermost element (quick-xml has checked the end tag
+    /// names it).
+    fn close(&mut self) {
+        let Some((name, attrs, children)) = self.open.pop() else {
+            return;
+        };
+        let node = Node::Element {
+            name,
+            attrs,
+            children,
+        };
+        match self.open.last_mut() {
+            Some((_, _, siblings)) => siblings.push(node),
+            None => self.root = Some(node),
         }
-        let name = self.name()?;
-        let mut attrs = Vec::new();
-        loop {
-            self.skip_ws();
-            if self.eat("/>") {
-                return Ok(Node::Element {
-                    name,
-                    attrs,
-                    children: Vec::new(),
-                });
+    }
+
+    /// Character data: joined to the text just before it (entities arrive
+    /// as events of their own); outside the root only whitespace may stand.
+    fn text(&mut self, text: &str) -> Result<(), String> {
+        let Some((_, _, children)) = self.open.last_mut() else {
+            if text.trim().is_empty() {
+                return Ok(());
             }
-            if self.eat(">") {
-                break;
-            }
-            if self.rest().is_empty() {
-                return Err(format!("<{name}> is not closed"));
-            }
-            let key = self.name()?;
-            self.skip_ws();
-            if !self.eat("=") {
-                return Err(format!("attribute {key} of <{name}> has no value"));
-            }
-            self.skip_ws();
-            let quote = if self.eat("\"") {
-                "\""
-            } else if self.eat("'") {
-                "'"
-            } else {
-                return Err(format!(
-                    "the value of attribute {key} of <{name}> is not quoted"
-                ));
-            };
-            let raw = self.until(quote)?;
-            attrs.push((key, decode(raw)));
+            return Err(match self.root {
+                None => "text before the root element".into(),
+                Some(_) => "text after the root element".into(),
+            });
+        };
+        match children.last_mut() {
+            Some(Node::Text(before)) => before.push_str(text),
+            _ => children.push(Node::Text(text.to_string())),
         }
-        let mut children = Vec::new();
-        loop {
-            if self.rest().is_empty() {
-                return Err(format!("<{name}> is not closed"));
+        Ok(())
+    }
+
+    fn finish(self) -> Result<Vec<Node>, String> {
+        if let Some((name, _, _)) = self.open.last() {
+            return Err(format!("<{name}> is not closed"));
+        }
+        match self.root {
+            Some(Node::Element { name, children, .. }) if name == "Response" => Ok(children
+                .into_iter()
+                .filter(|c| matches!(c, Node::Element { .. }))
+                .collect()),
+            Some(Node::Element { name, .. }) => {
+                Err(format!("the root element is <{name}>, not <Response>"))
             }
-            if self.eat("</") {
-                let close = self.name()?;
-                self.skip_ws();
-                if !self.eat(">") {
-                    return Err(format!("'>' expected after </{close}"));
-                }
-                if close != name {
-                    return Err(format!("</{close}> closes <{name}>"));
-                }
-                return Ok(Node::Element {
-                    name,
-                    attrs,
-                    children,
-                });
-            }
-            if self.eat("<!--") {
-                self.until("-->")?;
-            } else if self.eat("<?") {
-                self.until("?>")?;
-            } else if self.eat("<![CDATA[") {
-                children.push(Node::Text(self.until("]]>")?.to_string()));
-            } else if self.rest().starts_with('<') {
-                children.push(self.element()?);
-            } else {
-                let rest = self.rest();
-                let end = rest.find('<').unwrap_or(rest.len());
-                self.pos += end;
-                children.push(Node::Text(decode(&rest[..end])));
-            }
+            _ => Err("no root element".into()),
         }
     }
 }
 
-/// Decodes XML's five named entities and numeric character references; an
-/// `&` that starts neither is kept as written (TwiML written by hand often
-/// has a bare `&`).
-fn decode(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    let mut rest = raw;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let decoded = rest.find(';').filter(|end| *end <= 10).and_then(|end| {
-            let entity = &rest[1..end];
-            let c = match entity {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                _ => entity
-                    .strip_prefix("#x")
-                    .or_else(|| entity.strip_prefix("#X"))
-                    .and_then(|h| u32::from_str_radix(h, 16).ok())
-                    .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
-                    .and_then(char::from_u32),
-            };
-            c.map(|c| (c, end))
-        });
-        match decoded {
-            Some((c, end)) => {
-                out.push(c);
-                rest = &rest[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
+/// An element's name and its attributes, values unescaped.
+fn element(tag: &BytesStart) -> Result<(String, Vec<(String, String)>), String> {
+    let name = String::from_utf8_lossy(tag.name().as_ref()).into_owned();
+    let mut attrs = Vec::new();
+    for attr in tag.attributes() {
+        let attr = attr.map_err(|e| format!("a malformed attribute in <{name}>: {e}"))?;
+        let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
+        let value = attr
+            .normalized_value(XmlVersion::Implicit1_0)
+            .map_err(|e| format!("attribute {key} of <{name}>: {e}"))?;
+        attrs.push((key, value.into_owned()));
     }
-    out.push_str(rest);
-    out
+    Ok((name, attrs))
+}
+
+/// `&amp;`, `&#35;` and the like in text: XML's five named entities and
+/// character references; anything else is refused, as XML has no other
+/// entities without a DTD.
+fn resolve_reference(reference: &BytesRef) -> Result<String, String> {
+    if let Some(c) = reference.resolve_char_ref().map_err(|e| e.to_string())? {
+        return Ok(c.to_string());
+    }
+    let name = reference.decode().map_err(|e| e.to_string())?;
+    escape::resolve_xml_entity(&name)
+        .map(str::to_string)
+        .ok_or_else(|| format!("unknown entity &{name};"))
 }
 
 /// Resolves `target` against the document's own URL, as Twilio does with
@@ -292,6 +209,8 @@ pub enum Heard {
     Said(String),
     /// A `<Play>`: the audio's URL as written (nobody here can listen to it).
     Played(String),
+    /// A `<Play digits="…">`: touch tones the call plays to the person.
+    Tones(String),
     /// A verb this player does not act on (`<Dial>`, `<Record>`, …), by
     /// name, so a person can see the gap rather than silence.
     Skipped(String),
@@ -397,7 +316,10 @@ fn listen(verb: &Node, hear: &mut impl FnMut(Heard)) {
                 hear(Heard::Said(text));
             }
         }
-        "Play" => hear(Heard::Played(verb.text())),
+        "Play" => match verb.attr("digits") {
+            Some(digits) => hear(Heard::Tones(digits.to_string())),
+            None => hear(Heard::Played(verb.text())),
+        },
         "Pause" => {}
         other => hear(Heard::Skipped(other.to_string())),
     }
@@ -409,6 +331,113 @@ fn method_of(verb: &Node) -> String {
         .map(|m| m.trim().to_ascii_uppercase())
         .filter(|m| !m.is_empty())
         .unwrap_or_else(|| "POST".to_string())
+}
+
+/// A TwiML document being written: the XML declaration and `<Response>`,
+/// then verbs in order; [`Document::finish`] closes it. Text is escaped by
+/// quick-xml (`<`, `>` and `&`, so "Microsoft's" reads as written), and
+/// attribute values fully.
+pub struct Document {
+    writer: Writer<Vec<u8>>,
+}
+
+/// Writing into memory cannot fail; quick-xml's writer still returns
+/// `io::Result`.
+const IN_MEMORY: &str = "writing TwiML into memory cannot fail";
+
+impl Default for Document {
+    fn default() -> Self {
+        Document::new()
+    }
+}
+
+impl Document {
+    pub fn new() -> Document {
+        let mut writer = Writer::new(Vec::new());
+        writer
+            .write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))
+            .expect(IN_MEMORY);
+        writer
+            .write_event(Event::Start(BytesStart::new("Response")))
+            .expect(IN_MEMORY);
+        Document { writer }
+    }
+
+    /// `<Say>text</Say>`.
+    pub fn say(mut self, text: &str) -> Document {
+        say(&mut self.writer, text);
+        self
+    }
+
+    /// `<Gather …attrs>` with a `<Say>` per prompt inside.
+    pub fn gather(mut self, attrs: &[(&str, &str)], prompts: &[&str]) -> Document {
+        self.writer
+            .create_element("Gather")
+            .with_attributes(attrs.iter().copied())
+            .write_inner_content(|w| {
+                prompts.iter().for_each(|p| say(w, p));
+                Ok(())
+            })
+            .expect(IN_MEMORY);
+        self
+    }
+
+    /// `<Play digits="…"/>`: touch tones.
+    pub fn play_digits(mut self, digits: &str) -> Document {
+        self.writer
+            .create_element("Play")
+            .with_attribute(("digits", digits))
+            .write_empty()
+            .expect(IN_MEMORY);
+        self
+    }
+
+    /// `<Hangup/>`.
+    pub fn hangup(mut self) -> Document {
+        self.writer
+            .create_element("Hangup")
+            .write_empty()
+            .expect(IN_MEMORY);
+        self
+    }
+
+    /// Closes `<Response>`; the document as text.
+    pub fn finish(mut self) -> String {
+        self.writer
+            .write_event(Event::End(BytesStart::new("Response").to_end()))
+            .expect(IN_MEMORY);
+        String::from_utf8(self.writer.into_inner()).expect("TwiML is written from UTF-8 text")
+    }
+}
+
+fn say(writer: &mut Writer<Vec<u8>>, text: &str) {
+    writer
+        .create_element("Say")
+        .write_text_content(BytesText::from_escaped(partial_escape(text)))
+        .expect(IN_MEMORY);
+}
+
+/// The TwiML a phone's keypad sends: `<Play digits="keys"/>`, the way a
+/// Twilio call leg plays touch tones to the other party.
+pub fn keypad(keys: &str) -> String {
+    Document::new().play_digits(keys).finish()
+}
+
+/// The keys of a document written by [`keypad`]: `Some` when its verbs are
+/// only `<Play digits="…">` (and `<Pause>`s), with at least one key.
+pub fn keypad_keys(verbs: &[Node]) -> Option<String> {
+    let mut keys = String::new();
+    for verb in verbs {
+        let Node::Element { name, .. } = verb else {
+            continue;
+        };
+        match (name.as_str(), verb.attr("digits")) {
+            ("Play", Some(digits)) if verb.text().is_empty() => keys.push_str(digits.trim()),
+            ("Pause", _) => {}
+            _ => return None,
+        }
+    }
+    (!keys.is_empty()).then_some(keys)
 }
 
 #[cfg(test)]
@@ -491,14 +520,29 @@ mod tests {
     fn refuses_what_is_not_twiml() {
         for (xml, why) in [
             ("<html><body>hi</body></html>", "the root element is <html>"),
-            ("<Response><Say>hi</Response>", "</Response> closes <Say>"),
+            (
+                "<Response><Say>hi</Response>",
+                "expected `</Say>`, but `</Response>` was found",
+            ),
             ("<Response><Say>hi</Say>", "<Response> is not closed"),
             ("Internal error", "text before the root"),
             ("", "no root"),
             ("  \n", "no root"),
             ("<Response/><Response/>", "a second root"),
             ("<Response/>oops", "text after the root"),
-            ("<Response><Gather action=/x/></Response>", "not quoted"),
+            (
+                "<Response><Gather action=/x/></Response>",
+                "a malformed attribute in <Gather>",
+            ),
+            ("<Response><Say>a & b</Say></Response>", "(at byte"),
+            (
+                "<Response><Say>&bogus;</Say></Response>",
+                "unknown entity &bogus;",
+            ),
+            (
+                "<Response><Gather action='/x?a=1&b=2'/></Response>",
+                "attribute action of <Gather>",
+            ),
         ] {
             let err = parse(xml).unwrap_err();
             assert!(err.contains(why), "{xml}: {err}");
@@ -542,10 +586,56 @@ mod tests {
     }
 
     #[test]
-    fn decodes_entities_and_keeps_unknown_ampersands() {
+    fn decodes_entities_and_character_references() {
+        let verbs = parse(
+            "<Response><Say>a&lt;b&#62;c&#x26;d &amp; e</Say><Gather action=\"/k?a=1&amp;b=&#50;\"/></Response>",
+        )
+        .unwrap();
+        assert_eq!(verbs[0].text(), "a<b>c&d & e");
+        assert_eq!(verbs[1].attr("action"), Some("/k?a=1&b=2"));
+    }
+
+    #[test]
+    fn written_documents_escape_text_and_attributes_and_read_back() {
+        let xml = Document::new()
+            .say("Microsoft's <menu> & more")
+            .gather(
+                &[("action", "http://t/g?a=1&b=\"2\""), ("finishOnKey", "")],
+                &["Press #."],
+            )
+            .hangup()
+            .finish();
         assert_eq!(
-            decode("a&lt;b&#62;c&#x26;d & e&bogus;"),
-            "a<b>c&d & e&bogus;"
+            xml,
+            r#"<?xml version="1.0" encoding="UTF-8"?><Response><Say>Microsoft's &lt;menu&gt; &amp; more</Say><Gather action="http://t/g?a=1&amp;b=&quot;2&quot;" finishOnKey=""><Say>Press #.</Say></Gather><Hangup/></Response>"#
         );
+        let verbs = parse(&xml).unwrap();
+        assert_eq!(verbs[0].text(), "Microsoft's <menu> & more");
+        assert_eq!(verbs[1].attr("action"), Some("http://t/g?a=1&b=\"2\""));
+        assert_eq!(verbs[1].attr("finishOnKey"), Some(""));
+    }
+
+    #[test]
+    fn the_keypad_is_played_tones_and_only_that_reads_as_keys() {
+        let xml = keypad("0#");
+        assert_eq!(
+            xml,
+            r#"<?xml version="1.0" encoding="UTF-8"?><Response><Play digits="0#"/></Response>"#
+        );
+        assert_eq!(keypad_keys(&parse(&xml).unwrap()).as_deref(), Some("0#"));
+        let paused =
+            parse(r##"<Response><Pause/><Play digits="1"/><Play digits="#"/></Response>"##)
+                .unwrap();
+        assert_eq!(keypad_keys(&paused).as_deref(), Some("1#"));
+        for other in [
+            "<Response><Say>Hi</Say><Play digits=\"1\"/></Response>",
+            "<Response><Play>http://a/b.mp3</Play></Response>",
+            "<Response/>",
+            "<Response><Hangup/></Response>",
+        ] {
+            assert_eq!(keypad_keys(&parse(other).unwrap()), None, "{other}");
+        }
+        let (heard, _) = heard(&parse(&xml).unwrap(), "http://t/");
+        assert_eq!(heard, [Heard::Tones("0#".into())]);
     }
 }

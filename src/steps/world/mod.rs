@@ -1,6 +1,6 @@
-//! The scenario's world: its own tenant on port 0, its own telephony
-//! provider (wiremock), one browser per actor, the accounts it may use, and
-//! the transcript of what was seen. Steps drive the tenant only over HTTP;
+//! The scenario's world: its own tenant on port 0, the user's phone (on the
+//! tenant's telephony provider), one browser per actor, the accounts it may
+//! use, and the transcript of what was seen. Steps drive the tenant only over HTTP;
 //! they read tenant state only to assert.
 
 pub mod backup_app;
@@ -12,12 +12,13 @@ pub mod settle;
 use crate::doc::trace::{self, DocStep};
 use crate::drive::{Browsers, Cookie, Driver};
 use crate::pages::Sites;
-use crate::phone::TelephonyProvider;
+use crate::phone::Phone;
 use crate::report::transcript::Transcript;
 use crate::target::Target;
 use anyhow::{anyhow, Context as _};
 use cucumber::gherkin::Step;
 use docproof_contract::domain::Secret;
+use docproof_contract::twilio;
 use docproof_simulator::{RunningTenant, Settings, TenantFile};
 use std::collections::HashMap;
 use std::fmt;
@@ -141,7 +142,7 @@ pub struct DocWorld {
     /// Applied when the tenant starts (it starts at first use).
     pub settings: Settings,
     tenant: Option<RunningTenant>,
-    provider: Option<TelephonyProvider>,
+    phone: Option<Phone>,
     browsers: HashMap<Actor, Box<dyn Driver>>,
     /// The account the user of this scenario signs in with.
     pub user: Option<String>,
@@ -154,8 +155,8 @@ pub struct DocWorld {
     pub code: Option<Secret>,
     /// The last call the phone rang with.
     pub call: Option<crate::phone::PlacedCall>,
-    /// The prompt a call on the line waits on, after a wrong key.
-    pub call_asking: Option<crate::phone::Asking>,
+    /// The call on the line asks for keys again, after a wrong key.
+    pub call_asking: bool,
     /// When this scenario last changed a setting (MFA status), for FAQ 4.1.
     pub changed_at: Option<std::time::Instant>,
     /// When the user's last browser sign-in reached its outcome page.
@@ -198,7 +199,7 @@ impl DocWorld {
                 ..Settings::default()
             },
             tenant: None,
-            provider: None,
+            phone: None,
             browsers: HashMap::new(),
             user: None,
             app_passwords: HashMap::new(),
@@ -206,7 +207,7 @@ impl DocWorld {
             calls_read: HashMap::new(),
             code: None,
             call: None,
-            call_asking: None,
+            call_asking: false,
             changed_at: None,
             signed_in_at: None,
             backup_app: None,
@@ -270,17 +271,25 @@ impl DocWorld {
     /// The scenario's tenant, started on first use with the settings so far.
     pub async fn tenant(&mut self) -> anyhow::Result<&RunningTenant> {
         if self.tenant.is_none() {
-            let provider = TelephonyProvider::start().await;
-            let mut settings = self.settings.clone();
-            settings.telephony.base_url = Some(provider.base_url());
             let running = docproof_simulator::spawn(
                 self.config.seed.clone(),
-                settings,
+                self.settings.clone(),
                 "127.0.0.1:0".parse().expect("valid address"),
             )
             .await
             .context("starting the scenario's tenant simulator")?;
-            self.provider = Some(provider);
+            // The phone talks to the tenant's telephony provider, by
+            // default the simulator's virtual carrier, with its account.
+            let telephony = &self.settings.telephony;
+            let provider = telephony
+                .base_url
+                .clone()
+                .unwrap_or_else(|| format!("{}{}", running.base_url, twilio::VIRTUAL_CARRIER));
+            self.phone = Some(Phone::new(
+                &provider,
+                &telephony.account_sid,
+                telephony.auth_token.clone(),
+            ));
             self.tenant = Some(running);
         }
         Ok(self.tenant.as_ref().expect("just started"))
@@ -303,10 +312,11 @@ impl DocWorld {
         Ok(Sites::simulator(&base))
     }
 
-    /// The telephony provider the tenant texts and calls through.
-    pub async fn provider(&mut self) -> anyhow::Result<&TelephonyProvider> {
+    /// The user's phone, on the provider the tenant texts and calls
+    /// through.
+    pub async fn phone(&mut self) -> anyhow::Result<&Phone> {
         self.tenant().await?;
-        Ok(self.provider.as_ref().expect("started with the tenant"))
+        Ok(self.phone.as_ref().expect("made with the tenant"))
     }
 
     /// The actor's browser, opened on first use (a real browser comes from
@@ -513,17 +523,12 @@ impl DocWorld {
         None
     }
 
-    /// Closes the browsers and stops the tenant and the provider.
+    /// Closes the browsers and stops the tenant (and its carrier).
     pub async fn stop(&mut self) {
         self.browsers.clear();
+        self.phone = None;
         if let Some(t) = self.tenant.take() {
             t.stop().await;
-        }
-        // wiremock's MockServer blocks the thread that drops it while it
-        // checks its mocks; off the runtime's thread, that cannot stall
-        // the other scenarios (or, under load, hang the run).
-        if let Some(p) = self.provider.take() {
-            let _ = tokio::task::spawn_blocking(move || drop(p)).await;
         }
     }
 }

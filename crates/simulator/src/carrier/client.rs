@@ -69,7 +69,7 @@ impl TelephonyClient {
     pub fn provider_base(&self, tenant_base: &str) -> String {
         match &self.settings.base_url {
             Some(url) => url.trim_end_matches('/').to_string(),
-            None => format!("{tenant_base}/carrier"),
+            None => format!("{tenant_base}{}", twilio::VIRTUAL_CARRIER),
         }
     }
 

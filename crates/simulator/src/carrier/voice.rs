@@ -17,8 +17,10 @@
 //!
 //! The keypad `<Gather>` uses `finishOnKey=""` so that `#` is delivered as a
 //! digit: with Twilio's default (`#`), pressing `#` alone would send nothing.
+//!
+//! The TwiML is written with the contract's `twiml::Document` (quick-xml's
+//! writer, which escapes text and URLs).
 
-use crate::html::xml_escape;
 use crate::server::AppState;
 use crate::state::{CallOutcome, KeyResult};
 use axum::extract::rejection::FormRejection;
@@ -27,6 +29,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use docproof_contract::twiml;
 use serde::Deserialize;
 
 /// Seconds the provider waits for a key before playing what follows the
@@ -71,37 +74,38 @@ pub fn router() -> Router<AppState> {
 }
 
 /// A TwiML document under construction.
-#[derive(Default)]
-struct Twiml(String);
+struct Twiml(twiml::Document);
+
+impl Default for Twiml {
+    fn default() -> Self {
+        Twiml(twiml::Document::new())
+    }
+}
 
 impl Twiml {
-    fn say(mut self, text: &str) -> Self {
-        self.0.push_str(&format!("<Say>{}</Say>", xml_escape(text)));
-        self
+    fn say(self, text: &str) -> Self {
+        Twiml(self.0.say(text))
     }
     /// A one-key `<Gather>` playing `prompts`, followed by what the call
     /// says when no key comes.
-    fn gather(mut self, action: &str, prompts: &[&str]) -> Self {
-        self.0.push_str(&format!(
-            r#"<Gather action="{}" method="POST" numDigits="1" finishOnKey="" timeout="{GATHER_TIMEOUT_SECS}">"#,
-            xml_escape(action)
-        ));
-        for p in prompts {
-            self.0.push_str(&format!("<Say>{}</Say>", xml_escape(p)));
-        }
-        self.0.push_str("</Gather>");
-        self.say(wording::NO_RESPONSE).hangup()
+    fn gather(self, action: &str, prompts: &[&str]) -> Self {
+        let timeout = GATHER_TIMEOUT_SECS.to_string();
+        let attrs = [
+            ("action", action),
+            ("method", "POST"),
+            ("numDigits", "1"),
+            ("finishOnKey", ""),
+            ("timeout", timeout.as_str()),
+        ];
+        Twiml(self.0.gather(&attrs, prompts))
+            .say(wording::NO_RESPONSE)
+            .hangup()
     }
-    fn hangup(mut self) -> Self {
-        self.0.push_str("<Hangup/>");
-        self
+    fn hangup(self) -> Self {
+        Twiml(self.0.hangup())
     }
     fn into_response(self) -> Response {
-        let body = format!(
-            r#"<?xml version="1.0" encoding="UTF-8"?><Response>{}</Response>"#,
-            self.0
-        );
-        let mut resp = body.into_response();
+        let mut resp = self.0.finish().into_response();
         resp.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/xml; charset=utf-8"),
@@ -212,10 +216,11 @@ mod tests {
     fn gather_asks_for_one_key_and_delivers_pound() {
         let t = Twiml::default()
             .gather("http://x/voice/1/gather?a=1&b=2", &["Hi"])
-            .0;
-        assert!(t.starts_with(
-            r#"<Gather action="http://x/voice/1/gather?a=1&amp;b=2" method="POST" numDigits="1" finishOnKey="" timeout="10"><Say>Hi</Say></Gather>"#
-        ));
-        assert!(t.ends_with("<Hangup/>"));
+            .0
+            .finish();
+        assert!(t.contains(
+            r#"<Response><Gather action="http://x/voice/1/gather?a=1&amp;b=2" method="POST" numDigits="1" finishOnKey="" timeout="10"><Say>Hi</Say></Gather>"#
+        ), "{t}");
+        assert!(t.ends_with("<Hangup/></Response>"), "{t}");
     }
 }

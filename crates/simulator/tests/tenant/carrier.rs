@@ -1,9 +1,11 @@
-//! The embedded virtual carrier (`/carrier`, Twilio-compatible) and the
-//! virtual phone (`/phone`).
+//! The embedded virtual carrier (`/carrier`, Twilio-compatible), docproof's
+//! controls of it (fault switches, ring-out) and the virtual phone
+//! (`/phone`).
 
 use super::common::{
     client, eventually, get, spawn_tenant, spawn_with, start_call, submit, upn, Page, CALL_USER,
 };
+use docproof_contract::twiml;
 use docproof_simulator::carrier::voice::{self, wording};
 use docproof_simulator::state::CallOutcome;
 use docproof_simulator::{RunningTenant, Settings};
@@ -251,7 +253,15 @@ async fn calls_are_placed_listed_and_read_one_by_one() {
     assert_eq!(calls.len(), 2);
     assert_eq!(calls[0]["sid"], second["sid"]);
     assert_eq!(calls[0]["status"], "ringing");
-    assert_eq!(calls[0]["url"], "http://127.0.0.1:9/second");
+    // docproof's own field, not Twilio's.
+    assert_eq!(
+        calls[0]["docproof"],
+        serde_json::json!({
+            "twiml_url": "http://127.0.0.1:9/second",
+            "heard": [],
+            "waiting_for_keys": false,
+        })
+    );
     assert_eq!(calls[1]["sid"], sid.as_str());
 
     let (status, one) = get_json(&api(&app, &format!("Calls/{sid}.json")), &[]).await;
@@ -595,4 +605,440 @@ async fn an_unencoded_plus_still_files_the_number_under_e164() {
     );
     let page = get(&client(), &format!("{}/phone/12065550101", app.base_url)).await;
     assert_eq!(page.text(".sms .body").as_deref(), Some("hello"));
+}
+
+// -------------------------------------------- updating a call (Twilio API)
+
+async fn update(app: &RunningTenant, sid: &str, form: &[(&str, &str)]) -> (u16, Value) {
+    let (account, token) = account();
+    post_form(
+        &api(app, &format!("Calls/{sid}.json")),
+        Some((&account, &token)),
+        form,
+    )
+    .await
+}
+
+/// The `docproof` field's `heard` lines as `kind: text`.
+fn heard(call: &Value) -> Vec<String> {
+    call["docproof"]["heard"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            format!(
+                "{}: {}",
+                l["kind"].as_str().unwrap(),
+                l["text"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+fn said(text: &str) -> String {
+    format!("said: {text}")
+}
+
+#[tokio::test]
+async fn the_keypad_answers_presses_and_reports_what_the_phone_heard() {
+    let app = spawn_tenant().await;
+    let (id, sid) = ring_call_user(&app, None).await;
+
+    let (status, call) = update(&app, &sid, &[("Twiml", &twiml::keypad("1"))]).await;
+    assert_eq!(status, 200, "{call}");
+    assert_eq!(call["status"], "in-progress");
+    assert_eq!(call["docproof"]["waiting_for_keys"], true);
+    assert_eq!(
+        heard(&call),
+        [
+            "note: You answered.".to_string(),
+            said(wording::GREETING),
+            said(wording::FRAUD_HINT),
+            "pressed: 1".into(),
+            said(wording::WRONG_KEY),
+            said(wording::GREETING),
+            said(wording::FRAUD_HINT),
+        ]
+    );
+    assert_eq!(
+        app.tenant().call(&id).unwrap().outcome,
+        CallOutcome::Ringing
+    );
+
+    let (status, call) = update(&app, &sid, &[("Twiml", &twiml::keypad("#"))]).await;
+    assert_eq!(status, 200, "{call}");
+    assert_eq!(call["status"], "completed");
+    assert_eq!(call["docproof"]["waiting_for_keys"], false);
+    assert!(call["duration"].is_string());
+    let lines = heard(&call);
+    assert_eq!(
+        lines[7..],
+        [
+            "pressed: #".to_string(),
+            said(wording::VERIFIED),
+            "note: The call ended.".into()
+        ]
+    );
+    assert_eq!(
+        app.tenant().call(&id).unwrap().outcome,
+        CallOutcome::Verified
+    );
+
+    // Over: Twilio's "Invalid call state".
+    let (status, refused) = update(&app, &sid, &[("Twiml", &twiml::keypad("#"))]).await;
+    assert_eq!(
+        (status, refused["code"].as_u64()),
+        (400, Some(21220)),
+        "{refused}"
+    );
+    assert!(refused["message"].as_str().unwrap().contains("completed"));
+}
+
+#[tokio::test]
+async fn keys_in_one_update_go_one_by_one_and_leftovers_are_noted() {
+    let app = spawn_tenant().await;
+    let (id, sid) = ring_call_user(&app, None).await;
+    // `w` is Twilio's half-second wait: skipped, nothing here waits.
+    let (status, call) = update(&app, &sid, &[("Twiml", &twiml::keypad("w0#5"))]).await;
+    assert_eq!(status, 200, "{call}");
+    assert_eq!(call["status"], "completed");
+    let lines = heard(&call);
+    assert!(lines.contains(&said(wording::CONFIRM_FRAUD)), "{lines:?}");
+    assert!(lines.contains(&said(wording::FRAUD_REPORTED)), "{lines:?}");
+    assert_eq!(
+        lines.last().unwrap(),
+        "note: (the keys 5 were not pressed: the call no longer waits for keys)"
+    );
+    assert_eq!(app.tenant().call(&id).unwrap().outcome, CallOutcome::Fraud);
+}
+
+#[tokio::test]
+async fn status_updates_end_calls_as_on_twilio() {
+    let app = spawn_tenant().await;
+    let (id, sid) = ring_call_user(&app, None).await;
+    let (status, call) = update(&app, &sid, &[("Status", "canceled")]).await;
+    assert_eq!((status, call["status"].as_str()), (200, Some("canceled")));
+    assert_eq!(
+        app.tenant().call(&id).unwrap().outcome,
+        CallOutcome::NotAnswered("canceled".into())
+    );
+
+    let (_, sid) = ring_call_user(&app, None).await;
+    update(&app, &sid, &[("Twiml", &twiml::keypad("1"))]).await;
+    // `canceled` does not touch a call in progress; `completed` hangs it up.
+    let (_, call) = update(&app, &sid, &[("Status", "canceled")]).await;
+    assert_eq!(call["status"], "in-progress");
+    let (status, call) = update(&app, &sid, &[("Status", "completed")]).await;
+    assert_eq!((status, call["status"].as_str()), (200, Some("completed")));
+    assert_eq!(
+        heard(&call).last().unwrap(),
+        "note: The caller ended the call (Status=completed)."
+    );
+    // Over already: left as it is.
+    let (status, call) = update(&app, &sid, &[("Status", "completed")]).await;
+    assert_eq!((status, call["status"].as_str()), (200, Some("completed")));
+
+    for (form, code) in [
+        (vec![("Status", "paused")], 20422),
+        (vec![], 20422),
+        (vec![("Twiml", "<Response><Say>unclosed</Response>")], 12100),
+        (vec![("Url", "not-a-url")], 21205),
+    ] {
+        let (status, refused) = update(&app, &sid, &form).await;
+        assert!(status == 400 || status == 422, "{form:?}: {status}");
+        assert_eq!(refused["code"].as_u64(), Some(code), "{form:?}: {refused}");
+    }
+    let (status, refused) = update(
+        &app,
+        &sid,
+        &[("Twiml", r#"<Response><Play digits="12a"/></Response>"#)],
+    )
+    .await;
+    assert_eq!((status, refused["code"].as_u64()), (422, Some(20422)));
+    let (status, missing) = update(
+        &app,
+        "CA00000000000000000000000000000000",
+        &[("Status", "completed")],
+    )
+    .await;
+    assert_eq!((status, missing["code"].as_u64()), (404, Some(20404)));
+}
+
+#[tokio::test]
+async fn other_twiml_replaces_what_a_call_in_progress_does() {
+    let app = spawn_tenant().await;
+    let (_, sid) = ring_call_user(&app, None).await;
+    // Only a call in progress can be redirected.
+    let goodbye = twiml::Document::new()
+        .say("Bye & thanks.")
+        .hangup()
+        .finish();
+    let (status, refused) = update(&app, &sid, &[("Twiml", &goodbye)]).await;
+    assert_eq!((status, refused["code"].as_u64()), (400, Some(21220)));
+
+    update(&app, &sid, &[("Twiml", &twiml::keypad("1"))]).await;
+    let (status, call) = update(&app, &sid, &[("Twiml", &goodbye)]).await;
+    assert_eq!(status, 200, "{call}");
+    assert_eq!(call["status"], "completed");
+    let lines = heard(&call);
+    assert_eq!(
+        lines[lines.len() - 2..],
+        [said("Bye & thanks."), "note: The call ended.".into()]
+    );
+}
+
+// --------------------------------------------- docproof's own controls
+
+fn control(app: &RunningTenant, path: &str) -> String {
+    format!("{}/carrier/docproof/{path}", app.base_url)
+}
+
+async fn faults_request(
+    app: &RunningTenant,
+    req: reqwest::RequestBuilder,
+    auth: bool,
+) -> (u16, Value) {
+    let _ = app;
+    let (sid, token) = account();
+    let req = if auth {
+        req.basic_auth(sid, Some(token))
+    } else {
+        req
+    };
+    let resp = req.send().await.unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn fault_switches_refuse_texts_and_calls_until_switched_off() {
+    let app = spawn_tenant().await;
+    let http = reqwest::Client::new();
+    let none = serde_json::json!({"Messages": {"fault": "none"}, "Calls": {"fault": "none"}});
+    let (status, switches) = faults_request(&app, http.get(control(&app, "faults")), true).await;
+    assert_eq!((status, &switches), (200, &none));
+
+    // A form, as curl sends it.
+    let (status, switches) = faults_request(
+        &app,
+        http.post(control(&app, "faults")).form(&[
+            ("resource", "Messages"),
+            ("fault", "refuse"),
+            ("status", "503"),
+        ]),
+        true,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        switches["Messages"],
+        serde_json::json!({"fault": "refuse", "status": 503})
+    );
+    let (sid, token) = account();
+    let form = [
+        ("To", "+12065550101"),
+        ("From", "+14255550100"),
+        ("Body", "lost 123456"),
+    ];
+    let (status, refused) =
+        post_form(&api(&app, "Messages.json"), Some((&sid, &token)), &form).await;
+    assert_eq!(status, 503);
+    assert_eq!(
+        refused,
+        serde_json::json!({
+            "code": 20503,
+            "message": "Service Unavailable",
+            "more_info": "https://www.twilio.com/docs/errors/20503",
+            "status": 503,
+        })
+    );
+    // Still a 401 without credentials, fault or not.
+    assert_eq!(
+        post_form(&api(&app, "Messages.json"), None, &form).await.0,
+        401
+    );
+    assert!(
+        app.carrier().messages().is_empty(),
+        "a refused text is not delivered"
+    );
+    // Reading is never affected, nor are calls.
+    assert_eq!(get_json(&api(&app, "Messages.json"), &[]).await.0, 200);
+    let (status, _) = place_call(
+        &app,
+        &[
+            ("To", "+12065550102"),
+            ("From", "+14255550100"),
+            ("Url", "http://127.0.0.1:9/x"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 201);
+
+    // JSON too; calls refused now.
+    let (status, switches) = faults_request(
+        &app,
+        http.post(control(&app, "faults"))
+            .json(&serde_json::json!({"resource": "Calls", "fault": "refuse", "status": 500})),
+        true,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(switches["Calls"]["status"], 500);
+    let (status, refused) = place_call(
+        &app,
+        &[
+            ("To", "+12065550102"),
+            ("From", "+14255550100"),
+            ("Url", "http://127.0.0.1:9/x"),
+        ],
+    )
+    .await;
+    assert_eq!((status, refused["code"].as_u64()), (500, Some(20500)));
+    assert_eq!(app.carrier().calls().len(), 1);
+
+    // One switch off, then all.
+    let (_, switches) = faults_request(
+        &app,
+        http.post(control(&app, "faults"))
+            .form(&[("resource", "Messages"), ("fault", "none")]),
+        true,
+    )
+    .await;
+    assert_eq!(switches["Messages"]["fault"], "none");
+    assert_eq!(switches["Calls"]["fault"], "refuse");
+    let (status, switches) = faults_request(&app, http.delete(control(&app, "faults")), true).await;
+    assert_eq!((status, &switches), (200, &none));
+    send_text(&app, "+12065550101", "kept 654321").await;
+    assert_eq!(app.carrier().messages().len(), 1);
+}
+
+#[tokio::test]
+async fn fault_switches_need_the_accounts_credentials_and_a_clear_request() {
+    let app = spawn_tenant().await;
+    let http = reqwest::Client::new();
+    let (status, refused) = faults_request(
+        &app,
+        http.post(control(&app, "faults")).form(&[
+            ("resource", "Messages"),
+            ("fault", "refuse"),
+            ("status", "503"),
+        ]),
+        false,
+    )
+    .await;
+    assert_eq!((status, refused["code"].as_u64()), (401, Some(20003)));
+    for (form, why) in [
+        (
+            vec![("resource", "Faxes"), ("fault", "none")],
+            "not Messages or Calls",
+        ),
+        (vec![("resource", "Calls"), ("fault", "refuse")], "'status'"),
+        (
+            vec![
+                ("resource", "Calls"),
+                ("fault", "delay"),
+                ("delay_ms", "-1"),
+            ],
+            "'delay_ms'",
+        ),
+    ] {
+        let (status, refused) =
+            faults_request(&app, http.post(control(&app, "faults")).form(&form), true).await;
+        assert_eq!(
+            (status, refused["code"].as_u64()),
+            (422, Some(20422)),
+            "{form:?}"
+        );
+        assert!(
+            refused["message"].as_str().unwrap().contains(why),
+            "{refused}"
+        );
+    }
+    let (status, refused) = faults_request(
+        &app,
+        http.post(control(&app, "faults"))
+            .header("content-type", "application/json")
+            .body("[1, 2]"),
+        true,
+    )
+    .await;
+    assert_eq!(status, 422, "{refused}");
+    assert_eq!(
+        app.carrier()
+            .fault(docproof_contract::twilio::faults::Resource::Messages),
+        docproof_contract::twilio::faults::Fault::None
+    );
+}
+
+#[tokio::test]
+async fn a_delayed_text_is_delivered_once_answered_even_if_the_sender_gave_up() {
+    let app = spawn_tenant().await;
+    let delay = Duration::from_millis(400);
+    app.carrier().set_fault(
+        docproof_contract::twilio::faults::Resource::Messages,
+        docproof_contract::twilio::faults::Fault::Delay(delay),
+    );
+    let (sid, token) = account();
+    let impatient = reqwest::Client::builder()
+        .timeout(Duration::from_millis(100))
+        .build()
+        .unwrap();
+    let err = impatient
+        .post(api(&app, "Messages.json"))
+        .basic_auth(&sid, Some(&token))
+        .form(&[
+            ("To", "+12065550101"),
+            ("From", "+14255550100"),
+            ("Body", "late"),
+        ])
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout(), "{err}");
+    assert!(app.carrier().messages().is_empty(), "not before its answer");
+    let delivered = eventually(
+        Duration::from_secs(3),
+        "the delayed text never arrived",
+        async || app.carrier().messages().first().map(|m| m.body.clone()),
+    )
+    .await;
+    assert_eq!(delivered, "late");
+
+    // A patient sender gets its 201, late.
+    let started = std::time::Instant::now();
+    send_text(&app, "+12065550101", "patient").await;
+    assert!(started.elapsed() >= delay, "{:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn ring_out_ends_a_ringing_call_as_no_answer_at_once() {
+    let app = spawn_tenant().await;
+    let (id, sid) = ring_call_user(&app, None).await;
+    let http = reqwest::Client::new();
+    let ring_out = control(&app, &format!("Calls/{sid}/ring-out"));
+    let (status, _) = faults_request(&app, http.post(&ring_out), false).await;
+    assert_eq!(status, 401);
+    let (status, call) = faults_request(&app, http.post(&ring_out), true).await;
+    assert_eq!(
+        (status, call["status"].as_str()),
+        (200, Some("no-answer")),
+        "{call}"
+    );
+    assert_eq!(heard(&call), ["note: Nobody answered."]);
+    assert_eq!(
+        app.tenant().call(&id).unwrap().outcome,
+        CallOutcome::NotAnswered("no-answer".into())
+    );
+    let (status, refused) = faults_request(&app, http.post(&ring_out), true).await;
+    assert_eq!((status, refused["code"].as_u64()), (400, Some(21220)));
+    let (status, _) = faults_request(
+        &app,
+        http.post(control(
+            &app,
+            "Calls/CA00000000000000000000000000000000/ring-out",
+        )),
+        true,
+    )
+    .await;
+    assert_eq!(status, 404);
 }
