@@ -104,6 +104,7 @@ const MENUS: &str = r#"
 <button type="button" id="no-popup" aria-expanded="false">Plain</button>
 <p id="plain-hidden" hidden>Never shown</p>
 <details id="d"><summary id="ds">Details</summary><p id="dp">Inside</p></details>
+<div inert><a id="behind" href="/echo?from=behind">Behind a dialog</a></div>
 "#;
 
 #[derive(Clone, Default)]
@@ -517,7 +518,13 @@ async fn a_menu_button_opens_and_closes_the_popup_it_controls() {
     assert_eq!(attr(&mut d, "#d", "open").await.as_deref(), Some(""));
     assert_eq!(
         d.page_text().await.unwrap(),
-        "More actions Users Two First Second Broken Plain Details Inside"
+        "More actions Users Two First Second Broken Plain Details Inside Behind a dialog"
+    );
+    // What is inert (behind a modal dialog) shows but cannot be used.
+    let err = d.click("#behind").await.unwrap_err();
+    assert!(
+        matches!(&err, DriveError::Unusable { why, .. } if why.contains("inert")),
+        "{err}"
     );
 
     // A menu button for a popup the page lacks, or a button that names

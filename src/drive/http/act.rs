@@ -89,6 +89,15 @@ fn check_enabled(css: &str, e: ElementRef<'_>) -> Result<()> {
     if is_field(e) && form::is_disabled(e) {
         return Err(unusable(css, "it is disabled"));
     }
+    if std::iter::once(e)
+        .chain(e.ancestors().filter_map(ElementRef::wrap))
+        .any(|a| a.attr("inert").is_some())
+    {
+        return Err(unusable(
+            css,
+            "it is inert (as the page is behind a modal dialog), so a person cannot use it",
+        ));
+    }
     Ok(())
 }
 

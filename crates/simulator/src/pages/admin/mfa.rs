@@ -218,6 +218,13 @@ enum Dialog<'a> {
     },
 }
 
+impl Dialog<'_> {
+    /// Whether a dialog shows, the page behind it inert.
+    fn is_open(&self) -> bool {
+        !matches!(self, Dialog::None)
+    }
+}
+
 /// What a quick step did.
 enum Outcome {
     /// The status is now this.
@@ -434,15 +441,17 @@ pub(super) async fn update(
     };
     let Form(form) = match form {
         Ok(f) => f,
-        Err(e) => return error_page(
-            &me,
-            StatusCode::BAD_REQUEST,
-            "The request could not be read",
-            &format!(
+        Err(e) => {
+            return error_page(
+                &me,
+                StatusCode::BAD_REQUEST,
+                "The request could not be read",
+                &format!(
                 "The form could not be read ({}). Open the quick step again from the user list.",
                 e.body_text()
             ),
-        ),
+            )
+        }
     };
     // The anti-forgery check comes before anything else in the form is used.
     match form.get(mfa_page::CANARY_FIELD).filter(|c| !c.is_empty()) {
