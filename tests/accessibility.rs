@@ -530,6 +530,55 @@ impl Walk {
         Ok(())
     }
 
+    /// Works a menu from the keyboard: Enter on its button opens it on its
+    /// first item, ArrowDown moves to the next, Escape closes it and gives
+    /// the focus back to the button.
+    async fn keyboard_menu(&self, page: &str, name: &str, items: [&str; 2]) {
+        const ENTER: &str = "\u{E007}";
+        const ARROW_DOWN: &str = "\u{E015}";
+        const ESCAPE: &str = "\u{E00C}";
+        let b = self.find(page, "button", name, None).await;
+        let focused = || async {
+            let e = self
+                .client
+                .active_element()
+                .await
+                .expect("an active element");
+            let label = self.computed("computedlabel", &e.element_id()).await;
+            (e, label.unwrap_or_default())
+        };
+        // WebDriver's Send Keys focuses the element, then presses the key.
+        self.element(&b)
+            .send_keys(ENTER)
+            .await
+            .expect("Enter is pressed");
+        let (item, label) = focused().await;
+        assert_eq!(
+            label, items[0],
+            "{page}: Enter on {name:?} does not focus its first item"
+        );
+        item.send_keys(ARROW_DOWN)
+            .await
+            .expect("ArrowDown is pressed");
+        let (item, label) = focused().await;
+        assert_eq!(
+            label, items[1],
+            "{page}: ArrowDown in {name:?} does not move to the next item"
+        );
+        item.send_keys(ESCAPE).await.expect("Escape is pressed");
+        let (_, label) = focused().await;
+        assert_eq!(
+            label, name,
+            "{page}: Escape in {name:?} does not return to its button"
+        );
+        let expanded = self.element(&b).attr("aria-expanded").await.unwrap();
+        assert_eq!(
+            expanded.as_deref(),
+            Some("false"),
+            "{page}: Escape leaves {name:?} open"
+        );
+    }
+
     /// [`Walk::open_menu`], where a menu that does not behave ends the walk.
     async fn menu(&mut self, page: &str, name: &str) {
         if let Err(why) = self.open_menu(page, name).await {
@@ -673,6 +722,12 @@ async fn every_page_the_features_visit_names_its_controls() {
         .await;
     w.on("Active users").await;
     w.check("Active users (Classic)").await;
+    w.keyboard_menu(
+        "Active users (Classic)",
+        "More",
+        ["Export users", "Multifactor Authentication setup"],
+    )
+    .await;
     w.menu("Active users (Classic)", "More").await;
     w.click(
         "Active users (Classic)",

@@ -696,9 +696,7 @@ async fn walks_the_admin_centers_menu_buttons_to_the_mfa_page() {
     d.fill(mfa::SEARCH, "o365").await.unwrap();
     d.click(mfa::SEARCH_BUTTON).await.unwrap();
     let upn = "o365.call@cloudbacko-qa.onmicrosoft.com";
-    d.click(&format!("{} td.mfa-upn a", mfa::row(upn)))
-        .await
-        .unwrap();
+    d.click(&mfa::user_name_link(upn)).await.unwrap();
     assert_eq!(d.text(mfa::PANEL_NAME).await.unwrap(), "O365 Call User");
 }
 
