@@ -100,7 +100,7 @@ struct Control {
     haspopup: Option<String>,
     expanded: Option<String>,
     controls: Option<String>,
-    /// The id of the nearest container with an id, for scoping.
+    /// The ids of the elements around it, innermost first, for scoping.
     within: Vec<String>,
 }
 
