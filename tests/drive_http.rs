@@ -91,6 +91,22 @@ const HIDDEN: &str = r#"
 <div>a</div><div>b</div>
 "#;
 
+/// Menu buttons (WAI-ARIA's pattern, as Microsoft's pages have them): the
+/// page's script would open and close the popups; the driver does it for it.
+const MENUS: &str = r#"
+<button type="button" id="opener" aria-haspopup="true" aria-expanded="false" aria-controls="popup">More <b>actions</b></button>
+<ul id="popup" role="menu" hidden><li role="none"><a role="menuitem" id="item" href="/echo?from=menu">Item</a></li></ul>
+<button type="button" id="open-already" aria-haspopup="menu" aria-expanded="true" aria-controls="shown-list">Users</button>
+<ul id="shown-list"><li><a id="shown-item" href="/echo?from=open">Shown</a></li></ul>
+<button type="button" id="two" aria-haspopup="true" aria-expanded="false" aria-controls="first second">Two</button>
+<p id="first" hidden>First</p><p id="second" hidden>Second</p>
+<button type="button" id="broken" aria-haspopup="true" aria-expanded="false" aria-controls="popup nowhere">Broken</button>
+<button type="button" id="no-popup" aria-expanded="false">Plain</button>
+<p id="plain-hidden" hidden>Never shown</p>
+<details id="d"><summary id="ds">Details</summary><p id="dp">Inside</p></details>
+<div inert><a id="behind" href="/echo?from=behind">Behind a dialog</a></div>
+"#;
+
 #[derive(Clone, Default)]
 struct Counters {
     refresh: Arc<AtomicUsize>,
@@ -141,6 +157,7 @@ fn app() -> Router {
         )
         .route("/form", get(|| async { page("Form", FORM) }))
         .route("/hidden", get(|| async { page("Hidden things", HIDDEN) }))
+        .route("/menus", get(|| async { page("Menus", MENUS) }))
         .route("/refresh", get(refreshing))
         .route("/static", get(|| async { page("Static", "<p>Nothing changes</p>") }))
         .route("/missing", get(|| async { (StatusCode::NOT_FOUND, page("Not here", "<h1>404</h1>")) }))
@@ -427,6 +444,111 @@ async fn hidden_things_are_not_found_until_shown() {
     assert_eq!(fields(&mut d).await, ["from=details"]);
 }
 
+async fn attr(d: &mut HttpDriver, css: &str, name: &str) -> Option<String> {
+    d.attribute(css, name).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_menu_button_opens_and_closes_the_popup_it_controls() {
+    let base = serve().await;
+    let mut d = HttpDriver::new();
+    d.goto(&format!("{base}/menus")).await.unwrap();
+
+    // Closed: the popup's items are hidden, as the page serves them.
+    assert!(d.is_visible("#opener").await.unwrap());
+    assert!(!d.is_visible("#item").await.unwrap());
+    assert!(matches!(
+        d.click("#item").await,
+        Err(DriveError::NotFound { .. })
+    ));
+    assert_eq!(
+        attr(&mut d, "#opener", "aria-expanded").await.as_deref(),
+        Some("false")
+    );
+    assert_eq!(attr(&mut d, "#popup", "hidden").await.as_deref(), Some(""));
+
+    // A click, even on something inside the button, opens it.
+    d.click("#opener b").await.unwrap();
+    assert_eq!(d.text("#item").await.unwrap(), "Item");
+    assert_eq!(
+        attr(&mut d, "#opener", "aria-expanded").await.as_deref(),
+        Some("true")
+    );
+    assert_eq!(attr(&mut d, "#popup", "hidden").await, None);
+    assert_eq!(
+        d.url().await.unwrap(),
+        format!("{base}/menus"),
+        "no navigation"
+    );
+    // A second click closes it.
+    d.click("#opener").await.unwrap();
+    assert!(!d.is_visible("#item").await.unwrap());
+    assert_eq!(
+        attr(&mut d, "#opener", "aria-expanded").await.as_deref(),
+        Some("false")
+    );
+
+    // Served open: the first click closes it.
+    assert!(d.is_visible("#shown-item").await.unwrap());
+    d.click("#open-already").await.unwrap();
+    assert!(!d.is_visible("#shown-item").await.unwrap());
+    assert_eq!(
+        attr(&mut d, "#open-already", "aria-expanded")
+            .await
+            .as_deref(),
+        Some("false")
+    );
+    assert_eq!(
+        attr(&mut d, "#shown-list", "hidden").await.as_deref(),
+        Some("")
+    );
+
+    // aria-controls may name several popups.
+    d.click("#two").await.unwrap();
+    assert_eq!(
+        d.texts("#first, #second").await.unwrap(),
+        ["First", "Second"]
+    );
+
+    // Hidden things nothing opened stay hidden; <details> still works.
+    assert!(!d.is_visible("#plain-hidden").await.unwrap());
+    assert!(!d.is_visible("#dp").await.unwrap());
+    d.click("#ds").await.unwrap();
+    assert_eq!(d.text("#dp").await.unwrap(), "Inside");
+    assert_eq!(attr(&mut d, "#d", "open").await.as_deref(), Some(""));
+    assert_eq!(
+        d.page_text().await.unwrap(),
+        "More actions Users Two First Second Broken Plain Details Inside Behind a dialog"
+    );
+    // What is inert (behind a modal dialog) shows but cannot be used.
+    let err = d.click("#behind").await.unwrap_err();
+    assert!(
+        matches!(&err, DriveError::Unusable { why, .. } if why.contains("inert")),
+        "{err}"
+    );
+
+    // A menu button for a popup the page lacks, or a button that names
+    // no popup, is refused with the reason.
+    let err = d.click("#broken").await.unwrap_err();
+    assert!(
+        matches!(&err, DriveError::Unusable { why, .. } if why.contains("`#nowhere`") && !why.contains("`#popup`")),
+        "{err}"
+    );
+    let err = d.click("#no-popup").await.unwrap_err();
+    assert!(
+        matches!(&err, DriveError::Unusable { why, .. } if why.contains("does nothing without JavaScript")),
+        "{err}"
+    );
+
+    // An item of an open menu is followed like any link; the next page
+    // starts closed again.
+    d.click("#opener").await.unwrap();
+    d.click("#item").await.unwrap();
+    assert_eq!(fields(&mut d).await, ["from=menu"]);
+    d.goto("/menus").await.unwrap();
+    assert!(!d.is_visible("#item").await.unwrap());
+}
+
 #[tokio::test]
 async fn wait_for_follows_a_meta_refresh() {
     let base = serve().await;
@@ -492,28 +614,103 @@ async fn connection_refused_is_a_transport_error() {
     }
 }
 
-#[tokio::test]
-async fn signs_in_to_the_simulated_tenant() {
+async fn spawn_tenant() -> docproof_simulator::RunningTenant {
     let file =
         docproof_simulator::TenantFile::load(std::path::Path::new("fixtures/tenant.toml")).unwrap();
-    let tenant = docproof_simulator::spawn(
+    docproof_simulator::spawn(
         file,
         docproof_simulator::Settings::default(),
         "127.0.0.1:0".parse().unwrap(),
     )
     .await
-    .unwrap();
+    .unwrap()
+}
+
+/// Types the user name and password into the tenant's sign-in pages.
+async fn sign_in(d: &mut HttpDriver, upn: &str, password: &str) {
+    d.fill("input[name=loginfmt]", upn).await.unwrap();
+    d.click("#idSIButton9").await.unwrap();
+    d.fill("input[name=passwd]", password).await.unwrap();
+    d.click("#idSIButton9").await.unwrap();
+}
+
+#[tokio::test]
+async fn walks_the_admin_centers_menu_buttons_to_the_mfa_page() {
+    use docproof::pages::{admin_center as ac, mfa_page as mfa};
+    let tenant = spawn_tenant().await;
+    let mut d = HttpDriver::new();
+    d.goto(&format!("{}/admin", tenant.base_url)).await.unwrap();
+    sign_in(
+        &mut d,
+        "admin@cloudbacko-qa.onmicrosoft.com",
+        "Adm1n-Passw0rd!",
+    )
+    .await;
+    d.click("#idBtn_Back").await.unwrap();
+    assert!(d.is_visible(ac::TITLE).await.unwrap());
+
+    // The app launcher opens to its tiles.
+    assert!(!d.is_visible(ac::ADMIN_TILE).await.unwrap());
+    d.click(ac::MAIN_MENU).await.unwrap();
+    assert_eq!(d.text(ac::ADMIN_TILE).await.unwrap(), "Admin");
+    d.click(ac::MAIN_MENU).await.unwrap();
+
+    // Users > Active users.
+    assert!(!d.is_visible(ac::NAV_ACTIVE_USERS).await.unwrap());
+    d.click(ac::NAV_USERS).await.unwrap();
+    d.click(ac::NAV_ACTIVE_USERS).await.unwrap();
+    assert_eq!(
+        d.text(ac::ACTIVE_USERS_HEADING).await.unwrap(),
+        "Active users"
+    );
+
+    // Preview: … > Setup Multifactor authentication.
+    assert!(!d.is_visible(ac::SETUP_MFA).await.unwrap());
+    assert_eq!(d.text(ac::MORE_ACTIONS).await.unwrap(), "…");
+    d.click(ac::MORE_ACTIONS).await.unwrap();
+    assert_eq!(
+        d.text(ac::SETUP_MFA).await.unwrap(),
+        "Setup Multifactor authentication"
+    );
+    d.click(ac::SETUP_MFA).await.unwrap();
+    assert!(d.is_visible(mfa::HEADING).await.unwrap());
+
+    // Classic: More > Multifactor Authentication setup.
+    d.goto("/admin/users?mode=classic").await.unwrap();
+    assert!(!d.is_visible(ac::SETUP_MFA).await.unwrap());
+    assert_eq!(d.text(ac::MORE_DROPDOWN).await.unwrap(), "More");
+    d.click(ac::MORE_DROPDOWN).await.unwrap();
+    assert_eq!(
+        d.texts(&format!(
+            "{} [role=menuitem]",
+            docproof_contract::ids::admin_center::MORE_DROPDOWN_MENU.css
+        ))
+        .await
+        .unwrap(),
+        ["Export users", "Multifactor Authentication setup"]
+    );
+    d.click(ac::SETUP_MFA).await.unwrap();
+    assert!(d.is_visible(mfa::HEADING).await.unwrap());
+
+    // FAQ 2.4: the user name selects the account as the display name does.
+    d.fill(mfa::SEARCH, "o365").await.unwrap();
+    d.click(mfa::SEARCH_BUTTON).await.unwrap();
+    let upn = "o365.call@cloudbacko-qa.onmicrosoft.com";
+    d.click(&mfa::user_name_link(upn)).await.unwrap();
+    assert_eq!(d.text(mfa::PANEL_NAME).await.unwrap(), "O365 Call User");
+}
+
+#[tokio::test]
+async fn signs_in_to_the_simulated_tenant() {
+    let tenant = spawn_tenant().await;
     let mut d = HttpDriver::new();
     d.goto(&format!("{}/owa", tenant.base_url)).await.unwrap();
-    d.fill(
-        "input[name=loginfmt]",
+    sign_in(
+        &mut d,
         "o365.sms@cloudbacko-qa.onmicrosoft.com",
+        "Sms-Passw0rd!",
     )
-    .await
-    .unwrap();
-    d.click("#idSIButton9").await.unwrap();
-    d.fill("input[name=passwd]", "Sms-Passw0rd!").await.unwrap();
-    d.click("#idSIButton9").await.unwrap();
+    .await;
     assert!(
         d.is_visible("#KmsiDescription").await.unwrap(),
         "{}",

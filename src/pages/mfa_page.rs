@@ -39,6 +39,10 @@ pub fn row(upn: &str) -> String {
 pub fn select_link(upn: &str) -> String {
     format!("{} a.mfa-select", row(upn))
 }
+/// The account's user name (UPN) link, which selects it too (FAQ 2.4).
+pub fn user_name_link(upn: &str) -> String {
+    format!("{} td.mfa-upn a", row(upn))
+}
 /// The account's MULTI-FACTOR AUTH STATUS cell.
 pub fn status_cell(upn: &str) -> String {
     format!("{} td.mfa-status", row(upn))

@@ -212,8 +212,11 @@ pub mod owa {
 /// The Office 365 portal home and the app launcher.
 pub mod portal {
     ids! {
-        /// The app launcher ("Office 365 Main Menu") on admin pages.
+        /// The app launcher ("Office 365 Main Menu") on admin pages: the
+        /// menu button that opens [`LAUNCHER_PANEL`].
         O365_MainLink_NavMenu,
+        /// The app launcher's panel of app tiles, hidden until opened.
+        LAUNCHER_PANEL = "o365-launcher-panel",
         O365_AppTile_Admin,
         O365_AppTile_Mail,
         /// The portal home's "Office 365 Main Menu" of app tiles.
@@ -236,8 +239,10 @@ pub mod admin_center {
         HOME_CARD_USERS = "home-card-users",
         HOME_USERS_TITLE = "home-users-title",
         NAV_HOME = "nav-home",
-        /// The "Users" navigation group.
+        /// The "Users" navigation group: the button that opens [`NAV_USERS_LIST`].
         NAV_USERS = "nav-users",
+        /// The links of the "Users" group, hidden until opened.
+        NAV_USERS_LIST = "nav-users-list",
         NAV_ACTIVE_USERS = "nav-active-users",
         ACTIVE_USERS_HEADING = "active-users-heading",
         ACTIVE_USERS_TABLE = "active-users-table",
@@ -250,16 +255,24 @@ pub mod admin_center {
         ADD_USER_HEADING = "add-user-heading",
         ADD_USER_TEXT = "add-user-text",
         ADD_USER_BACK = "add-user-back",
-        /// Preview: the "…" after "↓ Export users".
+        /// Preview: the "…" after "↓ Export users", the menu button that
+        /// opens [`MORE_ACTIONS_MENU`].
         MORE_ACTIONS = "more-actions",
-        /// Classic: the "More" drop-down beside "+ Add a user".
+        MORE_ACTIONS_MENU = "more-actions-menu",
+        /// Classic: the "More" drop-down beside "+ Add a user", the menu
+        /// button that opens [`MORE_DROPDOWN_MENU`].
         MORE_DROPDOWN = "more-dropdown",
+        MORE_DROPDOWN_MENU = "more-dropdown-menu",
         /// "Setup Multifactor authentication" / "Multifactor Authentication setup".
         SETUP_MFA = "setup-mfa",
         DENIED = "admin-denied",
         DENIED_TEXT = "admin-denied-text",
         DENIED_SIGN_OUT = "admin-denied-signout",
         ERROR = "admin-error",
+    }
+    fields! {
+        /// Active users' `?mode=preview|classic`.
+        MODE_FIELD = "mode",
     }
 }
 
@@ -304,6 +317,19 @@ pub mod mfa_page {
     fields! {
         SEARCH_FIELD = "search",
         VIEW_FIELD = "view",
+        /// The account whose quick steps show (a link's query).
+        SELECTED_FIELD = "selected",
+        /// The quick step whose dialog shows (a link's query).
+        DIALOG_FIELD = "dialog",
+        /// The session's anti-forgery token, in every quick step's form.
+        CANARY_FIELD = "canary",
+        /// The quick step a dialog's form applies: enable, enforce, disable or manage.
+        ACTION_FIELD = "action",
+        /// The account a dialog's form applies to.
+        UPN_FIELD = "upn",
+        REQUIRE_CONTACT_METHODS_FIELD = "require_contact_methods",
+        DELETE_APP_PASSWORDS_FIELD = "delete_app_passwords",
+        RESTORE_DEVICES_FIELD = "restore_devices",
     }
 }
 

@@ -12,6 +12,13 @@ pub(super) enum Change {
     Nothing,
     /// Open or close a `<details>`.
     Toggle(usize),
+    /// Open (`true`) or close a menu button's popups: the button's
+    /// `aria-expanded` and the popups' `hidden`, as the page's script sets them.
+    Menu {
+        button: usize,
+        popups: Vec<usize>,
+        open: bool,
+    },
     /// New ticked states of checkboxes and radios.
     Check(Vec<(usize, bool)>),
     /// Forget what was typed, ticked and chosen in these controls.
@@ -30,6 +37,14 @@ impl Change {
                 if !state.toggled.remove(&k) {
                     state.toggled.insert(k);
                 }
+            }
+            Change::Menu {
+                button,
+                popups,
+                open,
+            } => {
+                state.expanded.insert(button, open);
+                state.hidden.extend(popups.into_iter().map(|p| (p, !open)));
             }
             Change::Check(states) => state.checked.extend(states),
             Change::Reset(keys) => {
@@ -73,6 +88,15 @@ fn is_field(e: ElementRef<'_>) -> bool {
 fn check_enabled(css: &str, e: ElementRef<'_>) -> Result<()> {
     if is_field(e) && form::is_disabled(e) {
         return Err(unusable(css, "it is disabled"));
+    }
+    if std::iter::once(e)
+        .chain(e.ancestors().filter_map(ElementRef::wrap))
+        .any(|a| a.attr("inert").is_some())
+    {
+        return Err(unusable(
+            css,
+            "it is inert (as the page is behind a modal dialog), so a person cannot use it",
+        ));
     }
     Ok(())
 }
@@ -198,7 +222,7 @@ fn does_nothing(css: &str, e: ElementRef<'_>) -> DriveError {
     if scripted {
         unusable(css, "clicking it needs JavaScript (it has an onclick handler), and this driver runs no scripts")
     } else {
-        unusable(css, "clicking it does nothing without JavaScript (it is not a link, submit button, checkbox, label or summary)")
+        unusable(css, "clicking it does nothing without JavaScript (it is not a link, submit button, menu button, checkbox, label or summary)")
     }
 }
 
@@ -233,8 +257,38 @@ fn activate(dom: &Dom<'_>, css: &str, e: ElementRef<'_>) -> Result<Change> {
         },
         "button" if form::is_reset_button(e) => reset(dom, css, e),
         "button" if form::is_submit_button(e) => submit(dom, css, e),
+        "button" if is_menu_button(e) => open_or_close(dom, css, e),
         _ => Err(does_nothing(css, e)),
     }
+}
+
+/// A menu button (WAI-ARIA's pattern, as Microsoft's pages and role-based
+/// locators have it): it says it opens a popup and which one.
+fn is_menu_button(e: ElementRef<'_>) -> bool {
+    e.attr("aria-haspopup")
+        .is_some_and(|h| !h.trim().eq_ignore_ascii_case("false"))
+        && e.attr("aria-controls")
+            .is_some_and(|c| !c.trim().is_empty())
+}
+
+/// What the page's script does on a menu button's click: flips
+/// `aria-expanded` and shows or hides the popups it controls to match.
+fn open_or_close(dom: &Dom<'_>, css: &str, button: ElementRef<'_>) -> Result<Change> {
+    let popups = dom.controlled(button).map_err(|missing| {
+        let missing: Vec<String> = missing.iter().map(|id| format!("`#{id}`")).collect();
+        unusable(
+            css,
+            format!(
+                "it is a menu button for {}, which the page does not have",
+                missing.join(", ")
+            ),
+        )
+    })?;
+    Ok(Change::Menu {
+        button: dom.key(button),
+        popups: popups.into_iter().map(|p| dom.key(p)).collect(),
+        open: !dom.is_expanded(button),
+    })
 }
 
 fn follow_link(dom: &Dom<'_>, css: &str, a: ElementRef<'_>) -> Result<Change> {

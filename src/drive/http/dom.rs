@@ -1,5 +1,7 @@
 //! The current page as a person without JavaScript sees it: what is visible,
-//! what text reads, and what the person has typed, ticked and opened so far.
+//! what text reads, and what the person has typed, ticked and opened so far
+//! (a `<details>`, or a menu button's popup, as the page's own small script
+//! would open it).
 //!
 //! `scraper::Html` is not `Send`, so the driver keeps the page as text and
 //! parses it afresh for each call; parsing is deterministic, so the element
@@ -36,6 +38,10 @@ pub(super) struct PageState {
     pub selected: HashMap<usize, Vec<usize>>,
     /// `<details>` whose open state the person flipped.
     pub toggled: HashSet<usize>,
+    /// Menu buttons' `aria-expanded`, as the person's clicks left it.
+    pub expanded: HashMap<usize, bool>,
+    /// The `hidden` attribute of popups a menu button opened or closed.
+    pub hidden: HashMap<usize, bool>,
 }
 
 impl Page {
@@ -256,10 +262,73 @@ impl Dom<'_> {
         details.attr("open").is_some() != self.state().toggled.contains(&self.key(details))
     }
 
+    /// Whether a menu button says its popup is open (`aria-expanded`).
+    pub fn is_expanded(&self, button: ElementRef<'_>) -> bool {
+        let state = &self.state().expanded;
+        if !state.is_empty() {
+            if let Some(open) = state.get(&self.key(button)) {
+                return *open;
+            }
+        }
+        attr_is(button, "aria-expanded", "true")
+    }
+
+    /// Whether the element has the `hidden` attribute now.
+    pub fn has_hidden(&self, e: ElementRef<'_>) -> bool {
+        let state = &self.state().hidden;
+        if !state.is_empty() {
+            if let Some(hidden) = state.get(&self.key(e)) {
+                return *hidden;
+            }
+        }
+        e.attr("hidden").is_some()
+    }
+
+    /// An attribute as the page has it now: `open`, `aria-expanded` and
+    /// `hidden` as the person's clicks left them, others as served.
+    pub fn attr(&self, e: ElementRef<'_>, name: &str) -> Option<String> {
+        let present = |on: bool, value: &str| on.then(|| value.to_string());
+        match name.to_ascii_lowercase().as_str() {
+            "open" if tag(e) == "details" => present(self.is_open(e), ""),
+            "hidden" => present(self.has_hidden(e), e.attr("hidden").unwrap_or("")),
+            "aria-expanded" if e.attr("aria-expanded").is_some() => {
+                Some(self.is_expanded(e).to_string())
+            }
+            _ => e.attr(name).map(str::to_string),
+        }
+    }
+
+    /// The elements a menu button's `aria-controls` names, or the ids it
+    /// names that the page does not have.
+    pub fn controlled(
+        &self,
+        button: ElementRef<'_>,
+    ) -> std::result::Result<Vec<ElementRef<'_>>, Vec<String>> {
+        let ids = button
+            .attr("aria-controls")
+            .unwrap_or("")
+            .split_whitespace();
+        let (found, missing): (Vec<_>, Vec<_>) = ids
+            .map(|id| {
+                let e = self
+                    .html
+                    .root_element()
+                    .descendent_elements()
+                    .find(|e| e.attr("id") == Some(id));
+                e.ok_or_else(|| id.to_string())
+            })
+            .partition(|r| r.is_ok());
+        if missing.is_empty() {
+            Ok(found.into_iter().flatten().collect())
+        } else {
+            Err(missing.into_iter().filter_map(|r| r.err()).collect())
+        }
+    }
+
     /// Whether an element hides itself and everything in it.
     fn hides_itself(&self, e: ElementRef<'_>) -> bool {
         let name = tag(e);
-        if UNRENDERED.contains(&name) || e.attr("hidden").is_some() {
+        if UNRENDERED.contains(&name) || self.has_hidden(e) {
             return true;
         }
         if name == "input" && input_type(e) == "hidden" {

@@ -2,6 +2,11 @@
 //! through reqwest with a cookie jar; pages are parsed with `scraper`; what
 //! the person types, ticks and opens is kept beside the page until the next
 //! navigation.
+//!
+//! The one script it stands in for is a menu button's: clicking a
+//! `<button aria-haspopup aria-controls>` opens or closes the popup it
+//! controls (`hidden` until then), as the small script on Microsoft's pages
+//! (and the simulator's) does.
 
 mod act;
 mod dom;
@@ -256,7 +261,7 @@ impl Driver for HttpDriver {
             .select(&sel)
             .next()
             .ok_or_else(|| d.not_found(selector))?;
-        Ok(e.attr(name).map(str::to_string))
+        Ok(d.attr(e, name))
     }
 
     async fn is_visible(&mut self, selector: &str) -> Result<bool> {

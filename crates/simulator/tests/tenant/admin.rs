@@ -201,20 +201,43 @@ async fn faq_2_1_main_menu_admin_then_users_active_users() {
         home.text("#admin-center-title").as_deref(),
         Some("Microsoft 365 admin center")
     );
-    assert_eq!(home.text("#nav-users > summary").as_deref(), Some("Users"));
+    // "Users" is a menu button over its closed list of links.
+    assert_eq!(home.text("#nav-users").as_deref(), Some("Users"));
+    assert_eq!(
+        home.attr("button#nav-users", "aria-controls").as_deref(),
+        Some("nav-users-list")
+    );
+    assert_eq!(
+        home.attr("#nav-users", "aria-expanded").as_deref(),
+        Some("false")
+    );
+    assert!(home.attr("#nav-users-list", "hidden").is_some());
     assert_eq!(
         home.text("#nav-active-users").as_deref(),
         Some("Active users")
     );
-    // The launcher on admin pages is the same main menu.
+    // The launcher on admin pages is the same main menu, closed.
     assert_eq!(
-        home.attr("#O365_MainLink_NavMenu", "aria-label").as_deref(),
+        home.attr("button#O365_MainLink_NavMenu", "aria-label")
+            .as_deref(),
         Some("Office 365 Main Menu")
     );
-    assert!(home.has("#O365_AppTile_Admin"));
+    assert_eq!(
+        home.attr("#O365_MainLink_NavMenu", "aria-haspopup")
+            .as_deref(),
+        Some("true")
+    );
+    assert!(home.attr("#o365-launcher-panel", "hidden").is_some());
+    assert!(home.has("#o365-launcher-panel #O365_AppTile_Admin"));
 
     let users = follow(&c, &home, "#nav-active-users").await;
     assert_eq!(users.status, 200);
+    // On a page under "Users", the group is open.
+    assert_eq!(
+        users.attr("#nav-users", "aria-expanded").as_deref(),
+        Some("true")
+    );
+    assert!(users.attr("#nav-users-list", "hidden").is_none());
     assert_eq!(
         users.text("#active-users-heading").as_deref(),
         Some("Active users")
@@ -242,13 +265,18 @@ async fn faq_2_2a_preview_more_actions_leads_to_mfa_setup() {
         Some("↓ Export users")
     );
     assert_eq!(
-        page.attr("#more-actions > summary", "aria-label")
-            .as_deref(),
+        page.attr("button#more-actions", "aria-label").as_deref(),
         Some("More actions")
     );
-    assert_eq!(page.text("#more-actions > summary").as_deref(), Some("…"));
+    assert_eq!(page.text("#more-actions").as_deref(), Some("…"));
     assert_eq!(
-        page.text("#more-actions #setup-mfa").as_deref(),
+        page.attr("#more-actions", "aria-controls").as_deref(),
+        Some("more-actions-menu")
+    );
+    assert!(page.attr("#more-actions-menu", "hidden").is_some());
+    assert_eq!(
+        page.text("#more-actions-menu [role=menuitem]#setup-mfa")
+            .as_deref(),
         Some("Setup Multifactor authentication")
     );
     assert!(!page.has("#more-dropdown"));
@@ -283,11 +311,18 @@ async fn faq_2_2b_classic_more_dropdown_leads_to_mfa_setup_and_mode_is_remembere
     );
     assert_eq!(classic.text("#add-user").as_deref(), Some("+ Add a user"));
     assert_eq!(
-        classic.text("#more-dropdown > summary").as_deref(),
+        classic.text("button#more-dropdown").as_deref(),
         Some("More")
     );
     assert_eq!(
-        classic.text("#more-dropdown #setup-mfa").as_deref(),
+        classic.attr("#more-dropdown", "aria-controls").as_deref(),
+        Some("more-dropdown-menu")
+    );
+    assert!(classic.attr("#more-dropdown-menu", "hidden").is_some());
+    assert_eq!(
+        classic
+            .text("#more-dropdown-menu [role=menuitem]#setup-mfa")
+            .as_deref(),
         Some("Multifactor Authentication setup")
     );
     assert!(!classic.has("#more-actions"));
@@ -512,6 +547,27 @@ async fn select(c: &reqwest::Client, t: &RunningTenant, user: &str) -> Page {
         Some("true")
     );
     page
+}
+
+#[tokio::test]
+async fn faq_2_4_the_user_name_selects_the_account_too() {
+    let t = spawn_tenant().await;
+    let c = admin_client(&t).await;
+    let (user, _) = CALL_USER;
+    let list = mfa_page(&c, &t, "?search=o365").await;
+    let upn_link = format!(r#"tr[data-upn="{user}"] td.mfa-upn a"#);
+    assert_eq!(list.text(&upn_link).as_deref(), Some(user));
+    assert_eq!(
+        list.attr(&upn_link, "href"),
+        list.attr(&format!(r#"tr[data-upn="{user}"] a.mfa-select"#), "href"),
+        "the display name and the user name select alike"
+    );
+    let page = follow(&c, &list, &upn_link).await;
+    assert_eq!(page.text("#mfa-user-panel-upn").as_deref(), Some(user));
+    assert_eq!(page.attr("#mfa-search", "value").as_deref(), Some("o365"));
+    // Clicking the selected account again clears the selection.
+    let cleared = follow(&c, &page, &upn_link).await;
+    assert!(cleared.has("#mfa-no-selection"));
 }
 
 fn quick_steps(page: &Page) -> Vec<String> {
