@@ -20,7 +20,7 @@
 
 use docproof::drive::browser::chromedriver::Installation;
 use docproof::drive::browser::{BrowserPool, Session};
-use docproof::phone::{code_in, TelephonyProvider};
+use docproof::phone::{code_in, Phone};
 use docproof_contract::ids::{admin_center, portal};
 use docproof_simulator::{spawn, Settings, TenantFile};
 use fantoccini::elements::{Element, ElementRef};
@@ -629,7 +629,7 @@ impl Walk {
 }
 
 /// The texted code, once the newest text to `phone` is the `n`th.
-async fn texted_code(provider: &TelephonyProvider, phone: &str, seen: usize) -> String {
+async fn texted_code(provider: &Phone, phone: &str, seen: usize) -> String {
     let (text, _) = provider
         .wait_for_newest_text(phone, seen, Duration::from_secs(10))
         .await
@@ -638,7 +638,7 @@ async fn texted_code(provider: &TelephonyProvider, phone: &str, seen: usize) -> 
 }
 
 /// Answers the newest call to `phone` by pressing the pound key.
-async fn answer_call(provider: &TelephonyProvider, phone: &str, seen: usize) {
+async fn answer_call(provider: &Phone, phone: &str, seen: usize) {
     let (call, _) = provider
         .wait_for_newest_call(phone, seen, Duration::from_secs(10))
         .await
@@ -668,13 +668,22 @@ async fn start(install: &Installation) -> (Arc<BrowserPool>, Session) {
 #[tokio::test]
 async fn every_page_the_features_visit_names_its_controls() {
     let Some(install) = browser() else { return };
-    let provider = TelephonyProvider::start().await;
-    let mut settings = Settings::default();
-    settings.telephony.base_url = Some(provider.base_url());
+    let settings = Settings::default();
     let file = TenantFile::load(std::path::Path::new("fixtures/tenant.toml")).unwrap();
+    let telephony = settings.telephony.clone();
     let tenant = spawn(file, settings, "127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
+    // The user's phone, on the tenant's own virtual carrier.
+    let provider = Phone::new(
+        &format!(
+            "{}{}",
+            tenant.base_url,
+            docproof_contract::twilio::VIRTUAL_CARRIER
+        ),
+        &telephony.account_sid,
+        telephony.auth_token,
+    );
     let (pool, session) = start(&install).await;
     let mut w = Walk::new(session.client().clone(), &tenant.base_url);
 
