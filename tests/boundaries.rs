@@ -114,3 +114,96 @@ fn the_check_itself_catches_an_internal_path() {
         .unwrap();
     assert!(!SIMULATOR_API.contains(&&found[1]));
 }
+
+/// The harness's folders form layers (doc → features → steps → pages →
+/// drive; report and run above them): none imports a folder that imports
+/// it back.
+const LAYERS: &[(&str, &[&str])] = &[
+    (
+        "doc",
+        &[
+            "features", "run", "report", "steps", "cli", "pages", "drive", "phone",
+        ],
+    ),
+    (
+        "features",
+        &["run", "report", "steps", "cli", "pages", "drive"],
+    ),
+    ("report", &["run", "features", "steps", "cli"]),
+    ("steps", &["run", "cli", "features"]),
+    ("pages", &["steps", "run", "report", "cli"]),
+    ("drive", &["pages", "steps", "run", "report", "cli", "doc"]),
+    (
+        "phone",
+        &["steps", "run", "report", "cli", "pages", "drive"],
+    ),
+];
+
+/// `crate::x` paths in code (comments are prose, not imports).
+fn crate_paths(text: &str) -> Vec<(usize, String)> {
+    let path = regex::Regex::new(r"crate::([a-z_]+)").unwrap();
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim_start().starts_with("//"))
+        .flat_map(|(n, line)| {
+            path.captures_iter(line)
+                .map(|c| (n + 1, c[1].to_string()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn the_harness_folders_import_downwards_only() {
+    let mut offences = Vec::new();
+    for (folder, forbidden) in LAYERS {
+        for file in rust_files(&Path::new(ROOT).join("src").join(folder)) {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for (line, target) in crate_paths(&text) {
+                if forbidden.contains(&target.as_str()) {
+                    offences.push(format!(
+                        "{}:{line}: {folder} imports {target}",
+                        file.display()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(offences.is_empty(), "{}", offences.join("\n"));
+}
+
+#[test]
+fn step_modules_depend_on_the_world_not_on_each_other() {
+    let steps = Path::new(ROOT).join("src/steps");
+    let modules: Vec<String> = std::fs::read_dir(&steps)
+        .unwrap()
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".rs").map(str::to_string)
+        })
+        .filter(|m| m != "mod")
+        .collect();
+    let sibling = regex::Regex::new(r"(super|crate::steps)::([a-z_0-9]+)").unwrap();
+    let mut offences = Vec::new();
+    for file in rust_files(&steps) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            for c in sibling.captures_iter(line) {
+                if modules.contains(&c[2].to_string()) {
+                    offences.push(format!(
+                        "{}:{}: uses steps::{}",
+                        file.display(),
+                        n + 1,
+                        &c[2]
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        !modules.is_empty() && offences.is_empty(),
+        "{}",
+        offences.join("\n")
+    );
+}

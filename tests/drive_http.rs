@@ -180,7 +180,7 @@ async fn fields(d: &mut HttpDriver) -> Vec<String> {
 async fn links_and_relative_urls() {
     let base = serve().await;
     let mut d = HttpDriver::new();
-    assert_eq!(d.name(), "http");
+    assert_eq!(d.kind(), docproof::drive::DriverKind::Http);
     assert!(!d.runs_scripts());
     assert_eq!(d.url().await.unwrap(), "about:blank");
 

@@ -94,11 +94,29 @@ pub type Result<T> = std::result::Result<T, DriveError>;
 /// How long interactions wait for an element to become visible by default.
 pub const DEFAULT_WAIT: Duration = Duration::from_secs(5);
 
+/// How a driver walks pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DriverKind {
+    /// Plain HTTP: no scripts, no screenshots.
+    Http,
+    /// A real browser over WebDriver.
+    Browser,
+}
+
+impl DriverKind {
+    /// As reports and `--driver` name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            DriverKind::Http => "http",
+            DriverKind::Browser => "browser",
+        }
+    }
+}
+
 /// What a person does with a web page.
 #[async_trait]
 pub trait Driver: Send + Sync {
-    /// A short name for reports: "http" or "browser".
-    fn name(&self) -> &'static str;
+    fn kind(&self) -> DriverKind;
     /// Whether pages' scripts run. Without scripts a person takes the page's
     /// no-script path (e.g. presses "continue" on the call-wait page).
     fn runs_scripts(&self) -> bool;
@@ -211,10 +229,10 @@ pub enum Browsers {
 }
 
 impl Browsers {
-    pub fn name(&self) -> &'static str {
+    pub fn kind(&self) -> DriverKind {
         match self {
-            Browsers::Http => "http",
-            Browsers::Real(_) => "browser",
+            Browsers::Http => DriverKind::Http,
+            Browsers::Real(_) => DriverKind::Browser,
         }
     }
 

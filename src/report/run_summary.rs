@@ -1,6 +1,7 @@
 //! The run's result, as every report writer and the console read it.
 
 use super::ledger::{ScenarioResult, Verdict};
+use crate::drive::DriverKind;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -20,8 +21,8 @@ pub struct RunSummary {
     pub hook_errors: usize,
     pub elapsed: Duration,
     pub report: PathBuf,
-    /// "browser" or "http".
-    pub driver: &'static str,
+    /// How the pages were walked; `None` when nothing ran.
+    pub driver: Option<DriverKind>,
     /// The real browser's name and version ("chrome-headless-shell 156…").
     pub browser: Option<String>,
     /// UI labels the pages spell differently from the FAQ (case, spacing).
@@ -94,9 +95,9 @@ pub fn print_summary(s: &RunSummary) {
         s.steps_skipped,
         s.elapsed.as_secs_f64(),
         match (s.driver, &s.browser) {
-            ("browser", Some(b)) => format!("in a real browser ({b})"),
-            ("browser", None) => "in a real browser".to_string(),
-            ("http", _) => "over HTTP".to_string(),
+            (Some(DriverKind::Browser), Some(b)) => format!("in a real browser ({b})"),
+            (Some(DriverKind::Browser), None) => "in a real browser".to_string(),
+            (Some(DriverKind::Http), _) => "over HTTP".to_string(),
             _ => "before running".to_string(),
         },
         s.report.display()

@@ -6,6 +6,7 @@
 use super::plan;
 use crate::report::ledger::{Ledger, ScenarioResult};
 use crate::report::transcript::slug;
+use crate::steps::world::Scenario;
 use crate::steps::{DocWorld, RunConfig};
 use cucumber::event::ScenarioFinished;
 use cucumber::gherkin;
@@ -42,7 +43,7 @@ pub async fn execute(
     concurrency: usize,
     out: Outputs<'_>,
 ) -> anyhow::Result<Executed> {
-    crate::steps::world::configure(config);
+    let config = std::sync::Arc::new(config);
     let _ = std::fs::remove_dir_all(out.report.join("screenshots"));
     let _ = std::fs::remove_dir_all(out.report.join("failures"));
     let transcripts = out.report.join("transcripts");
@@ -83,14 +84,23 @@ pub async fn execute(
         .with_default_cli()
         .fail_on_skipped()
         .max_concurrent_scenarios(concurrency)
-        .before(|feature, _rule, scenario, w| {
+        // Each world gets the run's configuration and its scenario here,
+        // before its first step (cucumber builds worlds without arguments).
+        .before(move |feature, _rule, scenario, w| {
+            let config = config.clone();
             async move {
-                w.feature_path = feature.path.clone().unwrap_or_default();
-                w.scenario_name = snapshot_name(feature, scenario);
-                w.transcript = crate::report::transcript::Transcript::new(format!(
-                    "{} — {}",
-                    feature.name, scenario.name
-                ));
+                w.begin(
+                    config,
+                    Scenario {
+                        feature_path: feature.path.clone().unwrap_or_default(),
+                        name: snapshot_name(feature, scenario),
+                        transcript: crate::report::transcript::Transcript::new(format!(
+                            "{} — {}",
+                            feature.name, scenario.name
+                        )),
+                        ..Scenario::default()
+                    },
+                );
             }
             .boxed_local()
         })
@@ -104,14 +114,14 @@ pub async fn execute(
                     .await;
                 w.stop().await;
                 let name = snapshot_name(feature, scenario);
-                let _ = w.transcript.write_to(&transcripts, &name);
+                let _ = w.scenario.transcript.write_to(&transcripts, &name);
                 if !matches!(finished, ScenarioFinished::StepPassed) {
                     return;
                 }
                 let expected =
                     scenario.steps.len() + feature.background.as_ref().map_or(0, |b| b.steps.len());
                 assert_eq!(
-                    w.steps_begun, expected,
+                    w.scenario.steps_begun, expected,
                     "a step definition of this scenario does not call DocWorld::at(step) first"
                 );
                 if let Some(unseen) = unseen {
@@ -120,7 +130,7 @@ pub async fn execute(
                     panic!("{unseen}");
                 }
                 if let Some(dir) = snapshots {
-                    check_snapshot(&dir, &name, &w.transcript.render());
+                    check_snapshot(&dir, &name, &w.scenario.transcript.render());
                 }
             }
             .boxed_local()

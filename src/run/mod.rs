@@ -11,8 +11,9 @@ pub mod plan;
 
 pub use crate::report::run_summary::{print_summary, RunSummary};
 
+use crate::drive::DriverKind;
 use crate::report::{coverage, run_summary};
-use crate::steps::{world, RunConfig};
+use crate::steps::RunConfig;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
@@ -65,9 +66,6 @@ pub const MAX_DEFAULT_BROWSER_SCENARIOS: usize = 8;
 /// Plans, executes and reports. Errors are what stops a run before it
 /// starts (see [`plan::plan`]); scenario failures are in the summary.
 pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
-    // Worlds read the run's configuration from a global (cucumber builds
-    // them without arguments): one run at a time per process.
-    let _one_run = world::RUN_LOCK.lock().await;
     let started = Instant::now();
     let plan = plan::plan(&opts).await?;
     let mut summary = RunSummary {
@@ -81,7 +79,7 @@ pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
         hook_errors: 0,
         elapsed: started.elapsed(),
         report: opts.report.clone(),
-        driver: "none",
+        driver: None,
         browser: None,
         label_warnings: Vec::new(),
     };
@@ -102,7 +100,7 @@ pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
         if let Some(notice) = &chosen.notice {
             eprintln!("{notice}");
         }
-        summary.driver = chosen.browsers.name();
+        summary.driver = Some(chosen.browsers.kind());
         let label_warnings = crate::steps::world::labels::LabelWarnings::default();
         let config = RunConfig {
             browsers: chosen.browsers.clone(),
@@ -115,7 +113,7 @@ pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
             config,
             plan.features.clone(),
             plan.tags,
-            scenarios_at_once(summary.driver == "browser"),
+            scenarios_at_once(summary.driver == Some(DriverKind::Browser)),
             execute::Outputs {
                 report: &opts.report,
                 snapshots: opts.snapshots.as_deref(),

@@ -36,7 +36,7 @@ async fn walk_sign_in(w: &mut DocWorld) -> anyhow::Result<String> {
     let admin = admin_account(w)?;
     let admin_center = w.sites().await?.admin;
     w.goto(ADMIN, &admin_center).await?;
-    let wait = w.config.wait;
+    let wait = w.config().wait;
     let b = w.browser(ADMIN).await?;
     let r = sign_in::enter_credentials(b, &admin.upn, admin.password.expose(), wait).await;
     r.map_err(|e| w.fail(e))?;
@@ -46,7 +46,7 @@ async fn walk_sign_in(w: &mut DocWorld) -> anyhow::Result<String> {
 }
 
 fn admin_account(w: &mut DocWorld) -> anyhow::Result<super::world::Account> {
-    let upn = w.config.target.admin().map(|a| a.upn.clone());
+    let upn = w.config().target.admin().map(|a| a.upn.clone());
     let upn = upn.map_err(|e| w.fail(e))?;
     w.account(&upn)
 }
@@ -295,7 +295,7 @@ async fn run_quick_step(w: &mut DocWorld, action: &str) -> anyhow::Result<()> {
     w.click(ADMIN, button).await?;
     w.see(ADMIN, "dialog", mfa::DIALOG_TITLE).await?;
     // Noted before the click: the change starts no earlier than this.
-    w.changed_at = Some(std::time::Instant::now());
+    w.office.changed_at = Some(std::time::Instant::now());
     w.click(ADMIN, mfa::DIALOG_CONFIRM).await?;
     if w.visible(ADMIN, mfa::DIALOG_ERROR).await? {
         let error = w.read(ADMIN, mfa::DIALOG_ERROR).await?;

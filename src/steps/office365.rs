@@ -20,7 +20,7 @@ async fn take_time(w: &mut DocWorld, step: &Step, seconds: f64) -> anyhow::Resul
             "{seconds} s is not a delay between 0 and 3600 seconds"
         )));
     }
-    w.settings.propagation_delay = Duration::from_secs_f64(seconds);
+    w.office.settings.propagation_delay = Duration::from_secs_f64(seconds);
     w.saw(
         "Office 365",
         &format!("changes take effect after {seconds} s"),

@@ -4,64 +4,28 @@
 //! provider (docproof's fault switches).
 
 use super::world::DocWorld;
-use crate::phone::PhoneError;
 use cucumber::gherkin::Step;
 use cucumber::{given, then, when};
-use docproof_contract::domain::Secret;
-
-/// The user's phone number as the provider sees it.
-fn phone_of(w: &mut DocWorld) -> anyhow::Result<String> {
-    let account = w.the_user()?;
-    account.phone.map(|p| p.e164()).ok_or_else(|| {
-        w.fail(format!(
-            "{} has no mobile phone in the tenant file",
-            account.upn
-        ))
-    })
-}
-
-fn phone_err(w: &DocWorld, e: PhoneError) -> anyhow::Error {
-    w.fail(e)
-}
-
-/// Waits for the next text to the user's phone and keeps its code.
-pub async fn read_text(w: &mut DocWorld, must_be_new_code: bool) -> anyhow::Result<()> {
-    let to = phone_of(w)?;
-    let seen = *w.texts_read.get(&to).unwrap_or(&0);
-    let wait = w.config.phone_wait;
-    let text = w.phone().await?.wait_for_newest_text(&to, seen, wait).await;
-    let (text, delivered) = text.map_err(|e| phone_err(w, e))?;
-    w.texts_read.insert(to.clone(), delivered);
-    let code = crate::phone::code_in(&text.body)
-        .ok_or_else(|| w.fail("the text message carries no 6-digit verification code"))?;
-    if must_be_new_code && w.code.as_ref().is_some_and(|old| old.expose() == code) {
-        return Err(w.fail("the new text message repeats the previous code"));
-    }
-    w.transcript.redactor.learn(&code, "code");
-    w.saw("text message", &format!("to {to}: {}", text.body));
-    w.code = Some(Secret::new(code));
-    Ok(())
-}
 
 #[then("a text message with a verification code reaches the user's phone")]
 async fn text_arrives(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.at(step).await?;
-    read_text(w, false).await
+    w.read_text(false).await
 }
 
 #[then("another text message with a new verification code reaches the user's phone")]
 async fn another_text(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.at(step).await?;
-    read_text(w, true).await
+    w.read_text(true).await
 }
 
 #[then("no text message reached the user's phone")]
 async fn no_text(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.at(step).await?;
-    let to = phone_of(w)?;
-    let seen = *w.texts_read.get(&to).unwrap_or(&0);
+    let to = w.user_phone()?;
+    let seen = *w.phone.texts_read.get(&to).unwrap_or(&0);
     let texts = w.phone().await?.texts(&to).await;
-    let delivered = texts.map_err(|e| phone_err(w, e))?.len();
+    let delivered = texts.map_err(|e| w.fail(e))?.len();
     if delivered > seen {
         return Err(w.fail(format!("{} text message(s) reached {to}", delivered - seen)));
     }
@@ -72,25 +36,26 @@ async fn no_text(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
 #[then(regex = r"^the user's phone rings( again)?$")]
 async fn phone_rings(w: &mut DocWorld, step: &Step, _again: String) -> anyhow::Result<()> {
     w.at(step).await?;
-    let to = phone_of(w)?;
-    let seen = *w.calls_read.get(&to).unwrap_or(&0);
-    let wait = w.config.phone_wait;
+    let to = w.user_phone()?;
+    let seen = *w.phone.calls_read.get(&to).unwrap_or(&0);
+    let wait = w.config().phone_wait;
     let call = w.phone().await?.wait_for_newest_call(&to, seen, wait).await;
-    let (call, placed) = call.map_err(|e| phone_err(w, e))?;
-    w.calls_read.insert(to.clone(), placed);
+    let (call, placed) = call.map_err(|e| w.fail(e))?;
+    w.phone.calls_read.insert(to.clone(), placed);
     w.saw("phone", &format!("call to {to}"));
-    w.call = Some(call);
+    w.phone.call = Some(call);
     Ok(())
 }
 
 /// Answers the ringing call and presses `keys`.
 async fn answer(w: &mut DocWorld, keys: &str) -> anyhow::Result<()> {
     let call = w
+        .phone
         .call
         .clone()
         .ok_or_else(|| w.fail("the phone has not rung in this scenario"))?;
     let answer = w.phone().await?.answer(&call, keys).await;
-    let answer = answer.map_err(|e| phone_err(w, e))?;
+    let answer = answer.map_err(|e| w.fail(e))?;
     for said in &answer.said {
         w.saw("call says", said);
     }
@@ -105,14 +70,14 @@ fn heard_after(w: &mut DocWorld, keys: &str, answer: crate::phone::CallAnswer) {
     for said in &answer.after_keys {
         w.saw("call says", said);
     }
-    w.call_asking = answer.waiting_for_keys;
+    w.phone.call_asking = answer.waiting_for_keys;
 }
 
 #[when("the user answers the call and presses the pound key (#)")]
 async fn answer_and_press_pound(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.at(step).await?;
     answer(w, "#").await?;
-    if w.call_asking {
+    if w.phone.call_asking {
         return Err(w.fail("the call asked again after the pound key (#)"));
     }
     Ok(())
@@ -122,16 +87,17 @@ async fn answer_and_press_pound(w: &mut DocWorld, step: &Step) -> anyhow::Result
 async fn press_pound(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.at(step).await?;
     let call = w
+        .phone
         .call
         .clone()
         .ok_or_else(|| w.fail("the phone has not rung in this scenario"))?;
-    if !w.call_asking {
+    if !w.phone.call_asking {
         return Err(w.fail("the call is not waiting for a key: answer it first"));
     }
     let answer = w.phone().await?.press(&call, "#").await;
-    let answer = answer.map_err(|e| phone_err(w, e))?;
+    let answer = answer.map_err(|e| w.fail(e))?;
     heard_after(w, "#", answer);
-    if w.call_asking {
+    if w.phone.call_asking {
         return Err(w.fail("the call asked again after the pound key (#)"));
     }
     Ok(())
@@ -146,7 +112,7 @@ async fn press_key(w: &mut DocWorld, step: &Step, keys: String) -> anyhow::Resul
 #[then("the call asks again for the pound key")]
 async fn asks_again(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.at(step).await?;
-    match w.call_asking {
+    match w.phone.call_asking {
         true => Ok(()),
         false => Err(w.fail("the call did not ask again after the key")),
     }
@@ -156,11 +122,12 @@ async fn asks_again(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
 async fn ring_out(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.at(step).await?;
     let call = w
+        .phone
         .call
         .clone()
         .ok_or_else(|| w.fail("the phone has not rung in this scenario"))?;
     let r = w.phone().await?.let_ring_out(&call).await;
-    r.map_err(|e| phone_err(w, e))?;
+    r.map_err(|e| w.fail(e))?;
     w.saw("phone", "not answered");
     w.past_call_wait().await
 }
@@ -169,7 +136,7 @@ async fn ring_out(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
 async fn provider_down(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.at(step).await?;
     let down = w.phone().await?.provider_faults().fail_texts(503).await;
-    down.map_err(|e| phone_err(w, e))?;
+    down.map_err(|e| w.fail(e))?;
     w.saw("provider", "texts answered HTTP 503");
     Ok(())
 }
@@ -178,7 +145,7 @@ async fn provider_down(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
 async fn provider_back(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.at(step).await?;
     let back = w.phone().await?.provider_faults().recover().await;
-    back.map_err(|e| phone_err(w, e))?;
+    back.map_err(|e| w.fail(e))?;
     w.click(
         super::Actor::User,
         crate::pages::second_factor::SEND_FAILED_RETRY,

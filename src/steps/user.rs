@@ -53,7 +53,7 @@ impl SignInOutcome {
 #[when(expr = "{string} signs in to OWA in a browser with the account password")]
 async fn owa_login(w: &mut DocWorld, step: &Step, name: String) -> anyhow::Result<()> {
     w.at(step).await?;
-    w.user = Some(name);
+    w.user.account = Some(name);
     // While a change may still be on its way (FAQ 4.1), which page comes
     // next depends on timing; the step after this one judges it, and the
     // transcript keeps only what is certain.
@@ -72,7 +72,7 @@ pub async fn log_in(w: &mut DocWorld) -> anyhow::Result<()> {
     let r = w.browser(USER).await?.reset().await;
     r.map_err(|e| w.fail(e))?;
     w.goto(USER, &owa_url).await?;
-    let wait = w.config.wait;
+    let wait = w.config().wait;
     let r = sign_in::enter_credentials(
         w.browser(USER).await?,
         &account.upn,
@@ -88,7 +88,7 @@ pub async fn log_in(w: &mut DocWorld) -> anyhow::Result<()> {
             account.upn
         )));
     }
-    w.signed_in_at = Some(std::time::Instant::now());
+    w.user.signed_in_at = Some(std::time::Instant::now());
     Ok(())
 }
 
@@ -123,6 +123,7 @@ async fn sign_in_outcome(
     let settle = Settle::from_suffix(&settle);
     let first = outcome(w).await?;
     let first_at = w
+        .user
         .signed_in_at
         .ok_or_else(|| w.fail("the user has not signed in yet in this scenario"))?;
     let e = Expectation {
@@ -238,6 +239,7 @@ async fn choose_method(w: &mut DocWorld, method: &str) -> anyhow::Result<()> {
 async fn enter_code(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.at(step).await?;
     let code = w
+        .user
         .code
         .clone()
         .ok_or_else(|| w.fail("no verification code has been read from a text message yet"))?;
@@ -248,6 +250,7 @@ async fn enter_code(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
 async fn wrong_code(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.at(step).await?;
     let real = w
+        .user
         .code
         .as_ref()
         .map(|c| c.expose().to_string())
@@ -312,9 +315,14 @@ async fn shows_app_password(w: &mut DocWorld, step: &Step) -> anyhow::Result<()>
 /// (FAQ 3.1.4 "Copy the App Password"); from now on it is masked.
 async fn copy_app_password(w: &mut DocWorld) -> anyhow::Result<String> {
     let password = w.read(USER, proof_up::APP_PASSWORD).await?;
-    w.transcript.redactor.learn(&password, "app password");
+    w.scenario
+        .transcript
+        .redactor
+        .learn(&password, "app password");
     let upn = w.the_user()?.upn;
-    w.app_passwords.insert(upn, Secret::new(password.clone()));
+    w.user
+        .app_passwords
+        .insert(upn, Secret::new(password.clone()));
     Ok(password)
 }
 
@@ -322,7 +330,7 @@ async fn copy_app_password(w: &mut DocWorld) -> anyhow::Result<String> {
 async fn copy_and_done(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.at(step).await?;
     let upn = w.the_user()?.upn;
-    if !w.app_passwords.contains_key(&upn) {
+    if !w.user.app_passwords.contains_key(&upn) {
         copy_app_password(w).await?;
     }
     w.click(USER, proof_up::DONE).await
@@ -335,7 +343,7 @@ async fn in_outlook(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     let r = sign_in::decline_stay_signed_in(w.browser(USER).await?).await;
     r.map_err(|e| w.fail(e))?;
     let upn = w.the_user()?.upn;
-    let wait = w.config.wait;
+    let wait = w.config().wait;
     if w.browser(USER)
         .await?
         .wait_for(owa::SIGNED_IN_AS, wait)
@@ -422,7 +430,7 @@ async fn registered_by_text(w: &mut DocWorld, step: &Step, name: String) -> anyh
     w.at(step).await?;
     w.set_status_by_graph(&name, docproof_contract::domain::MfaStatus::Enabled)
         .await?;
-    w.user = Some(name);
+    w.user.account = Some(name);
     // The same pages the 3.1 steps walk in the browser.
     w.set_up(USER, |w| register_by_text(w).boxed_local()).await
 }
@@ -435,8 +443,8 @@ async fn register_by_text(w: &mut DocWorld) -> anyhow::Result<String> {
     w.click(USER, sign_in::PROOF_UP_NEXT).await?;
     enter_contact(w, "Authentication phone").await?;
     choose_method(w, "Send me a code by text message").await?;
-    super::phone::read_text(w, false).await?;
-    let code = w.code.clone().ok_or_else(|| w.fail("no code"))?;
+    w.read_text(false).await?;
+    let code = w.user.code.clone().ok_or_else(|| w.fail("no code"))?;
     type_code(w, code.expose()).await?;
     copy_app_password(w).await?;
     w.click(USER, proof_up::DONE).await?;

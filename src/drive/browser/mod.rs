@@ -207,8 +207,8 @@ fn page_of(v: &Value) -> String {
 
 #[async_trait]
 impl Driver for BrowserDriver {
-    fn name(&self) -> &'static str {
-        "browser"
+    fn kind(&self) -> crate::drive::DriverKind {
+        crate::drive::DriverKind::Browser
     }
 
     fn runs_scripts(&self) -> bool {

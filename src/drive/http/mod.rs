@@ -161,8 +161,8 @@ fn describe_error(e: &reqwest::Error) -> String {
 
 #[async_trait]
 impl Driver for HttpDriver {
-    fn name(&self) -> &'static str {
-        "http"
+    fn kind(&self) -> crate::drive::DriverKind {
+        crate::drive::DriverKind::Http
     }
 
     fn runs_scripts(&self) -> bool {

@@ -70,6 +70,7 @@ pub async fn sign_in(
     let password = match credential {
         Credential::AccountPassword => w.account(upn)?.password.expose().to_string(),
         Credential::AppPassword => w
+            .user
             .app_passwords
             .get(upn)
             .map(|p| p.expose().to_string())

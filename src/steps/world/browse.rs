@@ -28,7 +28,7 @@ impl DocWorld {
     /// Waits for the element; the page it is on is where the current FAQ
     /// step runs, so its quoted labels are looked for there.
     pub async fn wait_for(&mut self, actor: Actor, selector: &str) -> anyhow::Result<()> {
-        let wait = self.config.wait;
+        let wait = self.config().wait;
         let r = self.browser(actor).await?.wait_for(selector, wait).await;
         r.map_err(|e| self.fail(e))?;
         self.look_for_labels(actor).await;
@@ -147,7 +147,7 @@ impl DocWorld {
         let w = self;
         let check = crate::pages::second_factor::CALL_CONTINUE;
         if w.browser(Actor::User).await?.runs_scripts() {
-            let wait = w.config.wait;
+            let wait = w.config().wait;
             let r = w.browser(Actor::User).await?.wait_gone(check, wait).await;
             return r.map_err(|e| w.fail(e));
         }

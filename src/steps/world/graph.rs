@@ -16,7 +16,7 @@ impl DocWorld {
     ) -> anyhow::Result<()> {
         let w = self;
         let account = w.account(name)?;
-        let target = w.config.target.clone();
+        let target = w.config().target.clone();
         let app = target
             .app_with(graph::POLICY_READ_WRITE_AUTHENTICATION_METHOD)
             .map_err(|e| w.fail(e))?;
@@ -40,7 +40,7 @@ impl DocWorld {
             .map_err(|e| w.fail(format!("Graph's token answer is not a token: {e}")))?;
         let token = token.access_token;
         // Noted before the request: the change starts no earlier than this.
-        w.changed_at = Some(std::time::Instant::now());
+        w.office.changed_at = Some(std::time::Instant::now());
         let resp = http
             .patch(format!("{base}{}", graph::requirements_path(&account.upn)))
             .bearer_auth(token)

@@ -78,19 +78,21 @@ impl DocWorld {
         let mut unseen = None;
         if changed {
             unseen = self.unseen_labels();
-            self.labels = LabelCheck {
-                step: self.current.doc.as_ref().map(|d| d.to_string()),
+            self.scenario.labels = LabelCheck {
+                step: self.scenario.current.doc.as_ref().map(|d| d.to_string()),
                 pending: Vec::new(),
-                line: self.current.line,
+                line: self.scenario.current.line,
                 confirmed: Vec::new(),
             };
         }
-        if let (Some(id), Some(doc)) = (&self.labels.step, &self.config.doc) {
-            for label in doc.ui_labels(id) {
+        if let (Some(id), Some(doc)) =
+            (self.scenario.labels.step.clone(), self.config().doc.clone())
+        {
+            for label in doc.ui_labels(&id) {
                 let named = seen(label, gherkin) != Seen::No;
-                let confirmed = self.labels.confirmed.iter().any(|l| l == label);
-                if named && !confirmed && !self.labels.pending.iter().any(|l| l == label) {
-                    self.labels.pending.push(label.to_string());
+                let confirmed = self.scenario.labels.confirmed.iter().any(|l| l == label);
+                if named && !confirmed && !self.scenario.labels.pending.iter().any(|l| l == label) {
+                    self.scenario.labels.pending.push(label.to_string());
                 }
             }
         }
@@ -99,7 +101,7 @@ impl DocWorld {
 
     /// The error for labels of the current FAQ step never shown.
     pub fn unseen_labels(&self) -> Option<anyhow::Error> {
-        let check = &self.labels;
+        let check = &self.scenario.labels;
         let step = check.step.as_ref()?;
         if check.pending.is_empty() {
             return None;
@@ -107,7 +109,7 @@ impl DocWorld {
         let quoted: Vec<String> = check.pending.iter().map(|l| format!("“{l}”")).collect();
         Some(anyhow::anyhow!(
             "FAQ step {step} ({}:{}): the FAQ quotes {}, but no page shown while carrying out this step showed {}. The page or the FAQ has drifted: update the one that is wrong",
-            self.feature_path.display(),
+            self.scenario.feature_path.display(),
             check.line,
             quoted.join(", "),
             if quoted.len() == 1 { "it" } else { "them" }
@@ -117,7 +119,7 @@ impl DocWorld {
     /// Looks at the actor's page for the current FAQ step's labels not
     /// seen yet. Cheap once they are all seen.
     pub async fn look_for_labels(&mut self, actor: Actor) {
-        if self.labels.pending.is_empty() {
+        if self.scenario.labels.pending.is_empty() {
             return;
         }
         let Ok(b) = self.browser(actor).await else {
@@ -126,19 +128,19 @@ impl DocWorld {
         let Ok(page) = b.page_text().await else {
             return;
         };
-        let step = self.labels.step.clone().unwrap_or_default();
+        let step = self.scenario.labels.step.clone().unwrap_or_default();
         let mut still = Vec::new();
-        for label in std::mem::take(&mut self.labels.pending) {
+        for label in std::mem::take(&mut self.scenario.labels.pending) {
             match seen(&label, &page) {
-                Seen::Exactly => self.labels.confirmed.push(label),
+                Seen::Exactly => self.scenario.labels.confirmed.push(label),
                 Seen::Nearly(shown) => {
                     self.warn_label(&step, &label, &shown);
-                    self.labels.confirmed.push(label);
+                    self.scenario.labels.confirmed.push(label);
                 }
                 Seen::No => still.push(label),
             }
         }
-        self.labels.pending = still;
+        self.scenario.labels.pending = still;
     }
 
     fn warn_label(&mut self, step: &str, quoted: &str, shown: &str) {
@@ -146,7 +148,7 @@ impl DocWorld {
             "FAQ step {step} quotes “{quoted}”; the page shows “{shown}” (only case or spacing differ)"
         );
         let mut all = self
-            .config
+            .config()
             .label_warnings
             .lock()
             .unwrap_or_else(|e| e.into_inner());

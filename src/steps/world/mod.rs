@@ -7,10 +7,11 @@ pub mod backup_app;
 pub mod browse;
 pub mod graph;
 pub mod labels;
+pub mod phone;
 pub mod settle;
 
 use crate::doc::trace::{self, DocStep};
-use crate::drive::{Browsers, Cookie, Driver};
+use crate::drive::{Browsers, Cookie, Driver, DriverKind};
 use crate::pages::Sites;
 use crate::phone::Phone;
 use crate::report::transcript::Transcript;
@@ -23,8 +24,8 @@ use docproof_simulator::{RunningTenant, Settings, TenantFile};
 use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::{Arc, LazyLock, RwLock};
-use std::time::Duration;
+use std::sync::{Arc, LazyLock};
+use std::time::{Duration, Instant};
 
 /// What every scenario of a run shares.
 #[derive(Debug, Clone)]
@@ -66,27 +67,6 @@ impl RunConfig {
     }
 }
 
-/// cucumber builds each world with no arguments, so the run's configuration
-/// reaches it through here. One run at a time per process: `run::run`
-/// holds [`RUN_LOCK`] while its scenarios run.
-static CONFIG: LazyLock<RwLock<Option<Arc<RunConfig>>>> = LazyLock::new(Default::default);
-
-/// Held by a run for its whole length, so runs in one process take turns.
-pub static RUN_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-/// Sets the configuration the next scenarios start with.
-pub fn configure(config: RunConfig) {
-    *CONFIG.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(config));
-}
-
-fn config() -> anyhow::Result<Arc<RunConfig>> {
-    CONFIG
-        .read()
-        .unwrap_or_else(|e| e.into_inner())
-        .clone()
-        .ok_or_else(|| anyhow!("docproof is not configured: start scenarios through docproof::run"))
-}
-
 /// One HTTP client for the API calls steps make (Graph, EWS): reqwest
 /// clients pool connections and are costly to build, and the FAQ 4.1
 /// retries sign in many times.
@@ -118,51 +98,88 @@ pub struct Current {
     pub line: usize,
 }
 
+/// One scenario's world: the run's configuration, handed in by the run's
+/// `before` hook; the scenario's own bookkeeping; its Office 365 (the
+/// simulator, started at first use); and the state of each actor — the
+/// admin and the user at their browsers, the user's phone, the backup app.
 #[derive(cucumber::World)]
 #[world(init = Self::new)]
 pub struct DocWorld {
-    pub config: Arc<RunConfig>,
-    /// The feature file this scenario comes from.
+    config: Option<Arc<RunConfig>>,
+    pub scenario: Scenario,
+    pub office: Office,
+    /// Each actor's browser (the admin's and the user's are separate).
+    pub browsers: ActorBrowsers,
+    pub user: UserState,
+    pub phone: PhoneState,
+    /// The backup app's last sign-in.
+    pub backup_app: Option<backup_app::Attempt>,
+}
+
+/// The scenario being run: where it comes from, the step it is on, and
+/// what it has recorded.
+#[derive(Default)]
+pub struct Scenario {
+    /// The feature file it comes from.
     pub feature_path: PathBuf,
     /// `<feature file stem>__<scenario slug>`: names its transcript,
     /// screenshots and failure artefacts.
-    pub scenario_name: String,
+    pub name: String,
     pub current: Current,
-    /// The actor whose browser the current FAQ step used last.
-    pub looked_at: Option<Actor>,
-    /// The actor whose browser was used last (failure artefacts).
-    pub last_actor: Option<Actor>,
+    /// How many steps called [`DocWorld::at`]; checked after the scenario.
+    pub steps_begun: usize,
+    pub transcript: Transcript,
     /// Screenshots taken so far, by FAQ step (a step seen twice gets `-2`).
     pub shots: HashMap<String, usize>,
     /// The labels the current FAQ step quotes, and whether pages showed them.
     pub labels: labels::LabelCheck,
-    /// How many steps called [`DocWorld::at`]; checked after the scenario.
-    pub steps_begun: usize,
-    pub transcript: Transcript,
+}
+
+/// The scenario's Office 365: the simulator with the settings it starts
+/// with, and when a step last changed a setting (FAQ 4.1).
+pub struct Office {
     /// Applied when the tenant starts (it starts at first use).
     pub settings: Settings,
     tenant: Option<RunningTenant>,
-    phone: Option<Phone>,
-    browsers: HashMap<Actor, Box<dyn Driver>>,
+    /// When this scenario last changed a setting (MFA status).
+    pub changed_at: Option<Instant>,
+}
+
+/// The actors' browsers, opened at first use.
+#[derive(Default)]
+pub struct ActorBrowsers {
+    drivers: HashMap<Actor, Box<dyn Driver>>,
+    /// The actor whose browser the current FAQ step used last.
+    looked_at: Option<Actor>,
+    /// The actor whose browser was used last (failure artefacts).
+    last_actor: Option<Actor>,
+}
+
+/// The user: who signs in, and what they were given.
+#[derive(Default)]
+pub struct UserState {
     /// The account the user of this scenario signs in with.
-    pub user: Option<String>,
+    pub account: Option<String>,
     /// The app password copied at FAQ 3.1.4 / 3.2.4, by account.
     pub app_passwords: HashMap<String, Secret>,
+    /// The last verification code read from a text.
+    pub code: Option<Secret>,
+    /// When the user's last browser sign-in reached its outcome page.
+    pub signed_in_at: Option<Instant>,
+}
+
+/// The user's phone: its line to the telephony provider, and what it has
+/// already looked at.
+#[derive(Default)]
+pub struct PhoneState {
+    line: Option<Phone>,
     /// Texts and calls already looked at, by phone number.
     pub texts_read: HashMap<String, usize>,
     pub calls_read: HashMap<String, usize>,
-    /// The last verification code read from a text.
-    pub code: Option<Secret>,
     /// The last call the phone rang with.
     pub call: Option<crate::phone::PlacedCall>,
     /// The call on the line asks for keys again, after a wrong key.
     pub call_asking: bool,
-    /// When this scenario last changed a setting (MFA status), for FAQ 4.1.
-    pub changed_at: Option<std::time::Instant>,
-    /// When the user's last browser sign-in reached its outcome page.
-    pub signed_in_at: Option<std::time::Instant>,
-    /// The backup app's last sign-in result.
-    pub backup_app: Option<backup_app::Attempt>,
 }
 
 impl fmt::Debug for DocWorld {
@@ -170,48 +187,53 @@ impl fmt::Debug for DocWorld {
     // not carry secrets there.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DocWorld")
-            .field("feature", &self.feature_path)
-            .field("step", &self.current)
-            .field("tenant", &self.tenant.as_ref().map(|t| t.base_url.clone()))
-            .field("user", &self.user)
+            .field("feature", &self.scenario.feature_path)
+            .field("step", &self.scenario.current)
+            .field(
+                "tenant",
+                &self.office.tenant.as_ref().map(|t| t.base_url.clone()),
+            )
+            .field("user", &self.user.account)
             .finish_non_exhaustive()
     }
 }
 
 impl DocWorld {
     async fn new() -> anyhow::Result<DocWorld> {
-        let config = config()?;
         Ok(DocWorld {
-            config,
-            feature_path: PathBuf::new(),
-            scenario_name: String::new(),
-            current: Current::default(),
-            looked_at: None,
-            last_actor: None,
-            shots: HashMap::new(),
-            labels: Default::default(),
-            steps_begun: 0,
-            transcript: Transcript::default(),
-            // The call-wait page polls every second, as Microsoft's does;
-            // a browser run need not idle that long after each call.
-            settings: Settings {
-                poll_interval: Duration::from_millis(100),
-                ..Settings::default()
+            config: None,
+            scenario: Scenario::default(),
+            office: Office {
+                // The call-wait page polls every second, as Microsoft's
+                // does; a browser run need not idle that long after each call.
+                settings: Settings {
+                    poll_interval: Duration::from_millis(100),
+                    ..Settings::default()
+                },
+                tenant: None,
+                changed_at: None,
             },
-            tenant: None,
-            phone: None,
-            browsers: HashMap::new(),
-            user: None,
-            app_passwords: HashMap::new(),
-            texts_read: HashMap::new(),
-            calls_read: HashMap::new(),
-            code: None,
-            call: None,
-            call_asking: false,
-            changed_at: None,
-            signed_in_at: None,
+            browsers: ActorBrowsers::default(),
+            user: UserState::default(),
+            phone: PhoneState::default(),
             backup_app: None,
         })
+    }
+
+    /// Hands the world its run's configuration and its scenario: the run's
+    /// `before` hook calls this before the first step.
+    pub fn begin(&mut self, config: Arc<RunConfig>, scenario: Scenario) {
+        self.config = Some(config);
+        self.scenario = scenario;
+    }
+
+    /// The run's configuration.
+    pub fn config(&self) -> &RunConfig {
+        // `begin` runs before any step; a world used outside a run is a
+        // programming error that cucumber reports as the step's failure.
+        self.config
+            .as_deref()
+            .expect("DocWorld::begin is called by the run's before hook")
     }
 
     /// Every step starts here: it notes which FAQ step it carries out, for
@@ -220,17 +242,17 @@ impl DocWorld {
     /// it quotes must have been shown ([`labels`]).
     pub async fn at(&mut self, step: &Step) -> anyhow::Result<()> {
         let doc = trace::cited(step);
-        let changed = self.current.doc != doc;
+        let changed = self.scenario.current.doc != doc;
         if changed {
             self.screenshot_doc_step().await;
         }
         let text = format!("{}{}", trace::plain_keyword(step), step.value);
-        self.transcript.step(doc.clone(), &text);
-        self.current = Current {
+        self.scenario.transcript.step(doc.clone(), &text);
+        self.scenario.current = Current {
             doc,
             line: step.position.line,
         };
-        self.steps_begun += 1;
+        self.scenario.steps_begun += 1;
         match self.labels_at_step(changed, &step.value) {
             Some(unseen) => Err(unseen),
             None => Ok(()),
@@ -240,8 +262,12 @@ impl DocWorld {
     /// "FAQ step 3.1.4 (features/x.feature:12): " — the prefix of every
     /// failure message.
     pub fn cite(&self) -> String {
-        let place = format!("{}:{}", self.feature_path.display(), self.current.line);
-        match &self.current.doc {
+        let place = format!(
+            "{}:{}",
+            self.scenario.feature_path.display(),
+            self.scenario.current.line
+        );
+        match &self.scenario.current.doc {
             Some(d) => format!("FAQ step {d} ({place})"),
             None => format!("set-up step ({place})"),
         }
@@ -264,47 +290,48 @@ impl DocWorld {
         anyhow!(
             "{}: {}{during}{saved}",
             self.cite(),
-            self.transcript.redactor.redact(&msg.to_string())
+            self.scenario.transcript.redactor.redact(&msg.to_string())
         )
     }
 
     /// The scenario's tenant, started on first use with the settings so far.
     pub async fn tenant(&mut self) -> anyhow::Result<&RunningTenant> {
-        if self.tenant.is_none() {
+        if self.office.tenant.is_none() {
             let running = docproof_simulator::spawn(
-                self.config.seed.clone(),
-                self.settings.clone(),
+                self.config().seed.clone(),
+                self.office.settings.clone(),
                 "127.0.0.1:0".parse().expect("valid address"),
             )
             .await
             .context("starting the scenario's tenant simulator")?;
             // The phone talks to the tenant's telephony provider, by
             // default the simulator's virtual carrier, with its account.
-            let telephony = &self.settings.telephony;
+            let telephony = &self.office.settings.telephony;
             let provider = telephony
                 .base_url
                 .clone()
                 .unwrap_or_else(|| format!("{}{}", running.base_url, twilio::VIRTUAL_CARRIER));
-            self.phone = Some(Phone::new(
+            self.phone.line = Some(Phone::new(
                 &provider,
                 &telephony.account_sid,
                 telephony.auth_token.clone(),
             ));
-            self.tenant = Some(running);
+            self.office.tenant = Some(running);
         }
-        Ok(self.tenant.as_ref().expect("just started"))
+        Ok(self.office.tenant.as_ref().expect("just started"))
     }
 
     /// Whether a settings change made in this scenario may not have taken
     /// effect yet (FAQ 4.1).
     pub fn change_in_flight(&self) -> bool {
-        let delay = self.settings.propagation_delay + self.settings.propagation_jitter;
-        self.changed_at.is_some_and(|t| t.elapsed() < delay)
+        let delay =
+            self.office.settings.propagation_delay + self.office.settings.propagation_jitter;
+        self.office.changed_at.is_some_and(|t| t.elapsed() < delay)
     }
 
     /// Whether the tenant has started (settings can no longer change).
     pub fn tenant_started(&self) -> bool {
-        self.tenant.is_some()
+        self.office.tenant.is_some()
     }
 
     pub async fn sites(&mut self) -> anyhow::Result<Sites> {
@@ -316,21 +343,22 @@ impl DocWorld {
     /// through.
     pub async fn phone(&mut self) -> anyhow::Result<&Phone> {
         self.tenant().await?;
-        Ok(self.phone.as_ref().expect("made with the tenant"))
+        Ok(self.phone.line.as_ref().expect("made with the tenant"))
     }
 
     /// The actor's browser, opened on first use (a real browser comes from
     /// the run's pool, and may wait for a free session).
     pub async fn browser(&mut self, actor: Actor) -> anyhow::Result<&mut dyn Driver> {
-        if !self.browsers.contains_key(&actor) {
-            let opened = self.config.browsers.open().await;
+        if !self.browsers.drivers.contains_key(&actor) {
+            let opened = self.config().browsers.open().await;
             let driver = opened.map_err(|e| self.fail(e))?;
-            self.browsers.insert(actor, driver);
+            self.browsers.drivers.insert(actor, driver);
         }
-        self.looked_at = Some(actor);
-        self.last_actor = Some(actor);
+        self.browsers.looked_at = Some(actor);
+        self.browsers.last_actor = Some(actor);
         Ok(self
             .browsers
+            .drivers
             .get_mut(&actor)
             .expect("just inserted")
             .as_mut())
@@ -338,7 +366,7 @@ impl DocWorld {
 
     /// Whether the actors' browsers are real ones (not plain HTTP).
     pub fn in_real_browser(&self) -> bool {
-        matches!(self.config.browsers, Browsers::Real(_))
+        matches!(self.config().browsers, Browsers::Real(_))
     }
 
     /// Runs set-up for `actor` (signing in, registering a phone: what no
@@ -380,9 +408,14 @@ impl DocWorld {
     {
         let real = self
             .browsers
+            .drivers
             .insert(actor, Box::new(crate::drive::http::HttpDriver::new()));
         let url = set_up(self).await?;
-        let http = self.browsers.get_mut(&actor).expect("inserted above");
+        let http = self
+            .browsers
+            .drivers
+            .get_mut(&actor)
+            .expect("inserted above");
         let cookies = match http.cookies(&url).await {
             Ok(c) if c.is_empty() => Err(self.fail(format!(
                 "the set-up ended with no cookie for {}: there is no session to hand to the browser",
@@ -392,8 +425,8 @@ impl DocWorld {
             Err(e) => Err(self.fail(e)),
         }?;
         match real {
-            Some(b) => self.browsers.insert(actor, b),
-            None => self.browsers.remove(&actor),
+            Some(b) => self.browsers.drivers.insert(actor, b),
+            None => self.browsers.drivers.remove(&actor),
         };
         Ok((url, cookies))
     }
@@ -403,17 +436,19 @@ impl DocWorld {
     fn failing_in_set_up(&self) -> bool {
         self.in_real_browser()
             && self
+                .browsers
                 .last_actor
-                .and_then(|a| self.browsers.get(&a))
-                .is_some_and(|d| d.name() == "http")
+                .and_then(|a| self.browsers.drivers.get(&a))
+                .is_some_and(|d| d.kind() == DriverKind::Http)
     }
 
     /// An account by its short name ("o365.sms") or full UPN; its password
     /// is masked in the transcript from now on.
     pub fn account(&mut self, name: &str) -> anyhow::Result<Account> {
-        let found = self.config.target.account(name).cloned();
+        let found = self.config().target.account(name).cloned();
         let account = found.map_err(|e| self.fail(e))?;
-        self.transcript
+        self.scenario
+            .transcript
             .redactor
             .learn(account.password.expose(), "password");
         Ok(account)
@@ -423,6 +458,7 @@ impl DocWorld {
     pub fn the_user(&mut self) -> anyhow::Result<Account> {
         let name = self
             .user
+            .account
             .clone()
             .ok_or_else(|| self.fail("no user has signed in yet in this scenario"))?;
         self.account(&name)
@@ -430,29 +466,32 @@ impl DocWorld {
 
     /// Records something the current actor saw.
     pub fn saw(&mut self, what: &str, text: &str) {
-        self.transcript.saw(what, text);
+        self.scenario.transcript.saw(what, text);
     }
 
     /// Screenshot of the page the current FAQ step left, if it used a
     /// browser: `screenshots/<scenario>/<FAQ step>.png` in the report.
     async fn screenshot_doc_step(&mut self) {
-        let (Some(actor), Some(doc)) = (self.looked_at.take(), self.current.doc.clone()) else {
+        let (Some(actor), Some(doc)) = (
+            self.browsers.looked_at.take(),
+            self.scenario.current.doc.clone(),
+        ) else {
             return;
         };
-        let n = self.shots.entry(doc.to_string()).or_default();
+        let n = self.scenario.shots.entry(doc.to_string()).or_default();
         *n += 1;
         let file = match *n {
             1 => format!("{doc}.png"),
             n => format!("{doc}-{n}.png"),
         };
         let path = self
-            .config
+            .config()
             .report
             .join("screenshots")
-            .join(&self.scenario_name)
+            .join(&self.scenario.name)
             .join(file);
-        let secrets = self.transcript.redactor.secrets();
-        let Some(b) = self.browsers.get_mut(&actor) else {
+        let secrets = self.scenario.transcript.redactor.secrets();
+        let Some(b) = self.browsers.drivers.get_mut(&actor) else {
             return;
         };
         match b.screenshot(&secrets).await {
@@ -468,20 +507,20 @@ impl DocWorld {
 
     /// Where the page is saved if the scenario fails now.
     fn failure_artefacts(&self) -> Option<FailureArtefacts> {
-        let actor = self.last_actor?;
-        let b = self.browsers.get(&actor)?;
-        let stem = match &self.current.doc {
+        let actor = self.browsers.last_actor?;
+        let b = self.browsers.drivers.get(&actor)?;
+        let stem = match &self.scenario.current.doc {
             Some(d) => format!("{d}"),
-            None => format!("line-{}", self.current.line),
+            None => format!("line-{}", self.scenario.current.line),
         };
         let dir = self
-            .config
+            .config()
             .report
             .join("failures")
-            .join(&self.scenario_name);
+            .join(&self.scenario.name);
         Some(FailureArtefacts {
             actor,
-            screenshot: (b.name() == "browser").then(|| dir.join(format!("{stem}.png"))),
+            screenshot: (b.kind() == DriverKind::Browser).then(|| dir.join(format!("{stem}.png"))),
             html: dir.join(format!("{stem}.html")),
             url: dir.join(format!("{stem}.url")),
         })
@@ -496,9 +535,9 @@ impl DocWorld {
             return self.unseen_labels();
         }
         let a = self.failure_artefacts()?;
-        let secrets = self.transcript.redactor.secrets();
-        let redactor = self.transcript.redactor.clone();
-        let b = self.browsers.get_mut(&a.actor)?;
+        let secrets = self.scenario.transcript.redactor.secrets();
+        let redactor = self.scenario.transcript.redactor.clone();
+        let b = self.browsers.drivers.get_mut(&a.actor)?;
         let url = b.url().await.unwrap_or_default();
         let html = b.html().await.unwrap_or_default();
         let png = b.screenshot(&secrets).await.ok().flatten();
@@ -525,9 +564,9 @@ impl DocWorld {
 
     /// Closes the browsers and stops the tenant (and its carrier).
     pub async fn stop(&mut self) {
-        self.browsers.clear();
-        self.phone = None;
-        if let Some(t) = self.tenant.take() {
+        self.browsers.drivers.clear();
+        self.phone.line = None;
+        if let Some(t) = self.office.tenant.take() {
             t.stop().await;
         }
     }

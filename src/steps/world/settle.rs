@@ -63,11 +63,12 @@ impl DocWorld {
     /// How long a step waits for a change to take effect: the configured
     /// delay and jitter plus a margin; nothing when changes are immediate.
     pub fn settle_limit(&self) -> Duration {
-        let delay = self.settings.propagation_delay + self.settings.propagation_jitter;
+        let delay =
+            self.office.settings.propagation_delay + self.office.settings.propagation_jitter;
         if delay.is_zero() {
             Duration::ZERO
         } else {
-            delay + self.config.settle_margin
+            delay + self.config().settle_margin
         }
     }
 }
@@ -135,8 +136,9 @@ pub async fn eventually<T: PartialEq>(
         // A change made in this scenario is due when its configured delay is
         // over: look again then, not at a guess before it.
         let due = w
+            .office
             .changed_at
-            .map(|t| t + w.settings.propagation_delay)
+            .map(|t| t + w.office.settings.propagation_delay)
             .and_then(|due| due.checked_duration_since(Instant::now()))
             .filter(|until| !until.is_zero());
         let wait = due.unwrap_or(pause).min(e.limit - elapsed);
@@ -166,8 +168,8 @@ pub async fn eventually<T: PartialEq>(
 /// show the change if it came before the configured delay was over. A first
 /// look after the delay (a slow machine) has nothing to show either way.
 fn must_have_waited(w: &DocWorld, what: &str, seen: &str, first_at: Instant) -> anyhow::Result<()> {
-    let delay = w.settings.propagation_delay;
-    match w.changed_at {
+    let delay = w.office.settings.propagation_delay;
+    match w.office.changed_at {
         None => Err(w.fail("no setting was changed in this scenario before this step, so there is no change to wait for")),
         Some(changed) if first_at < changed + delay => Err(w.fail(format!(
             "{what} {seen} {:.2} s after the change, before its {:.1} s delay was over: FAQ 4.1 says changes take time to take effect",
