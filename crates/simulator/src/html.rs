@@ -1,61 +1,11 @@
-//! Page chrome and small HTML and HTTP helpers shared by every simulator page.
-//! Pages are plain server-rendered HTML so they work with and without
-//! JavaScript, like the converged sign-in UI's no-script fallbacks.
+//! What every simulator page shares: rendering its template (askama escapes
+//! it), cookies, redirects and basic credentials. Pages are plain
+//! server-rendered HTML so they work with and without JavaScript, like the
+//! converged sign-in UI's no-script fallbacks.
 
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{Html, IntoResponse, Response};
 use base64::Engine;
-
-/// Escapes text for HTML element content and attribute values.
-pub fn escape(s: &str) -> String {
-    escape_markup(s, Some("&#39;"))
-}
-
-/// Escapes text for XML element content and double-quoted attribute values
-/// (TwiML, SOAP). Apostrophes stay as they are, so what a call says reads
-/// naturally ("Microsoft's").
-pub fn xml_escape(s: &str) -> String {
-    escape_markup(s, None)
-}
-
-/// `&`, `<`, `>` and `"` as entities; `'` as `apostrophe` when given.
-fn escape_markup(s: &str, apostrophe: Option<&str>) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match (c, apostrophe) {
-            ('&', _) => out.push_str("&amp;"),
-            ('<', _) => out.push_str("&lt;"),
-            ('>', _) => out.push_str("&gt;"),
-            ('"', _) => out.push_str("&quot;"),
-            ('\'', Some(entity)) => out.push_str(entity),
-            (c, _) => out.push(c),
-        }
-    }
-    out
-}
-
-/// Percent-encodes everything but RFC 3986's unreserved characters.
-pub fn urlencode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
-/// A hidden form field.
-pub fn hidden(name: &str, value: &str) -> String {
-    format!(
-        r#"<input type="hidden" name="{}" value="{}">"#,
-        escape(name),
-        escape(value)
-    )
-}
 
 /// A page rendered from its template (`templates/`), served uncached. A
 /// template that fails to render is a bug in the simulator: a 500 naming it.
@@ -74,21 +24,6 @@ pub fn render(page: &impl askama::Template) -> Response {
 }
 
 fn uncached(mut resp: Response) -> Response {
-    resp.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    resp
-}
-
-/// A whole HTML document, served with headers that keep it uncached.
-pub fn page(title: &str, css: &str, body: &str) -> Response {
-    let html = format!(
-        r#"<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{}</title><style>{css}</style></head>
-<body>{body}</body></html>"#,
-        escape(title)
-    );
-    let mut resp = Html(html).into_response();
     resp.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp
@@ -175,14 +110,6 @@ pub fn parse_basic(value: &HeaderValue) -> Result<(String, String), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escapes_markup_but_keeps_apostrophes_readable() {
-        assert_eq!(
-            xml_escape(r#"a<b>&"c"'d"#),
-            "a&lt;b&gt;&amp;&quot;c&quot;'d"
-        );
-    }
 
     #[test]
     fn cookies_are_http_only_and_lax() {

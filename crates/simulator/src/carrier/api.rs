@@ -182,14 +182,15 @@ fn listing_params(q: &HashMap<String, String>, filters: &[&str]) -> (usize, Stri
         .filter(|n| *n > 0)
         .unwrap_or(DEFAULT_PAGE_SIZE)
         .min(MAX_PAGE_SIZE);
-    let mut qs = String::new();
+    let mut qs = url::form_urlencoded::Serializer::new(String::new());
     for f in filters {
         if let Some(v) = q.get(*f).filter(|v| !v.trim().is_empty()) {
-            qs.push_str(&format!("{f}={}&", html::urlencode(&number_or_text(f, v))));
+            qs.append_pair(f, &number_or_text(f, v));
         }
     }
-    qs.push_str(&format!("PageSize={size}&Page=0"));
-    (size, qs)
+    qs.append_pair("PageSize", &size.to_string());
+    qs.append_pair("Page", "0");
+    (size, qs.finish())
 }
 
 fn number_or_text(field: &str, v: &str) -> String {

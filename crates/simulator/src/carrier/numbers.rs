@@ -1,7 +1,6 @@
 //! Phone numbers as the carrier files them, shows them and puts them in a
 //! phone page's path.
 
-use crate::html;
 use docproof_contract::domain::PhoneNumber;
 use std::collections::HashMap;
 
@@ -41,7 +40,10 @@ pub fn number_display(key: &str) -> String {
 pub fn phone_path(key: &str) -> String {
     match key.strip_prefix('+') {
         Some(d) if !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()) => format!("/phone/{d}"),
-        _ => format!("/phone/{}", html::urlencode(key)),
+        _ => format!(
+            "/phone/{}",
+            url::form_urlencoded::byte_serialize(key.as_bytes()).collect::<String>()
+        ),
     }
 }
 
