@@ -418,13 +418,7 @@ pub fn same_number(a: &str, b: &str) -> bool {
 /// At most 200 characters of what was received, six-digit runs masked
 /// (an answer may quote a text with its code), for error messages.
 fn excerpt(received: &str) -> String {
-    const MAX: usize = 200;
-    let flat = redact(received.trim());
-    match flat.char_indices().nth(MAX) {
-        Some((cut, _)) => format!("{}…", &flat[..cut]),
-        None if flat.is_empty() => "(empty)".to_string(),
-        None => flat,
-    }
+    docproof_contract::twilio::excerpt(&redact(received), 200)
 }
 
 #[cfg(test)]

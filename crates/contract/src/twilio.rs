@@ -35,6 +35,17 @@ pub fn date(t: std::time::SystemTime) -> String {
 }
 
 /// The REST API version in every path and resource.
+/// At most `max` characters of an answer, on one line, for an error that
+/// quotes what came back ("(empty)" for nothing).
+pub fn excerpt(text: &str, max: usize) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match flat.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &flat[..cut]),
+        None if flat.is_empty() => "(empty)".to_string(),
+        None => flat,
+    }
+}
+
 pub const API_VERSION: &str = "2010-04-01";
 
 /// The account's resource path, which every resource `uri` starts with.

@@ -621,12 +621,7 @@ pub(super) fn call_params(call: &PhoneCall) -> Vec<(&'static str, String)> {
 
 /// At most [`EXCERPT_CHARS`] characters of what came back, on one line.
 fn excerpt(text: &str) -> String {
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    match flat.char_indices().nth(EXCERPT_CHARS) {
-        Some((cut, _)) => format!("{}…", &flat[..cut]),
-        None if flat.is_empty() => "(empty)".to_string(),
-        None => flat,
-    }
+    docproof_contract::twilio::excerpt(text, EXCERPT_CHARS)
 }
 
 #[cfg(test)]

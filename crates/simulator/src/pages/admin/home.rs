@@ -1,7 +1,7 @@
 //! The Office 365 portal home with its "Office 365 Main Menu" of app tiles
 //! (FAQ 2.1), and the admin center's home.
 
-use super::{require_admin, signed_in, Nav};
+use super::{admin_page, signed_in, Nav};
 use crate::html;
 use crate::pages::sign_in_url;
 use crate::server::AppState;
@@ -43,13 +43,11 @@ pub(super) async fn admin_home(
     headers: HeaderMap,
     uri: Uri,
 ) -> Response {
-    let (_, me) = match require_admin(&sim, &headers, &uri) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    html::render(&AdminHome {
-        title: "Home - Microsoft 365 admin center",
-        me: &me,
-        current: Nav::Home,
+    admin_page(&sim, &headers, &uri, |me| {
+        html::render(&AdminHome {
+            title: "Home - Microsoft 365 admin center",
+            me,
+            current: Nav::Home,
+        })
     })
 }

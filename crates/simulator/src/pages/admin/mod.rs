@@ -84,6 +84,20 @@ struct Denied<'a> {
 
 /// An admin's session, or the response to send instead: the sign-in page
 /// (then back to the page asked for) or "You don't have permission".
+/// A page that only needs a signed-in admin: what `page` renders for them,
+/// or the sign-in or "Access denied" page instead.
+fn admin_page(
+    sim: &AppState,
+    headers: &HeaderMap,
+    uri: &Uri,
+    page: impl FnOnce(&UserView) -> Response,
+) -> Response {
+    match require_admin(sim, headers, uri) {
+        Ok((_, me)) => page(&me),
+        Err(r) => r,
+    }
+}
+
 fn require_admin(
     sim: &AppState,
     headers: &HeaderMap,

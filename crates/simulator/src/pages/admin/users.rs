@@ -1,7 +1,7 @@
 //! Users > Active users in Preview and Classic mode (FAQ 2.1–2.2b), and
 //! what its toolbar opens: the CSV export and "+ Add a user".
 
-use super::{link, require_admin, Nav, Params};
+use super::{admin_page, link, require_admin, Nav, Params};
 use crate::html::{self, set_cookie, with_cookie};
 use crate::server::AppState;
 use crate::state::UserView;
@@ -152,13 +152,11 @@ pub(super) async fn add_user(
     headers: HeaderMap,
     uri: Uri,
 ) -> Response {
-    let (_, me) = match require_admin(&sim, &headers, &uri) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    html::render(&AddUser {
-        title: "Add a user - Microsoft 365 admin center",
-        me: &me,
-        current: Nav::ActiveUsers,
+    admin_page(&sim, &headers, &uri, |me| {
+        html::render(&AddUser {
+            title: "Add a user - Microsoft 365 admin center",
+            me,
+            current: Nav::ActiveUsers,
+        })
     })
 }
