@@ -278,6 +278,16 @@ impl Walk {
             }
         }
         if let Some(dir) = &self.screenshots {
+            // Secrets never reach a picture: the app password is masked
+            // first (the check of this page is over).
+            let mask = format!(
+                "document.querySelectorAll('{}').forEach(e => e.textContent = '••••••••')",
+                docproof_contract::ids::proof_up::APP_PASSWORD.css
+            );
+            self.client
+                .execute(&mask, vec![])
+                .await
+                .expect("the mask applies");
             let png = self.client.screenshot().await.expect("a screenshot");
             let name: String = page
                 .chars()
