@@ -185,7 +185,7 @@ impl Ending {
             Ending::Passed => ExitCode::SUCCESS,
             Ending::Failed => ExitCode::from(1),
             Ending::CannotStart(e) => {
-                eprintln!("error: {e:#}");
+                eprintln!("error: {}", cause_chain(&e));
                 ExitCode::from(2)
             }
             Ending::Interrupted(signal) => {
@@ -194,6 +194,21 @@ impl Ending {
             }
         }
     }
+}
+
+/// An error and its causes on one line, each cause once: many messages
+/// already quote their cause ("cannot read the tenant file (No such
+/// file…)"), and saying it twice reads as two problems.
+fn cause_chain(e: &anyhow::Error) -> String {
+    let mut line = e.to_string();
+    for cause in e.chain().skip(1) {
+        let cause = cause.to_string();
+        if !line.contains(&cause) {
+            line.push_str(": ");
+            line.push_str(&cause);
+        }
+    }
+    line
 }
 
 impl From<anyhow::Error> for Ending {
@@ -246,5 +261,23 @@ async fn interrupted() -> &'static str {
     tokio::select! {
         _ = tokio::signal::ctrl_c() => "interrupted",
         _ = term.recv() => "terminated",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cause_chain;
+
+    #[test]
+    fn a_cause_already_quoted_is_not_repeated() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let quoted = anyhow::Error::new(io).context("x.toml: cannot read it (no such file)");
+        assert_eq!(
+            cause_chain(&quoted),
+            "x.toml: cannot read it (no such file)"
+        );
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let unquoted = anyhow::Error::new(io).context("starting the tenant");
+        assert_eq!(cause_chain(&unquoted), "starting the tenant: no such file");
     }
 }
