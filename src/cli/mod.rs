@@ -7,6 +7,7 @@ mod run;
 mod serve;
 
 use crate::run::browsers::{DriverChoice, REQUIRE_BROWSER_ENV};
+use clap::builder::FalseyValueParser;
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -107,7 +108,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "URL")]
     webdriver: Option<String>,
     /// Fail when no browser is found instead of running over HTTP.
-    #[arg(long, env = REQUIRE_BROWSER_ENV, value_parser = clap::builder::FalseyValueParser::new())]
+    #[arg(long, env = REQUIRE_BROWSER_ENV, value_parser = FalseyValueParser::new())]
     require_browser: bool,
     /// The tenant file the embedded tenant is seeded from.
     #[arg(long, default_value = "fixtures/tenant.toml")]

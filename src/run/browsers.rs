@@ -24,8 +24,17 @@ pub enum DriverChoice {
 /// back to HTTP.
 pub const REQUIRE_BROWSER_ENV: &str = "DOCPROOF_REQUIRE_BROWSER";
 
+/// Whether [`REQUIRE_BROWSER_ENV`] asks for a browser, read with the same
+/// parser `--require-browser` reads it with (clap's falsey values: empty,
+/// `0`, `false`, `no`, `off`… are off), so the tests and the command line
+/// never disagree.
 pub fn browser_required_by_env() -> bool {
-    std::env::var(REQUIRE_BROWSER_ENV).is_ok_and(|v| !v.is_empty() && v != "0")
+    use clap::builder::TypedValueParser as _;
+    std::env::var_os(REQUIRE_BROWSER_ENV).is_some_and(|v| {
+        clap::builder::FalseyValueParser::new()
+            .parse_ref(&clap::Command::new("docproof"), None, &v)
+            .unwrap_or(true)
+    })
 }
 
 /// The browsers a run uses, and the pool to shut down after it.
