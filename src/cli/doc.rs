@@ -4,6 +4,7 @@
 use super::{DocCommand, DocFormat, Ending};
 use crate::doc::Doc;
 use crate::features::check::{self, Features};
+use crate::features::gate;
 use crate::report::coverage;
 use cucumber::gherkin;
 use std::path::Path;
@@ -42,14 +43,11 @@ async fn check(
     report: &Path,
     quiet: bool,
 ) -> anyhow::Result<Ending> {
-    let (doc, features, mut problems) = inputs(source, features_dir).await?;
-    problems.extend(check::check(
-        &doc,
-        &Features {
-            dir: features_dir,
-            parsed: &features,
-        },
-    ));
+    // The same gate `docproof run` runs first.
+    let (features, mut problems) = crate::features::load(features_dir)?;
+    let gate = gate::check(Path::new(source), features_dir, &features).await?;
+    problems.extend(gate.problems);
+    let doc = gate.doc;
     let written = coverage::write(report, &doc, &features, &[])?;
     let (rows, md) = (written.rows, written.markdown);
     if !quiet {
