@@ -25,3 +25,34 @@ pub const TIMED_OUT_RETRY: &str = ids::idSubmit_SAASTO_Retry.css;
 pub const SEND_FAILED_TITLE: &str = ids::idDiv_SAASDS_Title.css;
 pub const SEND_FAILED: &str = ids::idDiv_SAASDS_Description.css;
 pub const SEND_FAILED_RETRY: &str = ids::idSubmit_SAASDS_Retry.css;
+
+/// What the failure pages say, in Microsoft's words. Several failures share
+/// one page and its ids (a text not sent, a call not placed, a blocked
+/// sign-in), so the words are what tell a person which one it is.
+pub const SAYS_TEXT_NOT_SENT: &str = "couldn't send a text message";
+pub const SAYS_CALL_NOT_ANSWERED: &str = "wasn't answered";
+
+/// Whether `page` (a failure page's title and description) says `words`,
+/// whatever the case or the apostrophe (Microsoft writes ’ as well as ').
+pub fn says(page: &str, words: &str) -> bool {
+    let plain = |s: &str| s.replace('\u{2019}', "'").to_lowercase();
+    plain(page).contains(&plain(words))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_failure_is_told_by_its_words() {
+        let text = "We couldn’t send a text message. We couldn't send a text message to your phone. Please try again.";
+        let call = "We couldn't call your phone. Please try again.";
+        let blocked = "Your sign-in was blocked. A fraud alert was reported from your phone for this account.";
+        let timed_out = "We didn't hear from you. We called your phone but didn't receive the expected response. The call wasn't answered, or the pound key (#) wasn't pressed.";
+        assert!(says(text, SAYS_TEXT_NOT_SENT));
+        assert!(!says(call, SAYS_TEXT_NOT_SENT));
+        assert!(!says(blocked, SAYS_TEXT_NOT_SENT));
+        assert!(says(timed_out, SAYS_CALL_NOT_ANSWERED));
+        assert!(!says(blocked, SAYS_CALL_NOT_ANSWERED));
+    }
+}

@@ -90,6 +90,25 @@ pub struct CallAnswer {
     pub waiting_for_keys: bool,
 }
 
+impl CallAnswer {
+    /// Whether, after the keys, the call asked again the question it asked
+    /// for the pound key when answered (Microsoft repeats its prompt after a
+    /// wrong key). Another question that also wants the pound key, such as
+    /// confirming a fraud alert after 0, is not asking again.
+    pub fn asks_again(asked: &[String], after_keys: &[String]) -> bool {
+        asked
+            .iter()
+            .filter(|line| asks_for_pound_key(line))
+            .any(|question| after_keys.contains(question))
+    }
+}
+
+/// Whether a line the call says asks for the pound key (#).
+fn asks_for_pound_key(line: &str) -> bool {
+    let line = line.to_lowercase();
+    line.contains("pound key") || line.contains('#')
+}
+
 /// Why the phone could not do what a test asked, worded for a QA engineer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PhoneError {
@@ -459,5 +478,38 @@ mod tests {
             err.to_string(),
             "the telephony provider refused to read texts (http://p/2010-04-01/Accounts/AC1/Messages.json): HTTP 503 (Twilio error 20503: Service Unavailable)"
         );
+    }
+}
+
+#[cfg(test)]
+mod asks_again {
+    use super::CallAnswer;
+
+    fn lines(l: &[&str]) -> Vec<String> {
+        l.iter().map(|s| s.to_string()).collect()
+    }
+
+    const GREETING: &str = "Please press the pound key to finish your verification.";
+
+    #[test]
+    fn the_same_question_after_a_wrong_key_is_asking_again() {
+        let asked = lines(&["Thank you.", GREETING]);
+        let after = lines(&["That key is not valid.", GREETING]);
+        assert!(CallAnswer::asks_again(&asked, &after));
+    }
+
+    #[test]
+    fn another_question_or_silence_is_not() {
+        let asked = lines(&["Thank you.", GREETING]);
+        let fraud = lines(&[
+            "You pressed zero to report fraud. To confirm the fraud alert, press the pound key.",
+        ]);
+        assert!(!CallAnswer::asks_again(&asked, &fraud));
+        assert!(!CallAnswer::asks_again(&asked, &[]));
+        // A greeting that never asked for the pound key has no question to repeat.
+        assert!(!CallAnswer::asks_again(
+            &lines(&["Thank you."]),
+            &lines(&["Thank you."])
+        ));
     }
 }

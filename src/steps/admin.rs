@@ -273,6 +273,11 @@ async fn quick_steps_offer(
             "the quick step reads \"{shown}\", not \"{action}\""
         )));
     }
+    if let Some(why) = w.why_not_clickable(ADMIN, button).await? {
+        return Err(w.fail(format!(
+            "the quick step \"{shown}\" is shown but cannot be clicked: {why}"
+        )));
+    }
     let steps = w.read(ADMIN, mfa::QUICK_STEPS).await?;
     w.saw(&title, &steps);
     Ok(())

@@ -59,6 +59,7 @@ async fn answer(w: &mut DocWorld, keys: &str) -> anyhow::Result<()> {
     for said in &answer.said {
         w.saw("call says", said);
     }
+    w.phone.call_said = answer.said.clone();
     heard_after(w, keys, answer);
     Ok(())
 }
@@ -71,6 +72,7 @@ fn heard_after(w: &mut DocWorld, keys: &str, answer: crate::phone::CallAnswer) {
         w.saw("call says", said);
     }
     w.phone.call_asking = answer.waiting_for_keys;
+    w.phone.call_said_after_keys = answer.after_keys;
 }
 
 #[when("the user answers the call and presses the pound key (#)")]
@@ -112,10 +114,17 @@ async fn press_key(w: &mut DocWorld, step: &Step, keys: String) -> anyhow::Resul
 #[then("the call asks again for the pound key")]
 async fn asks_again(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.at(step).await?;
-    match w.phone.call_asking {
-        true => Ok(()),
-        false => Err(w.fail("the call did not ask again after the key")),
+    if !w.phone.call_asking {
+        return Err(w.fail("the call did not wait for another key after the key"));
     }
+    let p = &w.phone;
+    if !crate::phone::CallAnswer::asks_again(&p.call_said, &p.call_said_after_keys) {
+        return Err(w.fail(format!(
+            "after the key the call said \"{}\", not again its question for the pound key",
+            p.call_said_after_keys.join(" ")
+        )));
+    }
+    Ok(())
 }
 
 #[when("the user lets the call ring out")]

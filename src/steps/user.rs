@@ -199,9 +199,13 @@ async fn enter_contact(w: &mut DocWorld, method: &str) -> anyhow::Result<()> {
         })?;
     w.choose(USER, proof_up::COUNTRY, &country).await?;
     w.fill(USER, proof_up::PHONE, phone.national()).await?;
+    // What the page shows chosen, not what the step asked for.
+    let shown_method = w.chosen(USER, proof_up::CONTACT_METHOD).await?;
+    let shown_country = w.chosen(USER, proof_up::COUNTRY).await?;
+    let shown_phone = w.value(USER, proof_up::PHONE).await?;
     w.saw(
         "contact",
-        &format!("{method}, {country}, {}", phone.national()),
+        &format!("{shown_method}, {shown_country}, {shown_phone}"),
     );
     Ok(())
 }
@@ -409,18 +413,32 @@ fn expect_masked(w: &mut DocWorld, prompt: &str) -> anyhow::Result<()> {
 #[then("the page says a text message could not be sent")]
 async fn could_not_send(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.at(step).await?;
-    w.see(USER, "page", sas::SEND_FAILED_TITLE).await?;
-    w.see(USER, "error", sas::SEND_FAILED).await?;
-    Ok(())
+    let title = w.see(USER, "page", sas::SEND_FAILED_TITLE).await?;
+    let error = w.see(USER, "error", sas::SEND_FAILED).await?;
+    failure_page_says(w, &format!("{title} {error}"), sas::SAYS_TEXT_NOT_SENT)
+}
+
+/// Fails unless the page's words say what the step claims.
+fn failure_page_says(w: &DocWorld, page: &str, words: &str) -> anyhow::Result<()> {
+    if sas::says(page, words) {
+        return Ok(());
+    }
+    Err(w.fail(format!(
+        "the page says \"{page}\"; the step expects it to say \"{words}\""
+    )))
 }
 
 #[then("the page says the call was not answered")]
 async fn call_not_answered(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.at(step).await?;
     w.past_call_wait().await?;
-    w.see_heading(USER).await?;
-    w.see(USER, "error", sas::TIMED_OUT).await?;
-    Ok(())
+    let heading = w.see_heading(USER).await?;
+    let error = w.see(USER, "error", sas::TIMED_OUT).await?;
+    failure_page_says(
+        w,
+        &format!("{heading} {error}"),
+        sas::SAYS_CALL_NOT_ANSWERED,
+    )
 }
 
 #[given(

@@ -105,6 +105,44 @@ impl DocWorld {
         r.map_err(|e| self.fail(e))
     }
 
+    /// A form field's current value (what a person typed or chose).
+    pub async fn value(&mut self, actor: Actor, selector: &str) -> anyhow::Result<String> {
+        let r = self.browser(actor).await?.value(selector).await;
+        r.map_err(|e| self.fail(e))
+    }
+
+    /// The label of the option a `<select>` shows chosen.
+    pub async fn chosen(&mut self, actor: Actor, select: &str) -> anyhow::Result<String> {
+        let value = self.value(actor, select).await?;
+        let quoted = value.replace('\\', "\\\\").replace('"', "\\\"");
+        let option = format!("{select} option[value=\"{quoted}\"]");
+        let labels = self.read_all(actor, &option).await?;
+        labels
+            .into_iter()
+            .next()
+            .ok_or_else(|| self.fail(format!("{select} shows no option chosen")))
+    }
+
+    /// Why a person could not click the control now, if they could not:
+    /// hidden (or behind an open dialog), or disabled.
+    pub async fn why_not_clickable(
+        &mut self,
+        actor: Actor,
+        selector: &str,
+    ) -> anyhow::Result<Option<&'static str>> {
+        if !self.visible(actor, selector).await? {
+            return Ok(Some("it is not visible"));
+        }
+        if self.attribute(actor, selector, "disabled").await?.is_some() {
+            return Ok(Some("it is disabled"));
+        }
+        let aria = self.attribute(actor, selector, "aria-disabled").await?;
+        if aria.is_some_and(|v| v.eq_ignore_ascii_case("true")) {
+            return Ok(Some("it is marked aria-disabled"));
+        }
+        Ok(None)
+    }
+
     /// Whether the element is visible now (no waiting).
     pub async fn visible(&mut self, actor: Actor, selector: &str) -> anyhow::Result<bool> {
         let r = self.browser(actor).await?.is_visible(selector).await;

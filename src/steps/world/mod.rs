@@ -180,6 +180,9 @@ pub struct PhoneState {
     pub call: Option<crate::phone::PlacedCall>,
     /// The call on the line asks for keys again, after a wrong key.
     pub call_asking: bool,
+    /// What the call said when answered, and after the last keys.
+    pub call_said: Vec<String>,
+    pub call_said_after_keys: Vec<String>,
 }
 
 impl fmt::Debug for DocWorld {
