@@ -77,7 +77,11 @@ impl Secrets {
             .iter()
             .map(|u| u.password.expose().to_string())
             .collect();
-        known.extend(file.apps.iter().map(|a| a.client_secret.expose().to_string()));
+        known.extend(
+            file.apps
+                .iter()
+                .map(|a| a.client_secret.expose().to_string()),
+        );
         Secrets {
             known,
             code: Regex::new(r"\b\d{6}\b").unwrap(),
@@ -115,8 +119,14 @@ impl Secrets {
         };
         let shapes: [(&Regex, &'static str); 3] = [
             (&self.code, "a six-digit code"),
-            (&self.app_password, "an app password (16 lower-case letters)"),
-            (&self.token, "a token (a long run of mixed letters and digits)"),
+            (
+                &self.app_password,
+                "an app password (16 lower-case letters)",
+            ),
+            (
+                &self.token,
+                "a token (a long run of mixed letters and digits)",
+            ),
         ];
         for (re, what) in shapes {
             for m in re.find_iter(&text) {
@@ -142,7 +152,11 @@ fn assert_no_secrets(report: &Path, out: &Output) {
     let mut found = vec![];
     let files = files_under(report);
     for f in &files {
-        secrets.scan(&f.display().to_string(), &std::fs::read(f).unwrap(), &mut found);
+        secrets.scan(
+            &f.display().to_string(),
+            &std::fs::read(f).unwrap(),
+            &mut found,
+        );
     }
     secrets.scan("stdout", stdout.as_bytes(), &mut found);
     secrets.scan("stderr", stderr.as_bytes(), &mut found);
@@ -153,7 +167,10 @@ fn assert_no_secrets(report: &Path, out: &Output) {
             "no {must} in the report to scan: {names:#?}"
         );
     }
-    assert!(found.is_empty(), "secrets in the report or output: {found:#?}");
+    assert!(
+        found.is_empty(),
+        "secrets in the report or output: {found:#?}"
+    );
 }
 
 /// Runs the fixture (exit 1: every scenario fails where it should) and
@@ -179,7 +196,10 @@ fn run_the_failing_fixture(report: &Path, driver: &str) -> Output {
             })
             .unwrap_or_else(|| panic!("no saved page for {scenario}\n{stderr}"));
         let html = std::fs::read_to_string(&html).unwrap();
-        assert!(html.contains(place), "{scenario} did not stop on a page with {place}:\n{html}");
+        assert!(
+            html.contains(place),
+            "{scenario} did not stop on a page with {place}:\n{html}"
+        );
         assert!(html.contains(masked), "{scenario}: no {masked} in\n{html}");
         if driver == "browser" {
             let png = report.join("failures").join(
@@ -195,7 +215,10 @@ fn run_the_failing_fixture(report: &Path, driver: &str) -> Output {
         }
     }
     // The app password was on the page, and no step had read it.
-    assert!(stderr.contains("but it shows \"Additional security verification\""), "{stderr}");
+    assert!(
+        stderr.contains("but it shows \"Additional security verification\""),
+        "{stderr}"
+    );
     out
 }
 
@@ -292,7 +315,11 @@ async fn the_browser_masks_every_secret_place_for_a_screenshot() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let pool = Arc::new(BrowserPool::local(&install, 1).await.expect("chromedriver starts"));
+    let pool = Arc::new(
+        BrowserPool::local(&install, 1)
+            .await
+            .expect("chromedriver starts"),
+    );
     let mut d = BrowserDriver::new(pool.lease().await.unwrap());
     d.goto(&format!("http://{addr}/secrets")).await.unwrap();
     let typed = [
@@ -322,7 +349,10 @@ async fn the_browser_masks_every_secret_place_for_a_screenshot() {
     // Hidden inputs are never drawn, and a page's own script may submit
     // them: left alone.
     assert_eq!(
-        d.attribute("[name=flowToken]", "value").await.unwrap().as_deref(),
+        d.attribute("[name=flowToken]", "value")
+            .await
+            .unwrap()
+            .as_deref(),
         Some("TokenValue1")
     );
     // The app password, the password, three code boxes and the marked
@@ -333,7 +363,10 @@ async fn the_browser_masks_every_secret_place_for_a_screenshot() {
     for (css, value) in typed {
         assert_eq!(d.value(css).await.unwrap(), value, "{css} put back");
     }
-    assert_eq!(d.value(proof_up::APP_PASSWORD.css).await.unwrap(), "kzjedviwgslncdgm");
+    assert_eq!(
+        d.value(proof_up::APP_PASSWORD.css).await.unwrap(),
+        "kzjedviwgslncdgm"
+    );
     assert_eq!(d.value("#note").await.unwrap(), "Keep the words safe");
     assert!(d.screenshot(&[]).await.unwrap().is_some());
     drop(d);

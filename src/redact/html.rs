@@ -115,7 +115,13 @@ mod tests {
 <span data-secret>top secret words</span>
 </form>"#,
         ));
-        for secret in ["123456", "654321", "111222", "Sms-Passw0rd!", "top secret words"] {
+        for secret in [
+            "123456",
+            "654321",
+            "111222",
+            "Sms-Passw0rd!",
+            "top secret words",
+        ] {
             assert!(!out.contains(secret), "{secret} in {out}");
         }
         assert_eq!(out.matches(r#"value="[code]""#).count(), 3, "{out}");
@@ -132,8 +138,15 @@ mod tests {
 <form><input type="hidden" name="flowToken" value="AAAA1111"><input type="hidden" name="canary" value="BBBB2222">
 <input id="name" name="name" value="o365.sms"></form>"#,
         ));
-        assert!(!out.contains("abcdefghijklmnop") && !out.contains("AAAA1111") && !out.contains("BBBB2222"));
-        assert!(out.contains("Step 3: Keep using your existing applications"), "{out}");
+        assert!(
+            !out.contains("abcdefghijklmnop")
+                && !out.contains("AAAA1111")
+                && !out.contains("BBBB2222")
+        );
+        assert!(
+            out.contains("Step 3: Keep using your existing applications"),
+            "{out}"
+        );
         assert!(out.contains(r#"<h1 id="tfa_title">Additional security verification</h1>"#));
         assert!(out.contains(r#"value="o365.sms""#), "{out}");
         assert!(out.starts_with("<!DOCTYPE html>"), "{out}");

@@ -98,7 +98,10 @@ mod tests {
             shown("http://gridUser:gridS3cret@127.0.0.1:4444/wd/hub"),
             "http://127.0.0.1:4444/wd/hub"
         );
-        assert_eq!(shown("https://onlyuser@example.com/"), "https://example.com/");
+        assert_eq!(
+            shown("https://onlyuser@example.com/"),
+            "https://example.com/"
+        );
     }
 
     #[test]

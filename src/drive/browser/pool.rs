@@ -71,7 +71,10 @@ pub struct BrowserPool {
 impl std::fmt::Debug for BrowserPool {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BrowserPool")
-            .field("webdriver", &crate::redact::url::shown(self.webdriver_url()))
+            .field(
+                "webdriver",
+                &crate::redact::url::shown(self.webdriver_url()),
+            )
             .field("size", &self.size)
             .finish_non_exhaustive()
     }

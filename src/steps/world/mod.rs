@@ -549,7 +549,9 @@ impl DocWorld {
             ),
             (
                 a.html.clone(),
-                redactor.redact(&crate::redact::html::mask(&html)).into_bytes(),
+                redactor
+                    .redact(&crate::redact::html::mask(&html))
+                    .into_bytes(),
             ),
         ];
         if let (Some(path), Some(png)) = (a.screenshot.clone(), png) {
