@@ -39,53 +39,54 @@ fn is_secret_key(key: &str) -> bool {
 
 /// `url` as docproof prints it:
 /// `http://gridUser:gridS3cret@host/wd/hub?mode=a&token=abc#x` →
-/// `http://host/wd/hub?mode=a&token=…`. Text that is not an absolute URL
-/// is cut at its query and loses anything before an `@`.
+/// `http://host/wd/hub?mode=a&token=…`. The rest is left as given (the
+/// `url` crate, asked to write it back, would add a `/` to a bare host).
+/// Text that is not an absolute URL is cut at its query (`?…` says there
+/// was one) and loses anything before an `@`.
 pub fn shown(url: &str) -> String {
-    let Ok(mut parsed) = url::Url::parse(url) else {
-        return shown_unparsed(url);
-    };
-    if parsed.cannot_be_a_base() {
-        return shown_unparsed(url);
-    }
-    let _ = parsed.set_username("");
-    let _ = parsed.set_password(None);
-    parsed.set_fragment(None);
-    let query = parsed.query().map(|q| {
-        q.split('&')
-            .map(|pair| {
-                let key = pair.split('=').next().unwrap_or_default();
-                let decoded: String = url::form_urlencoded::parse(key.as_bytes())
-                    .map(|(k, _)| k.into_owned())
-                    .collect();
-                if pair.contains('=') && is_secret_key(&decoded) {
-                    format!("{key}={MASKED}")
-                } else {
-                    pair.to_string()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("&")
-    });
-    parsed.set_query(None);
+    let readable = url::Url::parse(url).is_ok_and(|u| !u.cannot_be_a_base());
+    let head_end = url.find(['?', '#']).unwrap_or(url.len());
+    let head = without_user_info(&url[..head_end]);
+    let query = url[head_end..]
+        .strip_prefix('?')
+        .map(|q| q.split('#').next().unwrap_or_default());
     match query {
-        Some(q) => format!("{parsed}?{q}"),
-        None => parsed.to_string(),
+        None => head,
+        Some(_) if !readable => format!("{head}?…"),
+        Some(q) => format!("{head}?{}", masked_query(q)),
     }
 }
 
-/// A URL the `url` crate cannot read (relative, garbled): the query and
-/// fragment are cut (`?…` says there was one) and user-info dropped.
-fn shown_unparsed(url: &str) -> String {
-    let end = url.find(['?', '#']).unwrap_or(url.len());
-    let had_query = url[end..].starts_with('?');
-    let head = &url[..end];
-    let head = match (head.find("://"), head.rfind('@')) {
-        (Some(s), Some(at)) if at > s => format!("{}{}", &head[..s + 3], &head[at + 1..]),
-        (None, Some(at)) => head[at + 1..].to_string(),
-        _ => head.to_string(),
-    };
-    format!("{head}{}", if had_query { "?…" } else { "" })
+/// `scheme://user:pass@host/path` → `scheme://host/path`; without a
+/// scheme, anything up to the last `@` before the path goes.
+fn without_user_info(head: &str) -> String {
+    let start = head.find("://").map_or(0, |s| s + 3);
+    let authority_end = head[start..]
+        .find(['/', '\\'])
+        .map_or(head.len(), |e| start + e);
+    match head[start..authority_end].rfind('@') {
+        Some(at) => format!("{}{}", &head[..start], &head[start + at + 1..]),
+        None => head.to_string(),
+    }
+}
+
+/// `a=1&token=abc` → `a=1&token=…`.
+fn masked_query(query: &str) -> String {
+    query
+        .split('&')
+        .map(|pair| {
+            let key = pair.split('=').next().unwrap_or_default();
+            let decoded: String = url::form_urlencoded::parse(key.as_bytes())
+                .map(|(k, _)| k.into_owned())
+                .collect();
+            if pair.contains('=') && is_secret_key(&decoded) {
+                format!("{key}={MASKED}")
+            } else {
+                pair.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 #[cfg(test)]
