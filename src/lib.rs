@@ -9,6 +9,7 @@ pub mod drive;
 pub mod features;
 pub mod pages;
 pub mod phone;
+pub mod redact;
 pub mod report;
 pub mod run;
 pub mod steps;

@@ -50,13 +50,15 @@ impl Doc {
 /// Fetches the published page. HTML is reduced to its visible text first;
 /// Markdown is recognised by `text/markdown` or a `.md` URL.
 async fn fetch(source: &str) -> Result<Doc, LoadError> {
+    // Messages and the doc's name never show user-info or a secret query.
+    let shown = crate::redact::url::shown(source);
     let url = url::Url::parse(source).map_err(|e| LoadError::BadUrl {
-        url: source.to_string(),
+        url: shown.clone(),
         why: e.to_string(),
     })?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(LoadError::BadUrl {
-            url: source.to_string(),
+            url: shown.clone(),
             why: format!("the scheme is {}:", url.scheme()),
         });
     }
@@ -65,18 +67,18 @@ async fn fetch(source: &str) -> Result<Doc, LoadError> {
         .user_agent(concat!("docproof/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| LoadError::Unreachable {
-            url: source.to_string(),
+            url: shown.clone(),
             why: e.to_string(),
         })?;
     let unreachable = |e: reqwest::Error| LoadError::Unreachable {
-        url: source.to_string(),
+        url: shown.clone(),
         why: without_url(&e),
     };
     let response = client.get(url.clone()).send().await.map_err(unreachable)?;
     let status = response.status();
     if !status.is_success() {
         return Err(LoadError::Status {
-            url: source.to_string(),
+            url: shown.clone(),
             status: status.to_string(),
         });
     }
@@ -88,11 +90,11 @@ async fn fetch(source: &str) -> Result<Doc, LoadError> {
         .to_ascii_lowercase();
     let body = response.text().await.map_err(unreachable)?;
     let doc = if kind.starts_with("text/html") || kind.starts_with("application/xhtml") {
-        parse::parse(&html::to_text(&body), Format::WikiText, source)
+        parse::parse(&html::to_text(&body), Format::WikiText, &shown)
     } else if kind.starts_with("text/markdown") || kind.starts_with("text/x-markdown") {
-        parse::parse(&body, Format::Markdown, source)
+        parse::parse(&body, Format::Markdown, &shown)
     } else {
-        parse::parse(&body, Format::of_name(url.path()), source)
+        parse::parse(&body, Format::of_name(url.path()), &shown)
     };
     Ok(doc)
 }

@@ -245,12 +245,10 @@ impl Browsers {
     }
 }
 
-/// A URL as error messages show it: without its query (which can carry
-/// tokens) or fragment; `?…` says there was a query.
+/// A URL as messages, logs and reports show it: no user-info, no
+/// fragment, secret query values masked ([`crate::redact::url::shown`]).
 pub fn shown_url(url: &str) -> String {
-    let end = url.find(['?', '#']).unwrap_or(url.len());
-    let had_query = url[end..].starts_with('?');
-    format!("{}{}", &url[..end], if had_query { "?…" } else { "" })
+    crate::redact::url::shown(url)
 }
 
 /// Collapses runs of whitespace to one space and trims the ends, as a

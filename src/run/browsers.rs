@@ -108,7 +108,7 @@ pub async fn choose(opts: &BrowserOptions, scenarios: usize) -> anyhow::Result<C
         let size = BrowserPool::size_for_scenarios(scenarios);
         let pool = BrowserPool::remote(url, size)
             .await
-            .map_err(|e| anyhow::anyhow!("--webdriver {url}: {e}"))?;
+            .map_err(|e| anyhow::anyhow!("--webdriver {}: {e}", crate::drive::shown_url(url)))?;
         // Ours to close (its sessions), though not its server.
         (Arc::new(pool), true)
     } else {

@@ -27,6 +27,14 @@ pub struct BrowserDriver {
     settle: Duration,
 }
 
+/// A page masked for a screenshot ([`BrowserDriver::mask_secrets`]).
+#[derive(Debug)]
+pub struct Masked {
+    token: String,
+    /// How many secret places were masked.
+    pub places: usize,
+}
+
 /// What [`BrowserDriver::act`] found.
 enum Acted {
     Done(Value),
@@ -161,6 +169,33 @@ impl BrowserDriver {
     pub async fn png(&mut self) -> Result<Vec<u8>> {
         let r = self.client().screenshot().await;
         r.map_err(|e| self.session_error(e))
+    }
+
+    /// Masks the page for a screenshot: its secret places
+    /// ([`crate::redact::PLACES`]), then the known `secrets` (text, label)
+    /// and six-digit runs. Returns what [`Self::unmask_secrets`] needs.
+    pub async fn mask_secrets(&mut self, secrets: &[(String, String)]) -> Result<Masked> {
+        let pairs: Vec<Value> = secrets.iter().map(|(s, l)| json!([s, l])).collect();
+        let places: Vec<Value> = crate::redact::PLACES
+            .iter()
+            .map(|p| json!([p.css, p.label]))
+            .collect();
+        let token = format!("{:016x}", rand::random::<u64>());
+        let args = vec![json!(pairs), json!(token), json!(places)];
+        let places = self.run(script::MASK_SECRETS, args).await?;
+        Ok(Masked {
+            token,
+            places: places.as_u64().unwrap_or(0) as usize,
+        })
+    }
+
+    /// Puts back what [`Self::mask_secrets`] changed; false when the page
+    /// is another one by now (it moved on by itself in between).
+    pub async fn unmask_secrets(&mut self, masked: &Masked) -> Result<bool> {
+        let same = self
+            .run(script::UNMASK_SECRETS, vec![json!(masked.token)])
+            .await?;
+        Ok(same == true)
     }
 }
 
@@ -441,15 +476,12 @@ impl Driver for BrowserDriver {
     }
 
     async fn screenshot(&mut self, secrets: &[(String, String)]) -> Result<Option<Vec<u8>>> {
-        let masks: Vec<Value> = secrets.iter().map(|(s, l)| json!([s, l])).collect();
-        let token = format!("{:016x}", rand::random::<u64>());
-        self.run(script::MASK_SECRETS, vec![json!(masks), json!(token)])
-            .await?;
+        let masked = self.mask_secrets(secrets).await?;
         let png = self.png().await;
         // Put back what was masked: the page may still be used.
-        let same_page = self.run(script::UNMASK_SECRETS, vec![json!(token)]).await?;
+        let same_page = self.unmask_secrets(&masked).await?;
         let png = png?;
-        if same_page != true {
+        if !same_page {
             // The page moved on by itself between masking and the shot:
             // what it shows was never masked, so it is not kept.
             tracing::debug!("screenshot dropped: the page changed while it was taken");

@@ -71,7 +71,10 @@ pub struct BrowserPool {
 impl std::fmt::Debug for BrowserPool {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BrowserPool")
-            .field("webdriver", &self.webdriver_url())
+            .field(
+                "webdriver",
+                &crate::redact::url::shown(self.webdriver_url()),
+            )
             .field("size", &self.size)
             .finish_non_exhaustive()
     }
@@ -95,6 +98,7 @@ impl BrowserPool {
     /// A pool of `size` sessions on a WebDriver server at `url`.
     pub async fn remote(url: &str, size: usize) -> Result<BrowserPool, String> {
         let url = url.trim_end_matches('/').to_string();
+        let shown = crate::redact::url::shown(&url);
         let status = reqwest::Client::builder()
             .timeout(Duration::from_secs(5))
             .build()
@@ -106,13 +110,14 @@ impl BrowserPool {
             Ok(r) if r.status().is_success() => {}
             Ok(r) => {
                 return Err(format!(
-                    "the WebDriver at {url} answered /status with HTTP {}; check --webdriver",
+                    "the WebDriver at {shown} answered /status with HTTP {}; check --webdriver",
                     r.status().as_u16()
                 ))
             }
             Err(e) => {
                 return Err(format!(
-                    "no WebDriver answers at {url} ({e}); start one there or check --webdriver"
+                    "no WebDriver answers at {shown} ({}); start one there or check --webdriver",
+                    e.without_url()
                 ))
             }
         }
@@ -269,7 +274,7 @@ impl BrowserPool {
             .map_err(|e| {
                 DriveError::Session(format!(
                     "could not start a browser session at {}: {}{}",
-                    self.webdriver_url(),
+                    crate::redact::url::shown(self.webdriver_url()),
                     e.to_string().lines().next().unwrap_or_default(),
                     self.diagnostics()
                 ))

@@ -179,30 +179,53 @@ try { localStorage.clear(); } catch (e) {}
 try { sessionStorage.clear(); } catch (e) {}
 "#;
 
-/// `arguments[0]`: `[[secret, label], …]`. Replaces every known secret,
-/// and any standalone six-digit run (a one-time code), in the page's text
-/// and field values with `[label]` / `[code]`, remembering what it changed
-/// so [`UNMASK_SECRETS`] can put it back.
+/// `arguments[0]`: `[[secret, label], …]`, `arguments[1]`: a token,
+/// `arguments[2]`: the secret places, `[[css, label], …]`
+/// (`crate::redact::PLACES`). Replaces the text and field value of every
+/// secret place with `[label]`, then every known secret, and any
+/// standalone six-digit run (a one-time code), in the page's text and
+/// field values; remembers what it changed so [`UNMASK_SECRETS`] can put
+/// it back. Returns how many places it masked.
+///
+/// Hidden inputs are left alone: they are never drawn, and a page's own
+/// script may submit their form meanwhile (the call-wait page does).
 pub const MASK_SECRETS: &str = r#"
-const [pairs, token] = arguments;
+const [pairs, token, places] = arguments;
 window.__docproofMasked = token;
+const undo = [];
+const set = (node, key, value) => {
+  if (node[key] !== value) { undo.push([node, key, node[key]]); node[key] = value; }
+};
+const done = new Set();
+for (const [css, label] of places) {
+  for (const el of document.querySelectorAll(css)) {
+    if (done.has(el) || (el.tagName === 'INPUT' && el.type === 'hidden')) continue;
+    done.add(el);
+    if (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA') {
+      if (el.value !== '') set(el, 'value', '[' + label + ']');
+      continue;
+    }
+    const texts = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    let first = true;
+    for (let n = texts.nextNode(); n; n = texts.nextNode()) {
+      set(n, 'nodeValue', first ? '[' + label + ']' : '');
+      first = false;
+    }
+  }
+}
 const mask = (s) => {
   let out = s;
   for (const [secret, label] of pairs) out = out.split(secret).join('[' + label + ']');
   return out.replace(/\b\d{6}\b/g, '[code]');
 };
-const undo = [];
 const walker = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_TEXT);
-for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-  const masked = mask(n.nodeValue);
-  if (masked !== n.nodeValue) { undo.push([n, 'nodeValue', n.nodeValue]); n.nodeValue = masked; }
-}
+for (let n = walker.nextNode(); n; n = walker.nextNode()) set(n, 'nodeValue', mask(n.nodeValue));
 for (const f of document.querySelectorAll('input, textarea')) {
   if (f.type === 'password' || f.type === 'hidden') continue;
-  const masked = mask(f.value);
-  if (masked !== f.value) { undo.push([f, 'value', f.value]); f.value = masked; }
+  set(f, 'value', mask(f.value));
 }
 window.__docproofUnmask = undo;
+return done.size;
 "#;
 
 /// Puts back what [`MASK_SECRETS`] changed; `arguments[0]`: its token.
@@ -210,7 +233,8 @@ window.__docproofUnmask = undo;
 /// on by itself in between), so the screenshot may show it unmasked.
 pub const UNMASK_SECRETS: &str = r#"
 const same = window.__docproofMasked === arguments[0];
-for (const [node, key, value] of (window.__docproofUnmask || [])) node[key] = value;
+// Last change first: a node changed twice gets its original back.
+for (const [node, key, value] of (window.__docproofUnmask || []).reverse()) node[key] = value;
 window.__docproofUnmask = [];
 return same;
 "#;

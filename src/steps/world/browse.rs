@@ -85,14 +85,28 @@ impl DocWorld {
                     self.wait_for(actor, selector).await?;
                     waited = true;
                 }
-                r => return r.map_err(|e| self.fail(e)),
+                Ok(text) => {
+                    // Read from a secret place (the app password): masked
+                    // from now on, even in this step's own failure message.
+                    if let Some(label) = crate::redact::label_of(selector) {
+                        self.scenario.transcript.redactor.learn(&text, label);
+                    }
+                    return Ok(text);
+                }
+                Err(e) => return Err(self.fail(e)),
             }
         }
     }
 
     pub async fn read_all(&mut self, actor: Actor, selector: &str) -> anyhow::Result<Vec<String>> {
         let r = self.browser(actor).await?.texts(selector).await;
-        r.map_err(|e| self.fail(e))
+        let texts = r.map_err(|e| self.fail(e))?;
+        if let Some(label) = crate::redact::label_of(selector) {
+            for t in &texts {
+                self.scenario.transcript.redactor.learn(t, label);
+            }
+        }
+        Ok(texts)
     }
 
     pub async fn attribute(

@@ -530,7 +530,8 @@ impl DocWorld {
     }
 
     /// At the end of a scenario: the last FAQ step's screenshot, or, when it
-    /// failed, the failing page's screenshot, HTML and URL (secrets masked).
+    /// failed, the failing page's screenshot, HTML and URL, masked by where
+    /// secrets live ([`crate::redact`]) and by the secrets the scenario knows.
     /// Returns the failure of labels the last FAQ step never showed.
     pub async fn finish(&mut self, failed: bool) -> Option<anyhow::Error> {
         if !failed {
@@ -551,7 +552,9 @@ impl DocWorld {
             ),
             (
                 a.html.clone(),
-                redactor.redact(&mask_hidden_fields(&html)).into_bytes(),
+                redactor
+                    .redact(&crate::redact::html::mask(&html))
+                    .into_bytes(),
             ),
         ];
         if let (Some(path), Some(png)) = (a.screenshot.clone(), png) {
@@ -600,21 +603,4 @@ fn write_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
         std::fs::create_dir_all(dir)?;
     }
     std::fs::write(path, bytes)
-}
-
-/// Hidden form fields carry tokens (flowToken, canary): their values never
-/// reach a saved page.
-fn mask_hidden_fields(html: &str) -> String {
-    static HIDDEN: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(r#"(?i)(<input[^>]*type=["']?hidden["']?[^>]*value=)("[^"]*"|'[^']*')"#)
-            .expect("valid regex")
-    });
-    static HIDDEN_AFTER: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(r#"(?i)(<input[^>]*value=)("[^"]*"|'[^']*')([^>]*type=["']?hidden)"#)
-            .expect("valid regex")
-    });
-    let once = HIDDEN.replace_all(html, r#"$1"[token]""#);
-    HIDDEN_AFTER
-        .replace_all(&once, r#"$1"[token]"$3"#)
-        .into_owned()
 }
