@@ -54,9 +54,10 @@ impl RunSummary {
     pub fn retries_note(&self) -> Option<String> {
         (self.browser_start_retries > 0).then(|| {
             format!(
-                "{} browser session start{} failed once and succeeded on a second try with a fresh profile (a loaded machine; not the documentation's fault).",
+                "{} browser session start{} failed once and {} tried again with a fresh profile (a loaded machine, not the documentation; a second failure is reported as an infrastructure error).",
                 self.browser_start_retries,
-                if self.browser_start_retries == 1 { "" } else { "s" }
+                if self.browser_start_retries == 1 { "" } else { "s" },
+                if self.browser_start_retries == 1 { "was" } else { "were" }
             )
         })
     }
