@@ -187,7 +187,10 @@ exec '{real}' "$@"
         let started = Instant::now();
         while browsers(&self.processes()).is_empty() {
             if let Some(s) = child.try_wait().unwrap() {
-                panic!("docproof ended ({s}) before a browser ran:\n{}", self.output());
+                panic!(
+                    "docproof ended ({s}) before a browser ran:\n{}",
+                    self.output()
+                );
             }
             assert!(
                 started.elapsed() < Duration::from_secs(60),
@@ -242,10 +245,15 @@ fn assert_infrastructure_only(s: &Scratch, output: &str) {
     let json = s.read("cucumber.json");
     let coverage = s.read("coverage.md");
     let errors = summary.matches("| **infrastructure error** |").count();
-    assert!(errors > 0, "an infrastructure error is reported:\n{summary}");
+    assert!(
+        errors > 0,
+        "an infrastructure error is reported:\n{summary}"
+    );
     assert!(!summary.contains("| **failed** |"), "{summary}");
     assert_eq!(
-        junit.matches("<error type=\"Infrastructure error\"").count(),
+        junit
+            .matches("<error type=\"Infrastructure error\"")
+            .count(),
         errors,
         "each is a JUnit <error>:\n{junit}"
     );
@@ -299,7 +307,10 @@ async fn a_browser_that_exits_at_start_is_started_again_once_with_a_fresh_profil
     assert_eq!(pool.start_retries(), 1);
     let launches = s.launches();
     assert_eq!(launches.len(), 2, "{launches:?}");
-    assert_ne!(launches[0], launches[1], "the second try has a fresh profile");
+    assert_ne!(
+        launches[0], launches[1],
+        "the second try has a fresh profile"
+    );
     let workdir = pool.workdir().unwrap();
     assert!(launches[1].contains(&workdir.display().to_string()));
     drop(session);
@@ -316,7 +327,10 @@ async fn a_browser_that_fails_twice_is_an_infrastructure_error_named_browser_cou
     let msg = err.to_string();
     assert!(matches!(err, DriveError::BrowserStart(_)), "{msg}");
     assert_eq!(err.kind(), FailureKind::Infrastructure);
-    assert!(msg.starts_with("browser could not start: tried twice"), "{msg}");
+    assert!(
+        msg.starts_with("browser could not start: tried twice"),
+        "{msg}"
+    );
     assert!(msg.contains("Chrome instance exited"), "{msg}");
     assert_eq!(pool.start_retries(), 1);
     assert_eq!(s.launches().len(), 2, "tried exactly twice");
@@ -358,7 +372,9 @@ fn a_run_whose_browser_exits_once_passes_and_says_it_retried() {
         "{summary}"
     );
     assert!(
-        summary.contains("1 browser session start failed once and was tried again with a fresh profile"),
+        summary.contains(
+            "1 browser session start failed once and was tried again with a fresh profile"
+        ),
         "{summary}"
     );
     s.assert_clean();
@@ -384,7 +400,10 @@ fn a_run_whose_browser_never_starts_mid_run_reports_an_infrastructure_error() {
     );
     let (code, output) = s.finish(child, Duration::from_secs(120));
     assert_eq!(code, Some(1), "{output}");
-    assert!(output.contains("browser could not start: tried twice"), "{output}");
+    assert!(
+        output.contains("browser could not start: tried twice"),
+        "{output}"
+    );
     assert_infrastructure_only(&s, &output);
     s.assert_clean();
 }
@@ -392,7 +411,14 @@ fn a_run_whose_browser_never_starts_mid_run_reports_an_infrastructure_error() {
 // ------------------------------------------------------------ killed mid-run
 
 /// The `@doc-2` scenarios, one at a time, in the browser.
-const A_BROWSER_RUN: &[&str] = &["--driver", "browser", "--concurrency", "1", "--tags", "@doc-2"];
+const A_BROWSER_RUN: &[&str] = &[
+    "--driver",
+    "browser",
+    "--concurrency",
+    "1",
+    "--tags",
+    "@doc-2",
+];
 
 #[test]
 fn chromedriver_killed_mid_run_is_an_infrastructure_error_and_leaves_nothing() {
@@ -457,15 +483,13 @@ fn sigterm_mid_browser_run_leaves_no_browser_profile_or_scoped_dir() {
     std::thread::sleep(Duration::from_millis(1500));
     let made: Vec<PathBuf> = walk(&s.tmp());
     assert!(
-        made.iter().any(|p| p.to_string_lossy().contains("/profile-")),
+        made.iter()
+            .any(|p| p.to_string_lossy().contains("/profile-")),
         "the run's profiles are in its TMPDIR: {made:?}"
     );
     kill(child.id() as i32, "-TERM");
     let (code, output) = s.finish(child, Duration::from_secs(30));
-    assert!(
-        matches!(code, Some(130 | 143)),
-        "exit {code:?}:\n{output}"
-    );
+    assert!(matches!(code, Some(130 | 143)), "exit {code:?}:\n{output}");
     s.assert_clean();
 }
 
