@@ -47,6 +47,46 @@ pub enum DriveError {
     Transport { url: String, why: String },
     /// The browser or WebDriver went away.
     Session(String),
+    /// No browser session could be started, even on a second try with a
+    /// fresh profile.
+    BrowserStart(String),
+}
+
+/// Whose fault a failed step is: the documented procedure's (the page did
+/// not do what the FAQ says), or the machinery's (a browser that would not
+/// start or went away). Reports keep them apart, so a flaky machine is
+/// never read as documentation drift.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    Documentation,
+    Infrastructure,
+}
+
+impl FailureKind {
+    /// How an infrastructure failure's message starts, in every report
+    /// (console, JUnit, Cucumber JSON, summary): the one place the kind is
+    /// written, and read back by [`FailureKind::of_message`].
+    pub const INFRASTRUCTURE_PREFIX: &'static str = "infrastructure error: ";
+
+    /// The kind a step's failure message was written with.
+    pub fn of_message(message: &str) -> FailureKind {
+        if message.starts_with(Self::INFRASTRUCTURE_PREFIX) {
+            FailureKind::Infrastructure
+        } else {
+            FailureKind::Documentation
+        }
+    }
+}
+
+impl DriveError {
+    /// A browser or WebDriver that failed is the machinery's fault; every
+    /// other error is what the page did.
+    pub fn kind(&self) -> FailureKind {
+        match self {
+            DriveError::Session(_) | DriveError::BrowserStart(_) => FailureKind::Infrastructure,
+            _ => FailureKind::Documentation,
+        }
+    }
 }
 
 impl fmt::Display for DriveError {
@@ -83,6 +123,7 @@ impl fmt::Display for DriveError {
             }
             DriveError::Transport { url, why } => write!(f, "could not load {url}: {why}"),
             DriveError::Session(why) => write!(f, "the browser session failed: {why}"),
+            DriveError::BrowserStart(why) => write!(f, "browser could not start: {why}"),
         }
     }
 }

@@ -13,6 +13,9 @@ use std::path::{Path, PathBuf};
 pub enum Outcome {
     Passed,
     Failed,
+    /// Its scenario stopped on an infrastructure error (a browser that
+    /// would not start): neither proven nor drifted.
+    NotProven,
     NotRun,
 }
 
@@ -21,6 +24,7 @@ impl Outcome {
         match self {
             Outcome::Passed => "passed",
             Outcome::Failed => "**failed**",
+            Outcome::NotProven => "**not proven (infrastructure error)**",
             Outcome::NotRun => "not run",
         }
     }
@@ -44,8 +48,9 @@ pub struct Row {
 }
 
 impl Row {
-    /// Failed if any covering scenario failed, passed if all that ran
-    /// passed, not run if none ran (or none covers the step).
+    /// Failed if any covering scenario failed, else not proven if one
+    /// stopped on an infrastructure error, passed if all that ran passed,
+    /// not run if none ran (or none covers the step).
     pub fn outcome(&self) -> Outcome {
         let ran: Vec<Outcome> = self
             .scenarios
@@ -55,6 +60,8 @@ impl Row {
             .collect();
         if ran.contains(&Outcome::Failed) {
             Outcome::Failed
+        } else if ran.contains(&Outcome::NotProven) {
+            Outcome::NotProven
         } else if ran.is_empty() {
             Outcome::NotRun
         } else {
@@ -85,6 +92,7 @@ pub fn matrix(doc: &Doc, features: &[gherkin::Feature], results: &[ScenarioResul
                         .map_or(Outcome::NotRun, |r| match r.verdict {
                             Verdict::Passed => Outcome::Passed,
                             Verdict::Failed | Verdict::Skipped => Outcome::Failed,
+                            Verdict::Infrastructure => Outcome::NotProven,
                         }),
                 })
                 .collect(),

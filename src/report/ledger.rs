@@ -2,6 +2,7 @@
 //! the first failure. A cucumber writer tee'd next to the console, JUnit and
 //! JSON writers; the run reads it for its summary.
 
+use crate::drive::FailureKind;
 use cucumber::event::{self, Cucumber, Feature, HookType, Rule, Scenario, Step};
 use cucumber::{cli, parser, Event, Writer};
 use std::path::PathBuf;
@@ -13,6 +14,9 @@ pub enum Verdict {
     Failed,
     /// A step had no definition (run_and_exit would call it skipped).
     Skipped,
+    /// The machinery failed (a browser would not start or went away): the
+    /// documented procedure was neither proven nor disproven.
+    Infrastructure,
 }
 
 #[derive(Debug, Clone)]
@@ -110,9 +114,16 @@ impl Ledger {
                     step.keyword,
                     step.value
                 );
+                let verdict = match FailureKind::of_message(&why) {
+                    FailureKind::Infrastructure => Verdict::Infrastructure,
+                    FailureKind::Documentation => Verdict::Failed,
+                };
                 self.entry(f, sc, |r| {
-                    r.verdict = Verdict::Failed;
-                    r.failure.get_or_insert(msg);
+                    // The first failure decides; later ones follow from it.
+                    if r.failure.is_none() {
+                        r.verdict = verdict;
+                        r.failure = Some(msg);
+                    }
                 });
             }
             Step::Skipped => self.entry(f, sc, |r| {

@@ -4,6 +4,7 @@
 //! coverage matrix of the FAQ's steps (`coverage.md`).
 
 pub mod coverage;
+pub mod junit_errors;
 pub mod ledger;
 pub mod run_summary;
 pub mod summary;

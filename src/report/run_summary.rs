@@ -27,6 +27,9 @@ pub struct RunSummary {
     pub browser: Option<String>,
     /// UI labels the pages spell differently from the FAQ (case, spacing).
     pub label_warnings: Vec<String>,
+    /// Browser sessions that failed to start once and were started again
+    /// with a fresh profile.
+    pub browser_start_retries: usize,
 }
 
 impl RunSummary {
@@ -38,6 +41,25 @@ impl RunSummary {
     }
     pub fn failed(&self) -> usize {
         self.scenarios.len() - self.passed()
+    }
+    /// Of [`Self::failed`], those stopped by the machinery (a browser that
+    /// would not start), not by the documentation.
+    pub fn infrastructure_errors(&self) -> usize {
+        self.scenarios
+            .iter()
+            .filter(|s| s.verdict == Verdict::Infrastructure)
+            .count()
+    }
+    /// The note on browser starts that needed a second try, if any.
+    pub fn retries_note(&self) -> Option<String> {
+        (self.browser_start_retries > 0).then(|| {
+            format!(
+                "{} browser session start{} failed once and {} tried again with a fresh profile (a loaded machine, not the documentation; a second failure is reported as an infrastructure error).",
+                self.browser_start_retries,
+                if self.browser_start_retries == 1 { "" } else { "s" },
+                if self.browser_start_retries == 1 { "was" } else { "were" }
+            )
+        })
     }
     /// Whether the release gate opens: no problem, no failed, undefined or
     /// skipped step, no failed hook, and at least one scenario ran.
@@ -63,6 +85,9 @@ pub fn write_summary(s: &RunSummary) -> anyhow::Result<()> {
     if let Some(b) = &s.browser {
         md.push_str(&format!("\nWalked in {b} over WebDriver.\n"));
     }
+    if let Some(note) = s.retries_note() {
+        md.push_str(&format!("\n{note}\n"));
+    }
     std::fs::write(s.report.join("summary.md"), md)
         .map_err(|e| anyhow::anyhow!("{}: cannot write summary.md ({e})", s.report.display()))
 }
@@ -75,9 +100,16 @@ pub fn print_summary(s: &RunSummary) {
     for p in s.doc_problems.iter().chain(&s.problems) {
         eprintln!("error: {p}");
     }
+    if let Some(note) = s.retries_note() {
+        eprintln!("note: {note}");
+    }
     for r in s.scenarios.iter().filter(|r| r.verdict != Verdict::Passed) {
         eprintln!(
-            "FAILED {}:{} {} — {}",
+            "{} {}:{} {} — {}",
+            match r.verdict {
+                Verdict::Infrastructure => "ERROR (infrastructure)",
+                _ => "FAILED",
+            },
             r.feature.display(),
             r.line,
             r.name,
@@ -87,9 +119,13 @@ pub fn print_summary(s: &RunSummary) {
         );
     }
     println!(
-        "docproof: {} scenarios passed, {} failed ({} steps passed, {} failed, {} skipped) in {:.2} s {}; reports in {}",
+        "docproof: {} scenarios passed, {} failed{} ({} steps passed, {} failed, {} skipped) in {:.2} s {}; reports in {}",
         s.passed(),
         s.failed(),
+        match s.infrastructure_errors() {
+            0 => String::new(),
+            n => format!(" ({n} by an infrastructure error, not the documentation)"),
+        },
         s.steps_passed,
         s.steps_failed,
         s.steps_skipped,

@@ -28,6 +28,7 @@ pub fn markdown(scenarios: &[ScenarioResult], problems: &[String], seconds: f64)
                 Verdict::Passed => "passed",
                 Verdict::Failed => "**failed**",
                 Verdict::Skipped => "**skipped**",
+                Verdict::Infrastructure => "**infrastructure error**",
             };
             let tags: Vec<&str> = s
                 .tags

@@ -82,6 +82,7 @@ pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
         driver: None,
         browser: None,
         label_warnings: Vec::new(),
+        browser_start_retries: 0,
     };
     if summary.problems.is_empty() {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -121,12 +122,13 @@ pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
             },
         )
         .await;
-        summary.browser = match &chosen.browsers {
-            crate::drive::Browsers::Real(pool) => pool.browser(),
-            crate::drive::Browsers::Http => None,
-        };
+        if let crate::drive::Browsers::Real(pool) = &chosen.browsers {
+            summary.browser = pool.browser();
+            summary.browser_start_retries = pool.start_retries();
+        }
         chosen.close().await;
         let executed = executed?;
+        crate::report::junit_errors::mark_infrastructure_errors(&opts.report)?;
         summary.scenarios = executed.scenarios;
         summary.steps_passed = executed.steps_passed;
         summary.steps_failed = executed.steps_failed;

@@ -112,7 +112,8 @@ fn on_path(names: &[&str]) -> Option<PathBuf> {
 #[derive(Debug)]
 pub struct ChromeDriver {
     pub url: String,
-    /// Holds the browsers' profile directories and chromedriver's log.
+    /// Holds the browsers' profile directories, chromedriver's log and the
+    /// `tmp` folder given to chromedriver and its browsers as `TMPDIR`.
     pub workdir: PathBuf,
     child: Option<tokio::process::Child>,
 }
@@ -126,8 +127,12 @@ impl ChromeDriver {
             std::process::id(),
             rand::random::<u32>()
         ));
-        std::fs::create_dir_all(&workdir)
-            .map_err(|e| format!("cannot create {}: {e}", workdir.display()))?;
+        // chromedriver and Chromium leave `org.chromium.Chromium.scoped_dir.*`
+        // folders in $TMPDIR when killed; theirs is inside the workdir, so
+        // removing the workdir removes those too.
+        let tmp = workdir.join("tmp");
+        std::fs::create_dir_all(&tmp)
+            .map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
         let port = free_port().map_err(|e| format!("no free local port for chromedriver: {e}"))?;
         let log = workdir.join("chromedriver.log");
         let mut command = tokio::process::Command::new(&install.chromedriver);
@@ -137,6 +142,7 @@ impl ChromeDriver {
             // Warnings and errors only: at INFO it logs every command's
             // arguments, typed passwords included.
             .arg("--log-level=WARNING")
+            .env("TMPDIR", &tmp)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -60,6 +60,8 @@ pub struct BrowserPool {
     permits: Arc<Semaphore>,
     idle: Mutex<Vec<Client>>,
     started: AtomicUsize,
+    /// Session starts that failed once and were tried again.
+    start_retries: AtomicUsize,
     /// How long each session took to start, for the benchmark and report.
     starts: Mutex<Vec<Duration>>,
     /// "chrome-headless-shell 156.0.8078.108": what the first session said
@@ -131,6 +133,7 @@ impl BrowserPool {
             permits: Arc::new(Semaphore::new(size)),
             idle: Mutex::new(Vec::new()),
             started: AtomicUsize::new(0),
+            start_retries: AtomicUsize::new(0),
             starts: Mutex::new(Vec::new()),
             browser: Mutex::new(None),
             size,
@@ -165,6 +168,12 @@ impl BrowserPool {
     /// The browser's name and version, once a session has started.
     pub fn browser(&self) -> Option<String> {
         lock(&self.browser).clone()
+    }
+
+    /// How many session starts failed once and were tried again with a
+    /// fresh profile, for the run's summary.
+    pub fn start_retries(&self) -> usize {
+        self.start_retries.load(Ordering::Relaxed)
     }
 
     /// How long each session so far took to start.
@@ -214,7 +223,29 @@ impl BrowserPool {
         Ok(())
     }
 
+    /// Starts a browser session. On a loaded machine a new Chromium now
+    /// and then exits before it answers ("Chrome instance exited"); the
+    /// start is tried once more, with a fresh profile, and said so. A
+    /// second failure is [`DriveError::BrowserStart`]: the machinery's
+    /// fault, not the documentation's.
     async fn start_session(&self) -> Result<Client, DriveError> {
+        let first = match self.try_start_session().await {
+            Ok(client) => return Ok(client),
+            Err(why) => why,
+        };
+        let retries = self.start_retries.fetch_add(1, Ordering::Relaxed) + 1;
+        tracing::warn!(
+            "a browser session did not start ({first}); trying once more with a fresh profile (retry {retries} of this run)"
+        );
+        self.try_start_session().await.map_err(|second| {
+            DriveError::BrowserStart(format!(
+                "tried twice, each with a fresh profile; first: {first}; then: {second}"
+            ))
+        })
+    }
+
+    /// One try at starting a session, in a profile folder of its own.
+    async fn try_start_session(&self) -> Result<Client, String> {
         let n = self.started.fetch_add(1, Ordering::Relaxed);
         let shell = match &self.endpoint {
             Endpoint::Local { chromium, .. } => super::chromedriver::is_headless_shell(chromium),
@@ -264,20 +295,20 @@ impl BrowserPool {
         );
         caps.insert("goog:chromeOptions".into(), Value::Object(options));
         let started = Instant::now();
-        let builder = ClientBuilder::rustls()
-            .map_err(|e| DriveError::Session(format!("cannot set up TLS for WebDriver: {e}")))?;
+        let builder =
+            ClientBuilder::rustls().map_err(|e| format!("cannot set up TLS for WebDriver: {e}"))?;
         let client = builder
             .clone()
             .capabilities(caps)
             .connect(self.webdriver_url())
             .await
             .map_err(|e| {
-                DriveError::Session(format!(
-                    "could not start a browser session at {}: {}{}",
+                format!(
+                    "no session at {}: {}{}",
                     crate::redact::url::shown(self.webdriver_url()),
                     e.to_string().lines().next().unwrap_or_default(),
                     self.diagnostics()
-                ))
+                )
             })?;
         lock(&self.starts).push(started.elapsed());
         if let Some(caps) = client.capabilities() {

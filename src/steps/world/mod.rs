@@ -11,7 +11,7 @@ pub mod phone;
 pub mod settle;
 
 use crate::doc::trace::{self, DocStep};
-use crate::drive::{Browsers, Cookie, Driver, DriverKind};
+use crate::drive::{Browsers, Cookie, DriveError, Driver, DriverKind, FailureKind};
 use crate::pages::Sites;
 use crate::phone::Phone;
 use crate::report::transcript::Transcript;
@@ -280,7 +280,12 @@ impl DocWorld {
     /// transcript: failure messages end up in reports. When a browser is
     /// open, the message ends with where the page is saved if the scenario
     /// fails ([`DocWorld::finish`] writes it there).
-    pub fn fail(&self, msg: impl fmt::Display) -> anyhow::Error {
+    ///
+    /// A browser that would not start or went away is the machinery's
+    /// fault, not the FAQ's: its message starts with
+    /// [`FailureKind::INFRASTRUCTURE_PREFIX`], which every report reads.
+    pub fn fail(&self, msg: impl fmt::Display + 'static) -> anyhow::Error {
+        let kind = failure_kind(&msg);
         let saved = match self.failure_artefacts() {
             Some(a) => format!("\n{}", a.describe()),
             None => String::new(),
@@ -290,8 +295,12 @@ impl DocWorld {
         } else {
             ""
         };
+        let infrastructure = match kind {
+            FailureKind::Infrastructure => FailureKind::INFRASTRUCTURE_PREFIX,
+            FailureKind::Documentation => "",
+        };
         anyhow!(
-            "{}: {}{during}{saved}",
+            "{infrastructure}{}: {}{during}{saved}",
             self.cite(),
             self.scenario.transcript.redactor.redact(&msg.to_string())
         )
@@ -576,6 +585,18 @@ impl DocWorld {
             t.stop().await;
         }
     }
+}
+
+/// The kind of failure `msg` is: a [`DriveError`] (bare or inside an
+/// `anyhow::Error`) knows its own; anything else a step says is about the
+/// page.
+fn failure_kind(msg: &dyn std::any::Any) -> FailureKind {
+    msg.downcast_ref::<DriveError>()
+        .or_else(|| {
+            msg.downcast_ref::<anyhow::Error>()
+                .and_then(|e| e.downcast_ref::<DriveError>())
+        })
+        .map_or(FailureKind::Documentation, DriveError::kind)
 }
 
 /// Where a failing scenario's page is saved.
