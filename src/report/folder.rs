@@ -1,0 +1,180 @@
+//! The report folder over a run's life. When a run starts, the previous
+//! run's reports are removed (docproof's own names only, nothing else in
+//! the folder) and replaced by a `summary.md` and a `junit.xml` saying this
+//! run has not finished. A run that stops early replaces them with reports
+//! saying why. A CI job publishing the folder never reads an earlier run's
+//! result, nor an empty file.
+
+use super::atomic;
+use std::io;
+use std::path::Path;
+
+pub const JUNIT: &str = "junit.xml";
+pub const CUCUMBER_JSON: &str = "cucumber.json";
+pub const SUMMARY: &str = "summary.md";
+pub const COVERAGE: &str = "coverage.md";
+pub const TRANSCRIPTS: &str = "transcripts";
+pub const SCREENSHOTS: &str = "screenshots";
+pub const FAILURES: &str = "failures";
+
+/// What a run writes into the report folder, and all a new run removes.
+const OWN_FILES: [&str; 4] = [JUNIT, CUCUMBER_JSON, SUMMARY, COVERAGE];
+const OWN_FOLDERS: [&str; 3] = [TRANSCRIPTS, SCREENSHOTS, FAILURES];
+
+/// What a stopped run's reports say when nothing else replaced them: the
+/// process was killed or crashed before it could say more.
+const UNFINISHED: &str =
+    "the run has not finished: if docproof is no longer running, it was killed or crashed before it could report";
+
+/// Prepares `report` for a run: the folder exists and is writable (checked
+/// by writing a file, so a read-only folder is refused before anything
+/// runs), the previous run's reports are gone, and the reports say this run
+/// has not finished.
+pub fn begin(report: &Path) -> anyhow::Result<()> {
+    let shown = report.display();
+    std::fs::create_dir_all(report).map_err(|e| {
+        anyhow::anyhow!(
+            "{shown}: cannot create the report folder ({e}); pass --report with a writable folder"
+        )
+    })?;
+    atomic::Staged::new(&report.join(SUMMARY)).map_err(|e| {
+        anyhow::anyhow!(
+            "{shown}: cannot write in the report folder ({e}); make it writable, or pass --report with a writable folder"
+        )
+    })?;
+    clear(report).map_err(|e| {
+        anyhow::anyhow!(
+            "{shown}: cannot remove the previous run's reports ({e}); remove them, or pass --report with another folder"
+        )
+    })?;
+    stopped(report, UNFINISHED, &[])
+        .map_err(|e| anyhow::anyhow!("{shown}: cannot write {SUMMARY} ({e})"))
+}
+
+/// Removes docproof's own reports and temporary files from `report`.
+fn clear(report: &Path) -> io::Result<()> {
+    let gone = |r: io::Result<()>| match r {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    };
+    for name in OWN_FILES {
+        gone(std::fs::remove_file(report.join(name)))?;
+    }
+    for name in OWN_FOLDERS {
+        gone(std::fs::remove_dir_all(report.join(name)))?;
+    }
+    for entry in std::fs::read_dir(report)? {
+        let entry = entry?;
+        if entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(atomic::TEMP_PREFIX)
+        {
+            gone(std::fs::remove_file(entry.path()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes a `summary.md` and a `junit.xml` saying the run stopped because
+/// of `why`, with `details` (e.g. the problems found) listed. The JUnit has
+/// one test case in error, which CI publishers read as a failure.
+pub fn stopped(report: &Path, why: &str, details: &[String]) -> io::Result<()> {
+    let mut md = format!(
+        "# docproof run\n\n**Stopped: {why}.**\n\nNo scenario result is reported for this run.\n"
+    );
+    if !details.is_empty() {
+        md.push('\n');
+        for d in details {
+            md.push_str(&format!("- {}\n", d.replace('\n', " ")));
+        }
+    }
+    atomic::write(&report.join(SUMMARY), md)?;
+    write_junit_error(report, why, details)
+}
+
+/// Writes a `junit.xml` of one test case in error: the run stopped because
+/// of `why`.
+pub fn write_junit_error(report: &Path, why: &str, details: &[String]) -> io::Result<()> {
+    atomic::write(&report.join(JUNIT), junit_error(why, details))
+}
+
+/// A JUnit report of one test case, in error with `why`.
+fn junit_error(why: &str, details: &[String]) -> String {
+    use quick_xml::escape::escape;
+    let message = escape(format!("run stopped: {why}")).into_owned();
+    let body = escape(details.join("\n")).into_owned();
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<testsuites name="docproof" tests="1" failures="0" errors="1">
+  <testsuite name="docproof run" tests="1" failures="0" errors="1" skipped="0">
+    <testcase classname="docproof" name="docproof run">
+      <error type="stopped" message="{message}">{body}</error>
+    </testcase>
+  </testsuite>
+</testsuites>
+"#
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn begin_removes_only_docproofs_own_reports_and_says_the_run_is_unfinished() {
+        let dir = tempfile::tempdir().unwrap();
+        let report = dir.path();
+        for name in OWN_FILES {
+            std::fs::write(report.join(name), "earlier run: 20 of 20 scenarios passed").unwrap();
+        }
+        for name in OWN_FOLDERS {
+            std::fs::create_dir_all(report.join(name).join("x")).unwrap();
+            std::fs::write(report.join(name).join("x/1.txt"), "old").unwrap();
+        }
+        std::fs::write(report.join(".docproof-abc.tmp"), "").unwrap();
+        std::fs::write(report.join("notes.md"), "mine").unwrap();
+        std::fs::create_dir(report.join("faq")).unwrap();
+
+        begin(report).unwrap();
+
+        let mut left: Vec<String> = std::fs::read_dir(report)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["faq", "junit.xml", "notes.md", "summary.md"]);
+        let summary = std::fs::read_to_string(report.join(SUMMARY)).unwrap();
+        assert!(
+            summary.contains("Stopped: the run has not finished"),
+            "{summary}"
+        );
+        let junit = std::fs::read_to_string(report.join(JUNIT)).unwrap();
+        assert!(junit.contains(r#"errors="1""#), "{junit}");
+    }
+
+    #[test]
+    fn the_stopped_junit_escapes_what_it_quotes() {
+        let xml = junit_error("a <b> & \"c\"", &["x < y".into()]);
+        assert!(
+            xml.contains("message=\"run stopped: a &lt;b&gt; &amp; &quot;c&quot;\""),
+            "{xml}"
+        );
+        assert!(xml.contains(">x &lt; y</error>"), "{xml}");
+    }
+
+    #[test]
+    fn a_report_path_under_a_file_is_refused_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("file");
+        std::fs::write(&file, "").unwrap();
+        let err = begin(&file.join("report")).unwrap_err().to_string();
+        assert!(
+            err.contains(&format!(
+                "{}: cannot create the report folder",
+                file.join("report").display()
+            )) && err.contains("pass --report"),
+            "{err}"
+        );
+    }
+}
