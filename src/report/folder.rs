@@ -96,23 +96,46 @@ pub fn stopped(report: &Path, why: &str, details: &[String]) -> io::Result<()> {
 /// Writes a `junit.xml` of one test case in error: the run stopped because
 /// of `why`.
 pub fn write_junit_error(report: &Path, why: &str, details: &[String]) -> io::Result<()> {
-    atomic::write(&report.join(JUNIT), junit_error(why, details))
+    atomic::write(
+        &report.join(JUNIT),
+        format!(
+            "{XML_DECLARATION}\n<testsuites name=\"docproof\">\n{}</testsuites>\n",
+            error_suite(&format!("run stopped: {why}"), details)
+        ),
+    )
 }
 
-/// A JUnit report of one test case, in error with `why`.
-fn junit_error(why: &str, details: &[String]) -> String {
+/// Adds to the run's `junit.xml` a test case in error for what failed the
+/// run besides its scenarios (the drift gate…): scenarios that all passed
+/// must not read as a passing run to CI.
+pub fn add_junit_error(report: &Path, why: &str, details: &[String]) -> io::Result<()> {
+    let path = report.join(JUNIT);
+    let xml = std::fs::read_to_string(&path)?;
+    let Some(end) = xml.rfind("</testsuites>") else {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "it has no </testsuites> to add the run's errors before",
+        ));
+    };
+    let mut joined = xml[..end].to_string();
+    joined.push_str(&error_suite(&format!("run failed: {why}"), details));
+    joined.push_str(&xml[end..]);
+    atomic::write(&path, joined)
+}
+
+const XML_DECLARATION: &str = r#"<?xml version="1.0" encoding="UTF-8"?>"#;
+
+/// A `<testsuite>` of one test case, in error with `message`.
+fn error_suite(message: &str, details: &[String]) -> String {
     use quick_xml::escape::escape;
-    let message = escape(format!("run stopped: {why}")).into_owned();
+    let message = escape(message).into_owned();
     let body = escape(details.join("\n")).into_owned();
     format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?>
-<testsuites name="docproof" tests="1" failures="0" errors="1">
-  <testsuite name="docproof run" tests="1" failures="0" errors="1" skipped="0">
-    <testcase classname="docproof" name="docproof run">
-      <error type="stopped" message="{message}">{body}</error>
-    </testcase>
-  </testsuite>
-</testsuites>
+        r#"<testsuite name="docproof run" tests="1" failures="0" errors="1" skipped="0">
+<testcase classname="docproof" name="docproof run">
+<error type="run" message="{message}">{body}</error>
+</testcase>
+</testsuite>
 "#
     )
 }
@@ -155,9 +178,9 @@ mod tests {
 
     #[test]
     fn the_stopped_junit_escapes_what_it_quotes() {
-        let xml = junit_error("a <b> & \"c\"", &["x < y".into()]);
+        let xml = error_suite("a <b> & \"c\"", &["x < y".into()]);
         assert!(
-            xml.contains("message=\"run stopped: a &lt;b&gt; &amp; &quot;c&quot;\""),
+            xml.contains("message=\"a &lt;b&gt; &amp; &quot;c&quot;\""),
             "{xml}"
         );
         assert!(xml.contains(">x &lt; y</error>"), "{xml}");

@@ -168,22 +168,29 @@ async fn run_begun(opts: &RunOptions) -> anyhow::Result<RunSummary> {
     )?;
     summary.coverage = Some(written.path);
     summary.elapsed = started.elapsed();
-    if !summary.problems.is_empty() {
-        // Nothing ran, so cucumber wrote no JUnit: one that CI reads as a
-        // failure says why.
-        folder::write_junit_error(
-            &opts.report,
-            &summary.failures().join("; "),
-            &summary.problems,
+    junit_verdict(&summary).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: cannot write {} ({e})",
+            opts.report.display(),
+            folder::JUNIT
         )
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "{}: cannot write {} ({e})",
-                opts.report.display(),
-                folder::JUNIT
-            )
-        })?;
-    }
+    })?;
     run_summary::write_summary(&summary)?;
     Ok(summary)
+}
+
+/// Makes `junit.xml` fail when the run fails for more than its scenarios:
+/// when nothing ran, cucumber wrote none, and when all that ran passed,
+/// cucumber's reads as a pass. One test case in error says why.
+fn junit_verdict(s: &RunSummary) -> std::io::Result<()> {
+    if s.success() || s.failed() > 0 {
+        return Ok(());
+    }
+    let why = s.failures().join("; ");
+    let details: Vec<String> = s.problems.iter().chain(&s.doc_problems).cloned().collect();
+    if s.scenarios.is_empty() {
+        folder::write_junit_error(&s.report, &why, &details)
+    } else {
+        folder::add_junit_error(&s.report, &why, &details)
+    }
 }
