@@ -24,7 +24,10 @@ pub async fn run(args: RunArgs) -> Ending {
     let report = opts.report.clone();
     // A signal drops the run, and with it chromedriver and every browser it
     // started (their guards clean up on drop); then the reports say so.
+    // Biased: the handlers are installed before the run's first step.
     let signal = tokio::select! {
+        biased;
+        signal = super::interrupted() => signal,
         outcome = crate::run::run(opts) => return match outcome {
             Ok(summary) => {
                 crate::run::print_summary(&summary);
@@ -32,7 +35,6 @@ pub async fn run(args: RunArgs) -> Ending {
             }
             Err(e) => Ending::CannotStart(e),
         },
-        signal = super::interrupted() => signal,
     };
     Ending::Interrupted {
         signal,
