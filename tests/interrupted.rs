@@ -93,7 +93,7 @@ fn stopped_mid_run(signal: Signal, exit: i32, verb: &str) {
     let summary = std::fs::read_to_string(report.join("summary.md")).unwrap();
     assert!(
         summary.contains(&format!(
-            "**Stopped: stopped by {} before the run finished.**",
+            "**The run did not finish: stopped by {}.**",
             signal.as_str()
         )) && !summary.contains("scenarios passed"),
         "{summary}"
@@ -103,7 +103,7 @@ fn stopped_mid_run(signal: Signal, exit: i32, verb: &str) {
     assert_eq!(
         junit.problems,
         [format!(
-            "run stopped: stopped by {} before the run finished",
+            "run did not finish: stopped by {}",
             signal.as_str()
         )]
     );

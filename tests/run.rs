@@ -171,7 +171,7 @@ fn a_run_stopped_by_a_malformed_feature_leaves_no_earlier_run_s_reports() {
     assert!(
         junit.problems.len() == 1
             && junit.problems[0].starts_with(
-                "run stopped: 1 problem in the features kept the scenarios from running"
+                "run did not finish: 1 problem in the features kept the scenarios from running"
             ),
         "{junit:?}"
     );
@@ -198,7 +198,7 @@ fn a_run_that_cannot_start_says_so_in_its_reports() {
     assert!(stderr.contains("no/such/tenant.toml"), "{stderr}");
     let summary = std::fs::read_to_string(report.join("summary.md")).unwrap();
     assert!(
-        summary.contains("**Stopped: docproof could not run: ")
+        summary.contains("**The run did not finish: docproof could not run: ")
             && summary.contains("no/such/tenant.toml"),
         "{summary}"
     );

@@ -44,7 +44,7 @@ pub async fn run(args: RunArgs) -> Ending {
 
 /// Records in the reports that `signal` stopped the run; says what was done.
 fn stopped_reports(report: &Path, signal: Signal) -> String {
-    let why = format!("stopped by {} before the run finished", signal.name());
+    let why = format!("stopped by {}", signal.name());
     match crate::report::folder::stopped(report, &why, &[]) {
         Ok(()) => format!(
             "browsers closed, and the reports in {} say the run was stopped",

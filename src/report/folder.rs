@@ -21,10 +21,9 @@ pub const FAILURES: &str = "failures";
 const OWN_FILES: [&str; 4] = [JUNIT, CUCUMBER_JSON, SUMMARY, COVERAGE];
 const OWN_FOLDERS: [&str; 3] = [TRANSCRIPTS, SCREENSHOTS, FAILURES];
 
-/// What a stopped run's reports say when nothing else replaced them: the
-/// process was killed or crashed before it could say more.
-const UNFINISHED: &str =
-    "the run has not finished: if docproof is no longer running, it was killed or crashed before it could report";
+/// Why the run did not finish, as its reports say until it does: true
+/// while it runs, and still true if it is killed or crashes.
+const UNFINISHED: &str = "it is still running, or it was killed or crashed before it could report";
 
 /// Prepares `report` for a run: the folder exists and is writable (checked
 /// by writing a file, so a read-only folder is refused before anything
@@ -76,12 +75,12 @@ fn clear(report: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Writes a `summary.md` and a `junit.xml` saying the run stopped because
-/// of `why`, with `details` (e.g. the problems found) listed. The JUnit has
+/// Writes a `summary.md` and a `junit.xml` saying the run did not finish
+/// because of `why`, with `details` (e.g. the problems found) listed. The JUnit has
 /// one test case in error, which CI publishers read as a failure.
 pub fn stopped(report: &Path, why: &str, details: &[String]) -> io::Result<()> {
     let mut md = format!(
-        "# docproof run\n\n**Stopped: {why}.**\n\nNo scenario result is reported for this run.\n"
+        "# docproof run\n\n**The run did not finish: {why}.**\n\nNo scenario result is reported for this run.\n"
     );
     if !details.is_empty() {
         md.push('\n');
@@ -93,14 +92,14 @@ pub fn stopped(report: &Path, why: &str, details: &[String]) -> io::Result<()> {
     write_junit_error(report, why, details)
 }
 
-/// Writes a `junit.xml` of one test case in error: the run stopped because
-/// of `why`.
+/// Writes a `junit.xml` of one test case in error: the run did not finish
+/// because of `why`.
 pub fn write_junit_error(report: &Path, why: &str, details: &[String]) -> io::Result<()> {
     atomic::write(
         &report.join(JUNIT),
         format!(
             "{XML_DECLARATION}\n<testsuites name=\"docproof\">\n{}</testsuites>\n",
-            error_suite(&format!("run stopped: {why}"), details)
+            error_suite(&format!("run did not finish: {why}"), details)
         ),
     )
 }
@@ -169,7 +168,7 @@ mod tests {
         assert_eq!(left, ["faq", "junit.xml", "notes.md", "summary.md"]);
         let summary = std::fs::read_to_string(report.join(SUMMARY)).unwrap();
         assert!(
-            summary.contains("Stopped: the run has not finished"),
+            summary.contains("**The run did not finish: it is still running, or it was killed"),
             "{summary}"
         );
         let junit = std::fs::read_to_string(report.join(JUNIT)).unwrap();
