@@ -7,7 +7,7 @@
 
 use super::atomic;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub const JUNIT: &str = "junit.xml";
 pub const CUCUMBER_JSON: &str = "cucumber.json";
@@ -41,35 +41,44 @@ pub fn begin(report: &Path) -> anyhow::Result<()> {
             "{shown}: cannot write in the report folder ({e}); make it writable, or pass --report with a writable folder"
         )
     })?;
-    clear(report).map_err(|e| {
+    clear(report).map_err(|(path, e)| {
         anyhow::anyhow!(
-            "{shown}: cannot remove the previous run's reports ({e}); remove them, or pass --report with another folder"
+            "{}: cannot remove the previous run's report ({e}); remove it, or pass --report with another folder",
+            path.display()
         )
     })?;
     stopped(report, UNFINISHED, &[])
         .map_err(|e| anyhow::anyhow!("{shown}: cannot write {SUMMARY} ({e})"))
 }
 
-/// Removes docproof's own reports and temporary files from `report`.
-fn clear(report: &Path) -> io::Result<()> {
-    let gone = |r: io::Result<()>| match r {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-        _ => Ok(()),
+/// Removes docproof's own reports and temporary files from `report`; an
+/// error names what could not be removed.
+fn clear(report: &Path) -> Result<(), (PathBuf, io::Error)> {
+    let remove = |path: PathBuf, folder: bool| {
+        let removed = if folder {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
+        match removed {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err((path, e)),
+            _ => Ok(()),
+        }
     };
     for name in OWN_FILES {
-        gone(std::fs::remove_file(report.join(name)))?;
+        remove(report.join(name), false)?;
     }
     for name in OWN_FOLDERS {
-        gone(std::fs::remove_dir_all(report.join(name)))?;
+        remove(report.join(name), true)?;
     }
-    for entry in std::fs::read_dir(report)? {
-        let entry = entry?;
+    let entries = std::fs::read_dir(report).map_err(|e| (report.to_path_buf(), e))?;
+    for entry in entries.flatten() {
         if entry
             .file_name()
             .to_string_lossy()
             .starts_with(atomic::TEMP_PREFIX)
         {
-            gone(std::fs::remove_file(entry.path()))?;
+            remove(entry.path(), false)?;
         }
     }
     Ok(())
@@ -173,6 +182,38 @@ mod tests {
         );
         let junit = std::fs::read_to_string(report.join(JUNIT)).unwrap();
         assert!(junit.contains(r#"errors="1""#), "{junit}");
+    }
+
+    #[test]
+    fn a_report_that_cannot_be_removed_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join(JUNIT).join("x")).unwrap();
+        let err = begin(dir.path()).unwrap_err().to_string();
+        assert!(
+            err.starts_with(&format!(
+                "{}: cannot remove the previous run's report (",
+                dir.path().join(JUNIT).display()
+            )),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_run_s_errors_join_cucumber_s_junit_or_say_they_cannot() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(JUNIT);
+        std::fs::write(&path, "<?xml?><testsuites><testsuite/></testsuites>").unwrap();
+        add_junit_error(dir.path(), "the drift gate found 1 problem", &[]).unwrap();
+        let xml = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            xml.starts_with("<?xml?><testsuites><testsuite/><testsuite name=\"docproof run\"")
+                && xml.contains("message=\"run failed: the drift gate found 1 problem\"")
+                && xml.ends_with("</testsuite>\n</testsuites>"),
+            "{xml}"
+        );
+        std::fs::write(&path, "<testsuites>").unwrap();
+        let err = add_junit_error(dir.path(), "x", &[]).unwrap_err();
+        assert!(err.to_string().contains("</testsuites>"), "{err}");
     }
 
     #[test]
