@@ -218,7 +218,7 @@ pub fn write(
     let markdown = markdown(doc, &rows);
     let path = report.join(super::folder::COVERAGE);
     std::fs::create_dir_all(report)
-        .and_then(|()| super::atomic::write(&path, format!("# docproof coverage\n\n{markdown}")))
+        .and_then(|()| crate::atomic::write(&path, format!("# docproof coverage\n\n{markdown}")))
         .map_err(|e| {
             anyhow::anyhow!(
                 "{}: cannot write {} ({e}); pass --report with a writable folder",

@@ -5,7 +5,7 @@
 //! saying why. A CI job publishing the folder never reads an earlier run's
 //! result, nor an empty file.
 
-use super::atomic;
+use crate::atomic;
 use std::io;
 use std::path::{Path, PathBuf};
 

@@ -2,10 +2,9 @@
 //! (snapshotted with insta), the JUnit XML and Cucumber JSON that CI reads,
 //! a one-line-per-scenario ledger, `summary.md` made from it, and the
 //! coverage matrix of the FAQ's steps (`coverage.md`). Every file is
-//! written atomically (`atomic`); `folder` keeps a stopped run's reports
-//! honest.
+//! written atomically (`crate::atomic`); `folder` keeps a stopped run's
+//! reports honest.
 
-pub mod atomic;
 pub mod coverage;
 pub mod folder;
 pub mod ledger;

@@ -128,7 +128,7 @@ pub fn write_summary(s: &RunSummary) -> anyhow::Result<()> {
         md.push_str(&format!("\nWalked in {b} over WebDriver.\n"));
     }
     let name = super::folder::SUMMARY;
-    super::atomic::write(&s.report.join(name), md)
+    crate::atomic::write(&s.report.join(name), md)
         .map_err(|e| anyhow::anyhow!("{}: cannot write {name} ({e})", s.report.display()))
 }
 

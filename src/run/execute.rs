@@ -4,9 +4,10 @@
 //! compared with their snapshots after each scenario.
 
 use super::plan;
+use crate::atomic;
+use crate::report::folder;
 use crate::report::ledger::{Ledger, ScenarioResult};
 use crate::report::transcript::slug;
-use crate::report::{atomic, folder};
 use crate::steps::world::Scenario;
 use crate::steps::{DocWorld, RunConfig};
 use cucumber::event::ScenarioFinished;

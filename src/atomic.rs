@@ -1,7 +1,9 @@
 //! Every file docproof writes for a reader (reports, transcripts, the lock)
 //! reaches its name whole or not at all: it is written to a temporary file
 //! in the same folder and renamed over its name. A run stopped half-way
-//! leaves no 0-byte or cut-off file for CI to publish.
+//! leaves no 0-byte or cut-off file for CI to publish. At the crate's top
+//! because both the reports and the lock (`features`, which may not import
+//! `report`) write through it.
 
 use std::fs::File;
 use std::io::{self, Write};
