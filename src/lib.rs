@@ -3,6 +3,7 @@
 //! Data flows one way: doc → features → steps → (driver → pages → tenant)
 //! and (phone ↔ telephony provider ↔ tenant) → transcript → report.
 
+pub mod atomic;
 pub mod cli;
 pub mod doc;
 pub mod drive;

@@ -7,7 +7,7 @@ mod support;
 
 use std::path::Path;
 use std::process::Output;
-use support::{expect_exit, files_under, report_dir, text};
+use support::{empty_files, expect_exit, files_under, junit, report_dir, text};
 
 #[test]
 fn a_failing_step_fails_the_run_names_the_faq_step_and_is_reported() {
@@ -93,7 +93,7 @@ fn a_citation_of_a_step_the_faq_lacks_is_refused() {
     let report = report_dir("miscited");
     // The doc check fails the run but lets its scenario run, so that the
     // report is complete; a new scenario has no snapshot to compare with.
-    let (_, _, stderr) = expect_exit(
+    let (_, stdout, stderr) = expect_exit(
         1,
         &[
             "--features",
@@ -110,6 +110,180 @@ fn a_citation_of_a_step_the_faq_lacks_is_refused() {
     assert!(
         summary.contains("## Doc check") && summary.contains("1 of 1 scenarios passed"),
         "{summary}"
+    );
+    // The scenario passed but the run failed: the last line, summary.md and
+    // junit.xml all say the run failed, and why (the fixture has no lock
+    // and transcribes one step: many problems).
+    let last = stdout.lines().last().unwrap_or_default();
+    assert!(
+        last.contains("1 scenarios passed, 0 failed")
+            && last.contains(", but the run FAILED: the drift gate found ")
+            && last.contains(" problems between the doc and the features;"),
+        "{stdout}"
+    );
+    assert!(
+        summary.contains("**The run FAILED: the drift gate found "),
+        "{summary}"
+    );
+    let junit = junit(&report.join("junit.xml"));
+    assert_eq!(junit.testcases, 2, "{junit:?}");
+    assert!(
+        junit.problems.len() == 1
+            && junit.problems[0].starts_with("run failed: the drift gate found "),
+        "{junit:?}"
+    );
+}
+
+#[test]
+fn a_run_stopped_by_a_malformed_feature_leaves_no_earlier_run_s_reports() {
+    let report = report_dir("stale-after-malformed");
+    expect_exit(
+        0,
+        &["--tags", "@doc-3.2", "--quiet", "--no-snapshots"],
+        &report,
+    );
+    assert!(report.join("cucumber.json").exists() && report.join("transcripts").exists());
+    std::fs::write(report.join("notes.md"), "not docproof's").unwrap();
+
+    let (_, stdout, _) = expect_exit(
+        1,
+        &["--features", "tests/fixtures/features/malformed", "--quiet"],
+        &report,
+    );
+    let summary = std::fs::read_to_string(report.join("summary.md")).unwrap();
+    assert!(
+        summary.contains(
+            "**The run FAILED: 1 problem in the features kept the scenarios from running"
+        ) && summary.contains("broken.feature:4:22: not valid Gherkin")
+            && summary.contains("0 of 0 scenarios passed"),
+        "{summary}"
+    );
+    assert!(
+        stdout
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .contains("the run FAILED: 1 problem in the features kept the scenarios from running"),
+        "{stdout}"
+    );
+    let junit = junit(&report.join("junit.xml"));
+    assert_eq!(junit.testcases, 1, "{junit:?}");
+    assert!(
+        junit.problems.len() == 1
+            && junit.problems[0].starts_with(
+                "run did not finish: 1 problem in the features kept the scenarios from running"
+            ),
+        "{junit:?}"
+    );
+    // The earlier run's Cucumber JSON and transcripts are gone; the folder's
+    // other files stay.
+    assert!(!report.join("cucumber.json").exists());
+    assert!(!report.join("transcripts").exists());
+    assert_eq!(
+        std::fs::read_to_string(report.join("notes.md")).unwrap(),
+        "not docproof's"
+    );
+    assert_eq!(empty_files(&report), Vec::<std::path::PathBuf>::new());
+}
+
+#[test]
+fn a_run_that_cannot_start_says_so_in_its_reports() {
+    let report = report_dir("stale-after-cannot-start");
+    expect_exit(
+        0,
+        &["--tags", "@doc-3.2", "--quiet", "--no-snapshots"],
+        &report,
+    );
+    let (_, _, stderr) = expect_exit(2, &["--tenant", "no/such/tenant.toml"], &report);
+    assert!(stderr.contains("no/such/tenant.toml"), "{stderr}");
+    let summary = std::fs::read_to_string(report.join("summary.md")).unwrap();
+    assert!(
+        summary.contains("**The run did not finish: docproof could not run: ")
+            && summary.contains("no/such/tenant.toml"),
+        "{summary}"
+    );
+    let junit = junit(&report.join("junit.xml"));
+    assert!(
+        junit.testcases == 1 && junit.problems[0].contains("no/such/tenant.toml"),
+        "{junit:?}"
+    );
+    assert!(!report.join("cucumber.json").exists());
+}
+
+/// Makes `dir` unwritable for as long as it lives: mode 0555, or, for root
+/// (whom modes do not stop), the immutable attribute. `None` where neither
+/// holds (no chattr, a file system without it).
+struct Unwritable(std::path::PathBuf);
+
+impl Unwritable {
+    fn make(dir: &Path) -> Option<Unwritable> {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+        let guard = Unwritable(dir.to_path_buf());
+        let writable = |d: &Path| std::fs::write(d.join("probe"), "").is_ok();
+        if !writable(dir) {
+            return Some(guard);
+        }
+        let _ = std::fs::remove_file(dir.join("probe"));
+        let immutable = std::process::Command::new("chattr")
+            .arg("+i")
+            .arg(dir)
+            .status();
+        (immutable.is_ok_and(|s| s.success()) && !writable(dir)).then_some(guard)
+    }
+}
+
+impl Drop for Unwritable {
+    fn drop(&mut self) {
+        use std::os::unix::fs::PermissionsExt as _;
+        let _ = std::process::Command::new("chattr")
+            .arg("-i")
+            .arg(&self.0)
+            .status();
+        let _ = std::fs::set_permissions(&self.0, std::fs::Permissions::from_mode(0o755));
+    }
+}
+
+#[test]
+fn a_report_folder_that_cannot_be_written_is_refused_before_the_run_naming_it() {
+    let report = report_dir("read-only");
+    std::fs::create_dir_all(&report).unwrap();
+    let Some(_unwritable) = Unwritable::make(&report) else {
+        eprintln!(
+            "neither mode 0555 nor chattr +i makes {} unwritable here",
+            report.display()
+        );
+        return;
+    };
+    let (_, stdout, stderr) = expect_exit(
+        2,
+        &["--tags", "@doc-3.2", "--quiet", "--no-snapshots"],
+        &report,
+    );
+    assert!(
+        stderr.contains(&format!(
+            "{}: cannot write in the report folder (",
+            report.display()
+        )) && stderr.contains("pass --report with a writable folder"),
+        "{stderr}"
+    );
+    // Refused before anything ran.
+    assert!(!stdout.contains("scenarios passed"), "{stdout}");
+}
+
+#[test]
+fn a_report_path_under_a_file_is_refused_naming_it() {
+    let dir = report_dir("under-a-file");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("file"), "").unwrap();
+    let report = dir.join("file").join("report");
+    let (_, _, stderr) = expect_exit(2, &["--tags", "@doc-3.2"], &report);
+    assert!(
+        stderr.contains(&format!(
+            "{}: cannot create the report folder (",
+            report.display()
+        )) && stderr.contains("pass --report with a writable folder"),
+        "{stderr}"
     );
 }
 
@@ -170,20 +344,14 @@ fn assert_no_secrets(report: &Path, out: &Output) {
             .iter()
             .map(|a| a.client_secret.expose().to_string()),
     );
-    let code = regex::Regex::new(r"\b\d{6}\b").unwrap();
     let app_password = regex::Regex::new(r"\b[a-z]{16}\b").unwrap();
-    // Cucumber JSON's durations are long numbers, not codes.
-    let durations = regex::Regex::new(r#""duration":\s*\d+"#).unwrap();
     let files = files_under(report);
     assert!(files.len() >= 3, "{files:?}");
     let contents = files
         .iter()
         .map(|p| {
             let raw = std::fs::read_to_string(p).unwrap();
-            (
-                p.display().to_string(),
-                durations.replace_all(&raw, "").into_owned(),
-            )
+            (p.display().to_string(), without_timings(&raw))
         })
         .chain([
             ("stdout".to_string(), stdout),
@@ -197,14 +365,49 @@ fn assert_no_secrets(report: &Path, out: &Output) {
             );
         }
         assert!(
-            !code.is_match(&content),
+            code_in(&content).is_none(),
             "{name} contains something shaped like a code: {:?}",
-            code.find(&content)
+            code_in(&content)
         );
         assert!(
             !app_password.is_match(&content),
             "{name} contains something shaped like an app password: {:?}",
             app_password.find(&content)
+        );
+    }
+}
+
+/// A six-digit run, as a texted code is.
+fn code_in(text: &str) -> Option<&str> {
+    let code = regex::Regex::new(r"\b\d{6}\b").unwrap();
+    code.find(text).map(|m| m.as_str())
+}
+
+/// `text` without the reports' timings, which are numbers but no secrets:
+/// Cucumber JSON's `"duration": 5259812` and JUnit's `time="5.259812"`.
+/// Only those values go: a code in a message, an attribute or text stays.
+fn without_timings(text: &str) -> String {
+    let timings = regex::Regex::new(r#""duration":\s*\d+|\btime="\d+(\.\d+)?""#).unwrap();
+    timings.replace_all(text, "").into_owned()
+}
+
+#[test]
+fn the_secret_scan_skips_timings_but_not_a_leaked_code() {
+    // JUnit's times once read as codes, one run in fifty.
+    let junit = r#"<testcase name="Scenario: Register" time="5.259812"><failure message="no text" type="fail"/>"#;
+    assert_eq!(code_in(&without_timings(junit)), None);
+    let json = r#"{"result": {"status": "passed", "duration": 5259812}}"#;
+    assert_eq!(code_in(&without_timings(json)), None);
+    for leaked in [
+        r#"<testcase name="x" time="5.259812"><failure message="the code 482913 was refused"/>"#,
+        r#"<testcase name="x" time="1.5"><system-out>code: 482913</system-out>"#,
+        r#"<property name="code" value="482913"/>"#,
+        r#"{"duration": 12, "output": ["texted 482913"]}"#,
+    ] {
+        assert_eq!(
+            code_in(&without_timings(leaked)),
+            Some("482913"),
+            "{leaked}"
         );
     }
 }

@@ -1,6 +1,7 @@
 //! The front door: the command line, and the one place that maps how a
 //! command ended to the process's exit code (0 passed, 1 failed or drift
-//! found, 2 could not start, 130 interrupted).
+//! found, 2 could not start, 128 + the signal's number when stopped by a
+//! signal: 130 for SIGINT, 143 for SIGTERM).
 
 pub mod doc;
 mod run;
@@ -166,8 +167,44 @@ pub enum Ending {
     /// The command could not do its job at all (bad input, unreadable file,
     /// no browser when one is required).
     CannotStart(anyhow::Error),
-    /// Ctrl-C or SIGTERM.
-    Interrupted(&'static str),
+    /// Ctrl-C or SIGTERM; `done` says what was cleaned up and reported.
+    Interrupted { signal: Signal, done: String },
+}
+
+/// The signals that stop a command cleanly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    /// Ctrl-C.
+    Int,
+    /// `kill`, a CI job's cancel, a container's stop.
+    Term,
+}
+
+impl Signal {
+    fn number(self) -> nix::sys::signal::Signal {
+        match self {
+            Signal::Int => nix::sys::signal::Signal::SIGINT,
+            Signal::Term => nix::sys::signal::Signal::SIGTERM,
+        }
+    }
+
+    /// `SIGINT`, `SIGTERM`.
+    pub fn name(self) -> &'static str {
+        self.number().as_str()
+    }
+
+    /// How a shell reports a process this signal ended: 128 + its number.
+    pub fn exit_code(self) -> u8 {
+        128 + self.number() as u8
+    }
+
+    /// What happened, in the console's words.
+    fn verb(self) -> &'static str {
+        match self {
+            Signal::Int => "interrupted",
+            Signal::Term => "terminated",
+        }
+    }
 }
 
 impl Ending {
@@ -189,9 +226,9 @@ impl Ending {
                 eprintln!("error: {}", cause_chain(&e));
                 ExitCode::from(2)
             }
-            Ending::Interrupted(signal) => {
-                eprintln!("docproof: {signal}; browsers closed, nothing reported");
-                ExitCode::from(130)
+            Ending::Interrupted { signal, done } => {
+                eprintln!("docproof: {}; {done} ({})", signal.verb(), signal.name());
+                ExitCode::from(signal.exit_code())
             }
         }
     }
@@ -238,30 +275,31 @@ pub async fn main() -> ExitCode {
         .with_target(false)
         .init();
     let ending = match cli.command {
-        // Ctrl-C or SIGTERM drops the run, and with it chromedriver and
-        // every browser it started (their guards clean up on drop).
-        Command::Run(args) => tokio::select! {
-            ending = run::run(args) => ending,
-            signal = interrupted() => Ending::Interrupted(signal),
-        },
+        Command::Run(args) => run::run(args).await,
         Command::Serve(args) => serve::serve(args).await,
         Command::Doc(cmd) => doc::doc(cmd).await,
     };
     ending.exit()
 }
 
-/// Resolves on Ctrl-C (SIGINT) or SIGTERM, naming which.
-async fn interrupted() -> &'static str {
-    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-        Ok(s) => s,
-        Err(_) => {
+/// Resolves on Ctrl-C (SIGINT) or SIGTERM, naming which. Until it is
+/// first polled, the signals keep their default action (the process ends).
+async fn interrupted() -> Signal {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (int, term) = (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+    );
+    match (int, term) {
+        (Ok(mut int), Ok(mut term)) => tokio::select! {
+            _ = int.recv() => Signal::Int,
+            _ = term.recv() => Signal::Term,
+        },
+        // No handler could be installed: only Ctrl-C, as tokio can.
+        _ => {
             let _ = tokio::signal::ctrl_c().await;
-            return "interrupted";
+            Signal::Int
         }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => "interrupted",
-        _ = term.recv() => "terminated",
     }
 }
 

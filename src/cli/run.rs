@@ -1,7 +1,8 @@
 //! `docproof run`: the options, handed to [`crate::run::run`].
 
-use super::{Ending, RunArgs};
+use super::{Ending, RunArgs, Signal};
 use crate::run::browsers::BrowserOptions;
+use std::path::Path;
 
 pub async fn run(args: RunArgs) -> Ending {
     let opts = crate::run::RunOptions {
@@ -20,11 +21,39 @@ pub async fn run(args: RunArgs) -> Ending {
         snapshots: (!args.no_snapshots).then_some(args.snapshots),
         verbose: !args.quiet,
     };
-    match crate::run::run(opts).await {
-        Ok(summary) => {
-            crate::run::print_summary(&summary);
-            Ending::from_verdict(summary.success())
-        }
-        Err(e) => Ending::CannotStart(e),
+    let report = opts.report.clone();
+    // A signal drops the run, and with it chromedriver and every browser it
+    // started (their guards clean up on drop); then the reports say so.
+    // Biased: the handlers are installed before the run's first step.
+    let signal = tokio::select! {
+        biased;
+        signal = super::interrupted() => signal,
+        outcome = crate::run::run(opts) => return match outcome {
+            Ok(summary) => {
+                crate::run::print_summary(&summary);
+                Ending::from_verdict(summary.success())
+            }
+            Err(e) => Ending::CannotStart(e),
+        },
+    };
+    Ending::Interrupted {
+        signal,
+        done: stopped_reports(&report, signal),
+    }
+}
+
+/// Records in the reports that `signal` stopped the run; says what was done.
+fn stopped_reports(report: &Path, signal: Signal) -> String {
+    let why = format!("stopped by {}", signal.name());
+    match crate::report::folder::stopped(report, &why, &[]) {
+        Ok(()) => format!(
+            "browsers closed, and the reports in {} say the run was stopped",
+            report.display()
+        ),
+        // A folder that could not be prepared has nothing of this run's.
+        Err(e) => format!(
+            "browsers closed; the reports in {} could not record the stop ({e})",
+            report.display()
+        ),
     }
 }

@@ -16,8 +16,17 @@ pub async fn serve(args: ServeArgs) -> Ending {
         ..Settings::default()
     };
     settings.telephony.base_url = args.telephony_url;
-    match docproof_simulator::serve(file, settings, args.addr, &args.tenant).await {
-        Ok(()) => Ending::Passed,
-        Err(e) => Ending::CannotStart(e.into()),
+    // Listened for first (biased), so a signal ends the command here with
+    // its own exit code, whatever the simulator makes of it.
+    tokio::select! {
+        biased;
+        signal = super::interrupted() => Ending::Interrupted {
+            signal,
+            done: "tenant stopped".to_string(),
+        },
+        served = docproof_simulator::serve(file, settings, args.addr, &args.tenant) => match served {
+            Ok(()) => Ending::Passed,
+            Err(e) => Ending::CannotStart(e.into()),
+        },
     }
 }

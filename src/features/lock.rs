@@ -95,7 +95,7 @@ impl Lock {
 
     pub fn write(&self, path: &Path) -> Result<(), String> {
         let body = toml::to_string_pretty(self).map_err(|e| e.to_string())?;
-        std::fs::write(path, format!("{HEADER}\n{body}"))
+        crate::atomic::write(path, format!("{HEADER}\n{body}"))
             .map_err(|e| format!("{}: cannot write the lock ({e})", path.display()))
     }
 }

@@ -224,13 +224,14 @@ pub fn write(
 ) -> anyhow::Result<Written> {
     let rows = matrix(doc, features, results);
     let markdown = markdown(doc, &rows);
-    let path = report.join("coverage.md");
+    let path = report.join(super::folder::COVERAGE);
     std::fs::create_dir_all(report)
-        .and_then(|()| std::fs::write(&path, format!("# docproof coverage\n\n{markdown}")))
+        .and_then(|()| crate::atomic::write(&path, format!("# docproof coverage\n\n{markdown}")))
         .map_err(|e| {
             anyhow::anyhow!(
-                "{}: cannot write coverage.md ({e}); pass --report with a writable folder",
-                report.display()
+                "{}: cannot write {} ({e}); pass --report with a writable folder",
+                report.display(),
+                super::folder::COVERAGE
             )
         })?;
     if let Err(e) = append_to_step_summary(&markdown) {

@@ -22,9 +22,7 @@ pub fn mark_infrastructure_errors(report: &Path) -> anyhow::Result<()> {
     if rewritten == xml {
         return Ok(());
     }
-    let tmp = report.join(".junit.xml.tmp");
-    std::fs::write(&tmp, rewritten)
-        .and_then(|()| std::fs::rename(&tmp, &path))
+    crate::atomic::write(&path, rewritten)
         .map_err(|e| anyhow::anyhow!("{}: cannot rewrite junit.xml ({e})", report.display()))
 }
 

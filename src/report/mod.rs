@@ -1,9 +1,12 @@
 //! What a run leaves behind: per-scenario transcripts of what the user saw
 //! (snapshotted with insta), the JUnit XML and Cucumber JSON that CI reads,
 //! a one-line-per-scenario ledger, `summary.md` made from it, and the
-//! coverage matrix of the FAQ's steps (`coverage.md`).
+//! coverage matrix of the FAQ's steps (`coverage.md`). Every file is
+//! written atomically (`crate::atomic`); `folder` keeps a stopped run's
+//! reports honest.
 
 pub mod coverage;
+pub mod folder;
 pub mod junit_errors;
 pub mod ledger;
 pub mod run_summary;

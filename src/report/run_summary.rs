@@ -61,22 +61,86 @@ impl RunSummary {
             )
         })
     }
-    /// Whether the release gate opens: no problem, no failed, undefined or
-    /// skipped step, no failed hook, and at least one scenario ran.
+    /// Whether the release gate opens: nothing in [`RunSummary::failures`].
     pub fn success(&self) -> bool {
-        self.problems.is_empty()
-            && self.doc_problems.is_empty()
-            && self.failed() == 0
-            && self.steps_failed == 0
-            && self.steps_skipped == 0
-            && self.hook_errors == 0
-            && !self.scenarios.is_empty()
+        self.failures().is_empty()
     }
+
+    /// Why the run fails, one phrase per reason; empty when it passes. The
+    /// one place the verdict is decided: the exit code, the console's last
+    /// line and `summary.md` all read it.
+    pub fn failures(&self) -> Vec<String> {
+        let mut why = Vec::new();
+        if !self.problems.is_empty() {
+            why.push(format!(
+                "{} kept the scenarios from running",
+                count(
+                    self.problems.len(),
+                    "problem in the features",
+                    "problems in the features"
+                )
+            ));
+        }
+        if !self.doc_problems.is_empty() {
+            why.push(format!(
+                "the drift gate found {} between the doc and the features",
+                count(self.doc_problems.len(), "problem", "problems")
+            ));
+        }
+        let failed = self.failed();
+        if failed > 0 {
+            why.push(format!("{} failed", count(failed, "scenario", "scenarios")));
+        } else {
+            // A failed scenario already accounts for its failed or skipped steps.
+            if self.steps_failed > 0 {
+                why.push(format!(
+                    "{} failed",
+                    count(self.steps_failed, "step", "steps")
+                ));
+            }
+            if self.steps_skipped > 0 {
+                why.push(format!(
+                    "{} skipped or undefined",
+                    count(self.steps_skipped, "step was", "steps were")
+                ));
+            }
+        }
+        if self.hook_errors > 0 {
+            why.push(format!(
+                "{} failed",
+                count(self.hook_errors, "hook", "hooks")
+            ));
+        }
+        if self.scenarios.is_empty() && self.problems.is_empty() {
+            why.push("no scenario ran".to_string());
+        }
+        why
+    }
+
+    /// The verdict as a sentence: `passed` or `FAILED: …`.
+    pub fn verdict(&self) -> String {
+        let why = self.failures();
+        if why.is_empty() {
+            "passed".to_string()
+        } else {
+            format!("FAILED: {}", why.join("; "))
+        }
+    }
+}
+
+/// `1 problem`, `2 problems`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Writes `summary.md` into the report folder.
 pub fn write_summary(s: &RunSummary) -> anyhow::Result<()> {
-    let mut md = super::summary::markdown(&s.scenarios, &s.problems, s.elapsed.as_secs_f64());
+    let mut md = super::summary::markdown(
+        &s.verdict(),
+        &s.scenarios,
+        &s.problems,
+        s.elapsed.as_secs_f64(),
+    );
     md.push_str(&super::summary::doc_check(
         &s.doc_problems,
         s.coverage.as_deref(),
@@ -88,8 +152,9 @@ pub fn write_summary(s: &RunSummary) -> anyhow::Result<()> {
     if let Some(note) = s.retries_note() {
         md.push_str(&format!("\n{note}\n"));
     }
-    std::fs::write(s.report.join("summary.md"), md)
-        .map_err(|e| anyhow::anyhow!("{}: cannot write summary.md ({e})", s.report.display()))
+    let name = super::folder::SUMMARY;
+    crate::atomic::write(&s.report.join(name), md)
+        .map_err(|e| anyhow::anyhow!("{}: cannot write {name} ({e})", s.report.display()))
 }
 
 /// The summary lines both `docproof run` and `cargo test` print.
@@ -118,8 +183,15 @@ pub fn print_summary(s: &RunSummary) {
                 .unwrap_or("a step was skipped or undefined")
         );
     }
+    // The last line states the verdict the exit code gives: scenarios that
+    // all passed do not make a run that failed its checks read as a pass.
+    let verdict = match s.failures() {
+        why if why.is_empty() => String::new(),
+        why if s.failed() == 0 => format!(", but the run FAILED: {}", why.join("; ")),
+        why => format!("; the run FAILED: {}", why.join("; ")),
+    };
     println!(
-        "docproof: {} scenarios passed, {} failed{} ({} steps passed, {} failed, {} skipped) in {:.2} s {}; reports in {}",
+        "docproof: {} scenarios passed, {} failed{} ({} steps passed, {} failed, {} skipped) in {:.2} s {}{verdict}; reports in {}",
         s.passed(),
         s.failed(),
         match s.infrastructure_errors() {

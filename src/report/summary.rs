@@ -5,14 +5,21 @@
 use super::ledger::{ScenarioResult, Verdict};
 use std::fmt::Write as _;
 
-/// Markdown for the run's scenarios (and the problems found before running).
-pub fn markdown(scenarios: &[ScenarioResult], problems: &[String], seconds: f64) -> String {
+/// Markdown for the run's verdict (`passed` or `FAILED: …`), its scenarios
+/// and the problems found before running.
+pub fn markdown(
+    verdict: &str,
+    scenarios: &[ScenarioResult],
+    problems: &[String],
+    seconds: f64,
+) -> String {
     let passed = scenarios
         .iter()
         .filter(|s| s.verdict == Verdict::Passed)
         .count();
     let mut out = format!(
-        "# docproof run\n\n{passed} of {} scenarios passed in {seconds:.2} s.\n",
+        "# docproof run\n\n**The run {}.**\n\n{passed} of {} scenarios passed in {seconds:.2} s.\n",
+        cell(verdict),
         scenarios.len()
     );
     if !problems.is_empty() {
@@ -128,12 +135,17 @@ mod tests {
             failure: failure.map(str::to_string),
         };
         let md = markdown(
+            "FAILED: 1 scenario failed",
             &[
                 r("Register | by text", Verdict::Passed, None),
                 r("Sign in", Verdict::Failed, Some("FAQ step 3.1.5: no text")),
             ],
             &[],
             1.234,
+        );
+        assert!(
+            md.contains("**The run FAILED: 1 scenario failed.**"),
+            "{md}"
         );
         assert!(md.contains("1 of 2 scenarios passed in 1.23 s."), "{md}");
         assert!(

@@ -122,7 +122,7 @@ impl Transcript {
     /// Writes the transcript to `dir/<name>.txt`.
     pub fn write_to(&self, dir: &Path, name: &str) -> std::io::Result<()> {
         std::fs::create_dir_all(dir)?;
-        std::fs::write(dir.join(format!("{name}.txt")), self.render())
+        crate::atomic::write(&dir.join(format!("{name}.txt")), self.render())
     }
 }
 

@@ -4,6 +4,8 @@
 //! compared with their snapshots after each scenario.
 
 use super::plan;
+use crate::atomic;
+use crate::report::folder;
 use crate::report::ledger::{Ledger, ScenarioResult};
 use crate::report::transcript::slug;
 use crate::steps::world::Scenario;
@@ -44,10 +46,8 @@ pub async fn execute(
     out: Outputs<'_>,
 ) -> anyhow::Result<Executed> {
     let config = std::sync::Arc::new(config);
-    let _ = std::fs::remove_dir_all(out.report.join("screenshots"));
-    let _ = std::fs::remove_dir_all(out.report.join("failures"));
-    let transcripts = out.report.join("transcripts");
-    let _ = std::fs::remove_dir_all(&transcripts);
+    // The run emptied the report folder of earlier reports (report::folder::begin).
+    let transcripts = out.report.join(folder::TRANSCRIPTS);
     let snapshots = match out.snapshots {
         Some(dir) => {
             std::fs::create_dir_all(dir)?;
@@ -57,8 +57,19 @@ pub async fn execute(
     };
 
     let ledger = Ledger::default();
-    let junit = std::fs::File::create(out.report.join("junit.xml"))?;
-    let json = std::fs::File::create(out.report.join("cucumber.json"))?;
+    // Cucumber's writers fill temporary files, renamed into place when the
+    // run is over: stopped before that, the run leaves no empty report.
+    let staged = |name: &str| {
+        let path = out.report.join(name);
+        atomic::Staged::new(&path).map_err(|e| {
+            anyhow::anyhow!(
+                "{}: cannot write {name} ({e}); pass --report with a writable folder",
+                out.report.display()
+            )
+        })
+    };
+    let junit = staged(folder::JUNIT)?;
+    let json = staged(folder::CUCUMBER_JSON)?;
     let console: Box<dyn std::io::Write> = if out.verbose {
         Box::new(std::io::stdout())
     } else {
@@ -66,8 +77,8 @@ pub async fn execute(
     };
     let writer = writer::Basic::raw(console, Coloring::Auto, Verbosity::Default)
         .summarized()
-        .tee::<DocWorld, _>(writer::JUnit::for_tee(junit, 0))
-        .tee::<DocWorld, _>(writer::Json::for_tee(json))
+        .tee::<DocWorld, _>(writer::JUnit::for_tee(junit.handle()?, 0))
+        .tee::<DocWorld, _>(writer::Json::for_tee(json.handle()?))
         .tee::<DocWorld, _>(
             ledger
                 .clone()
@@ -140,6 +151,10 @@ pub async fn execute(
                 .is_none_or(|t| plan::matches(t, feature, rule, scenario))
         })
         .await;
+    for (file, name) in [(junit, folder::JUNIT), (json, folder::CUCUMBER_JSON)] {
+        file.commit()
+            .map_err(|e| anyhow::anyhow!("{}: cannot write {name} ({e})", out.report.display()))?;
+    }
     use cucumber::writer::Stats as _;
     Ok(Executed {
         scenarios: ledger.take(),

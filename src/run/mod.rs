@@ -12,7 +12,7 @@ pub mod plan;
 pub use crate::report::run_summary::{print_summary, RunSummary};
 
 use crate::drive::DriverKind;
-use crate::report::{coverage, run_summary};
+use crate::report::{coverage, folder, run_summary};
 use crate::steps::RunConfig;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -65,9 +65,30 @@ pub const MAX_DEFAULT_BROWSER_SCENARIOS: usize = 8;
 
 /// Plans, executes and reports. Errors are what stops a run before it
 /// starts (see [`plan::plan`]); scenario failures are in the summary.
+///
+/// The report folder is prepared first (see [`folder::begin`]): from then
+/// on its reports describe this run, even one that stops early.
 pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
+    folder::begin(&opts.report)?;
+    match run_begun(&opts).await {
+        Ok(summary) => Ok(summary),
+        Err(e) => {
+            let why = format!("docproof could not run: {e:#}");
+            if let Err(w) = folder::stopped(&opts.report, &why, &[]) {
+                eprintln!(
+                    "warning: {}: cannot record in the reports that the run stopped ({w})",
+                    opts.report.display()
+                );
+            }
+            Err(e)
+        }
+    }
+}
+
+/// [`run`] once its report folder is ready.
+async fn run_begun(opts: &RunOptions) -> anyhow::Result<RunSummary> {
     let started = Instant::now();
-    let plan = plan::plan(&opts).await?;
+    let plan = plan::plan(opts).await?;
     let mut summary = RunSummary {
         scenarios: Vec::new(),
         problems: plan.problems,
@@ -149,6 +170,29 @@ pub async fn run(opts: RunOptions) -> anyhow::Result<RunSummary> {
     )?;
     summary.coverage = Some(written.path);
     summary.elapsed = started.elapsed();
+    junit_verdict(&summary).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: cannot write {} ({e})",
+            opts.report.display(),
+            folder::JUNIT
+        )
+    })?;
     run_summary::write_summary(&summary)?;
     Ok(summary)
+}
+
+/// Makes `junit.xml` fail when the run fails for more than its scenarios:
+/// when nothing ran, cucumber wrote none, and when all that ran passed,
+/// cucumber's reads as a pass. One test case in error says why.
+fn junit_verdict(s: &RunSummary) -> std::io::Result<()> {
+    if s.success() || s.failed() > 0 {
+        return Ok(());
+    }
+    let why = s.failures().join("; ");
+    let details: Vec<String> = s.problems.iter().chain(&s.doc_problems).cloned().collect();
+    if s.scenarios.is_empty() {
+        folder::write_junit_error(&s.report, &why, &details)
+    } else {
+        folder::add_junit_error(&s.report, &why, &details)
+    }
 }

@@ -89,3 +89,71 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     }
     files
 }
+
+/// What CI reads in a JUnit report: its test cases and the messages of
+/// their failures and errors.
+#[derive(Debug)]
+pub struct Junit {
+    pub testcases: usize,
+    pub problems: Vec<String>,
+}
+
+/// Parses the JUnit report at `path`; panics, quoting it, if it is not
+/// well-formed XML.
+pub fn junit(path: &Path) -> Junit {
+    use quick_xml::events::Event;
+    let xml = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: cannot read it ({e})", path.display()));
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    reader.config_mut().check_end_names = true;
+    let mut found = Junit {
+        testcases: 0,
+        problems: vec![],
+    };
+    let mut depth = 0usize;
+    loop {
+        let event = reader
+            .read_event()
+            .unwrap_or_else(|e| panic!("{} is not XML ({e}):\n{xml}", path.display()));
+        let (element, opens) = match &event {
+            Event::Start(e) => (e, true),
+            Event::Empty(e) => (e, false),
+            Event::End(_) => {
+                depth -= 1;
+                continue;
+            }
+            Event::Eof => break,
+            _ => continue,
+        };
+        match element.name().as_ref() {
+            b"testcase" => found.testcases += 1,
+            b"failure" | b"error" => {
+                let message = element
+                    .try_get_attribute("message")
+                    .ok()
+                    .flatten()
+                    .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok())
+                    .map(|v| v.into_owned())
+                    .unwrap_or_default();
+                found.problems.push(message);
+            }
+            _ => {}
+        }
+        depth += usize::from(opens);
+    }
+    assert_eq!(
+        depth,
+        0,
+        "{} ends with elements open:\n{xml}",
+        path.display()
+    );
+    found
+}
+
+/// Files of zero bytes under `dir`: a report cut off by a stop.
+pub fn empty_files(dir: &Path) -> Vec<PathBuf> {
+    files_under(dir)
+        .into_iter()
+        .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.len() == 0))
+        .collect()
+}
