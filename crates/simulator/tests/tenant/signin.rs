@@ -705,7 +705,11 @@ async fn the_user_is_chosen_once_per_flow() {
     let token = page.attr("input[name=flowToken]", "value").unwrap();
     let switched = Page::from(
         c.post(format!("{}/common/login", t.base_url))
-            .form(&[("loginfmt", ADMIN.0), ("flowToken", token.as_str())])
+            .form(&[
+                ("loginfmt", ADMIN.0),
+                ("flowToken", token.as_str()),
+                ("canary", token.as_str()),
+            ])
             .send()
             .await
             .unwrap(),
