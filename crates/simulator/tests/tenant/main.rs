@@ -2,6 +2,7 @@
 
 mod admin;
 mod carrier;
+mod carrier_limits;
 mod common;
 mod graph;
 mod legacy;
