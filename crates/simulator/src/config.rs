@@ -324,4 +324,53 @@ phone = "+1 abc"
         let text = good.replace("password = \"x\"", &format!("password = \"{}\"", "p".repeat(256)));
         assert!(TenantFile::parse(Path::new("t.toml"), &text).is_ok());
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// A TOML basic string holding `s`.
+        fn quoted(s: &str) -> String {
+            toml::Value::String(s.to_string()).to_string()
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+
+            /// Any text is a tenant file or an error naming the file, and a
+            /// line within the text when it names one.
+            #[test]
+            fn any_text_is_read_or_refused_with_a_place(text in "\\PC{0,400}") {
+                match TenantFile::parse(Path::new("t.toml"), &text) {
+                    Ok(_) => {}
+                    Err(e) => {
+                        prop_assert!(e.to_string().starts_with("t.toml"));
+                        prop_assert!(!e.message.is_empty());
+                        let lines = text.lines().count().max(1) + 1;
+                        prop_assert!(e.line.is_none_or(|l| (1..=lines).contains(&l)), "{e}");
+                    }
+                }
+            }
+
+            /// Any password is kept as written (trimmed) up to Microsoft's 256
+            /// characters, and refused past them at its own line and field.
+            #[test]
+            fn passwords_are_kept_or_refused_by_length(password in "\\PC{1,300}") {
+                let good = GOOD.replace("+1 abc", "+1 2065550101");
+                let text = good.replace("password = \"x\"", &format!("password = {}", quoted(&password)));
+                let kept = password.trim();
+                match TenantFile::parse(Path::new("t.toml"), &text) {
+                    Ok(file) => {
+                        prop_assert!(kept.chars().count() <= MAX_PASSWORD_CHARS);
+                        prop_assert!(file.users[0].password.matches(kept));
+                    }
+                    Err(e) => {
+                        prop_assert_eq!(e.field.as_deref(), Some("users[0].password"));
+                        prop_assert_eq!(e.line, Some(9));
+                        prop_assert!(kept.is_empty() || kept.chars().count() > MAX_PASSWORD_CHARS, "{}", e);
+                    }
+                }
+            }
+        }
+    }
 }
