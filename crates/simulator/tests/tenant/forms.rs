@@ -110,19 +110,23 @@ enum Body {
     Raw(Vec<u8>),
 }
 
-fn body() -> impl Strategy<Value = Body> {
+/// Up to eight fields, names from [`NAMES`].
+fn fields() -> impl Strategy<Value = Vec<(String, String)>> {
     let field = (prop::sample::select(NAMES.to_vec()), value())
         .prop_map(|(n, v)| (n.to_string(), v));
-    let fields = prop::collection::vec(field, 0..8);
+    prop::collection::vec(field, 0..8)
+}
+
+fn body() -> impl Strategy<Value = Body> {
     prop_oneof![
         // The flow's own token and canary first: the post reaches the stage's logic.
-        2 => fields.clone().prop_map(|mut f| {
+        2 => fields().prop_map(|mut f| {
             for name in ["canary", "flowToken"] {
                 f.insert(0, (name.to_string(), "{token}".to_string()));
             }
             Body::Fields(f)
         }),
-        2 => fields.prop_map(Body::Fields),
+        2 => fields().prop_map(Body::Fields),
         1 => prop::collection::vec(any::<u8>(), 0..300).prop_map(Body::Raw),
     ]
 }
