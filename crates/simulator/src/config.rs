@@ -317,11 +317,20 @@ phone = "+1 abc"
         assert_eq!(e.field.as_deref(), Some("users[0].password"));
         assert_eq!(e.line, Some(9));
         let shown = e.to_string();
-        assert!(shown.starts_with("t.toml:9: field `users[0].password`"), "{shown}");
+        assert!(
+            shown.starts_with("t.toml:9: field `users[0].password`"),
+            "{shown}"
+        );
         assert!(shown.contains("at most 256"), "{shown}");
-        assert!(!shown.contains("ppppp"), "the password is not quoted: {shown}");
+        assert!(
+            !shown.contains("ppppp"),
+            "the password is not quoted: {shown}"
+        );
         // 256 characters are still fine.
-        let text = good.replace("password = \"x\"", &format!("password = \"{}\"", "p".repeat(256)));
+        let text = good.replace(
+            "password = \"x\"",
+            &format!("password = \"{}\"", "p".repeat(256)),
+        );
         assert!(TenantFile::parse(Path::new("t.toml"), &text).is_ok());
     }
 

@@ -140,7 +140,10 @@ mod tests {
         assert!(parse_basic(&basic("nocolon")).unwrap_err().contains("':'"));
         let other_scheme = parse_basic(&HeaderValue::from_static("Bearer abc")).unwrap_err();
         assert!(other_scheme.contains("not 'Basic'"), "{other_scheme}");
-        assert!(!other_scheme.contains("Bearer"), "not quoted back: {other_scheme}");
+        assert!(
+            !other_scheme.contains("Bearer"),
+            "not quoted back: {other_scheme}"
+        );
         assert!(parse_basic(&HeaderValue::from_static("Basic %%%"))
             .unwrap_err()
             .contains("base64"));

@@ -222,7 +222,9 @@ impl VirtualCarrier {
         // HTTP redirects are followed only while they stay on allowed hosts.
         let hops = allowed.clone();
         let redirects = reqwest::redirect::Policy::custom(move |attempt| {
-            if attempt.previous().len() < MAX_REDIRECTS && hops.check(attempt.url().as_str()).is_ok() {
+            if attempt.previous().len() < MAX_REDIRECTS
+                && hops.check(attempt.url().as_str()).is_ok()
+            {
                 attempt.follow()
             } else {
                 attempt.stop()

@@ -25,7 +25,11 @@ pub(crate) fn api(app: &RunningTenant, resource: &str) -> String {
     )
 }
 
-pub(crate) async fn post_form(url: &str, auth: Option<(&str, &str)>, form: &[(&str, &str)]) -> (u16, Value) {
+pub(crate) async fn post_form(
+    url: &str,
+    auth: Option<(&str, &str)>,
+    form: &[(&str, &str)],
+) -> (u16, Value) {
     let mut req = reqwest::Client::new().post(url).form(form);
     if let Some((user, token)) = auth {
         req = req.basic_auth(user, Some(token));

@@ -18,7 +18,11 @@ async fn text(app: &RunningTenant, body: &str) -> (u16, Value) {
     post_form(
         &api(app, "Messages.json"),
         Some((&sid, &token)),
-        &[("To", "+12065550101"), ("From", "+14255550100"), ("Body", body)],
+        &[
+            ("To", "+12065550101"),
+            ("From", "+14255550100"),
+            ("Body", body),
+        ],
     )
     .await
 }
@@ -71,7 +75,11 @@ async fn inline_twiml_over_4000_characters_is_twilios_32018() {
     let long = format!("<Response><Say>{}</Say></Response>", "a".repeat(4000));
     let (status, refused) = place_call(
         &app,
-        &[("To", "+12065550102"), ("From", "+14255550100"), ("Twiml", &long)],
+        &[
+            ("To", "+12065550102"),
+            ("From", "+14255550100"),
+            ("Twiml", &long),
+        ],
     )
     .await;
     assert_eq!((status, code(&refused)), (400, Some(32018)), "{refused}");
@@ -111,7 +119,12 @@ async fn fetched_twiml_over_64_kb_fails_the_call_with_11750() {
     let app = spawn_tenant().await;
     let at_limit = serving(say_document(limits::TWIML_RESPONSE_BYTES)).await;
     let (_, sid) = ring_call_user(&app, Some(format!("{}/twiml", at_limit.uri()))).await;
-    let (status, call) = update(&app, &sid, &[("Twiml", "<Response><Play digits=\"1\"/></Response>")]).await;
+    let (status, call) = update(
+        &app,
+        &sid,
+        &[("Twiml", "<Response><Play digits=\"1\"/></Response>")],
+    )
+    .await;
     assert_eq!(status, 200, "{call}");
     assert!(
         heard(&call).iter().all(|l| !l.starts_with("error:")),
@@ -121,7 +134,12 @@ async fn fetched_twiml_over_64_kb_fails_the_call_with_11750() {
 
     let over = serving(say_document(limits::TWIML_RESPONSE_BYTES + 1)).await;
     let (_, sid) = ring_call_user(&app, Some(format!("{}/twiml", over.uri()))).await;
-    let (status, call) = update(&app, &sid, &[("Twiml", "<Response><Play digits=\"1\"/></Response>")]).await;
+    let (status, call) = update(
+        &app,
+        &sid,
+        &[("Twiml", "<Response><Play digits=\"1\"/></Response>")],
+    )
+    .await;
     assert_eq!(status, 200, "{call}");
     assert_eq!(call["status"], "completed");
     let error = heard(&call)
@@ -172,7 +190,11 @@ async fn the_carrier_fetches_only_from_allowed_hosts() {
     let outside = "http://169.254.169.254/latest/meta-data";
     let (status, refused) = place_call(
         &app,
-        &[("To", "+12065550102"), ("From", "+14255550100"), ("Url", outside)],
+        &[
+            ("To", "+12065550102"),
+            ("From", "+14255550100"),
+            ("Url", outside),
+        ],
     )
     .await;
     assert_eq!((status, code(&refused)), (400, Some(21205)), "{refused}");
@@ -218,7 +240,10 @@ async fn the_carrier_fetches_only_from_allowed_hosts() {
         .into_iter()
         .find(|l| l.starts_with("error:"))
         .expect("the call says why it failed");
-    assert!(error.contains("11200") && error.contains("169.254.169.254"), "{error}");
+    assert!(
+        error.contains("11200") && error.contains("169.254.169.254"),
+        "{error}"
+    );
 }
 
 #[tokio::test]
@@ -233,13 +258,21 @@ async fn the_allowed_hosts_are_one_setting() {
     let by_name = server.uri().replace("127.0.0.1", "localhost");
     let (status, refused) = place_call(
         &app,
-        &[("To", "+12065550102"), ("From", "+14255550100"), ("Url", &by_name)],
+        &[
+            ("To", "+12065550102"),
+            ("From", "+14255550100"),
+            ("Url", &by_name),
+        ],
     )
     .await;
     assert_eq!((status, code(&refused)), (400, Some(21205)), "{refused}");
     let (status, call) = place_call(
         &app,
-        &[("To", "+12065550102"), ("From", "+14255550100"), ("Url", &server.uri())],
+        &[
+            ("To", "+12065550102"),
+            ("From", "+14255550100"),
+            ("Url", &server.uri()),
+        ],
     )
     .await;
     assert_eq!(status, 201, "{call}");

@@ -112,8 +112,8 @@ enum Body {
 
 /// Up to eight fields, names from [`NAMES`].
 fn fields() -> impl Strategy<Value = Vec<(String, String)>> {
-    let field = (prop::sample::select(NAMES.to_vec()), value())
-        .prop_map(|(n, v)| (n.to_string(), v));
+    let field =
+        (prop::sample::select(NAMES.to_vec()), value()).prop_map(|(n, v)| (n.to_string(), v));
     prop::collection::vec(field, 0..8)
 }
 

@@ -248,7 +248,9 @@ async fn refusals_reflect_no_markup_and_are_never_sniffed() {
     for path in ["/owa", "/phone", "/no-such-page"] {
         let resp = reqwest::get(format!("{}{path}", t.base_url)).await.unwrap();
         assert_eq!(
-            resp.headers().get("x-content-type-options").map(|v| v.to_str().unwrap()),
+            resp.headers()
+                .get("x-content-type-options")
+                .map(|v| v.to_str().unwrap()),
             Some("nosniff"),
             "{path}"
         );

@@ -794,13 +794,21 @@ async fn the_canary_is_checked_like_the_flow_token() {
     ] {
         let refused = Page::from(c.post(url.clone()).form(&form).send().await.unwrap()).await;
         assert_eq!(refused.status, 400, "{what}");
-        assert!(refused.has("#idDiv_Error_Title"), "{what}: {}", refused.html);
+        assert!(
+            refused.has("#idDiv_Error_Title"),
+            "{what}: {}",
+            refused.html
+        );
         assert!(refused.html.contains("canary"), "{what}");
     }
     // The page's own form, canary and all, still signs in.
     let next = Page::from(c.post(url).form(&fields).send().await.unwrap()).await;
     assert_eq!(next.status, 200);
-    assert!(!next.has("#idDiv_Error_Title") && !next.has("#passwordError"), "{}", next.html);
+    assert!(
+        !next.has("#idDiv_Error_Title") && !next.has("#passwordError"),
+        "{}",
+        next.html
+    );
 }
 
 /// Smart lockout: after LOCKOUT_THRESHOLD wrong passwords the account is
@@ -826,18 +834,27 @@ async fn smart_lockout_locks_an_account_after_ten_wrong_passwords() {
     assert!(t.tenant().sign_in(&upn(SMS_USER.0), SMS_USER.1).is_ok());
     for n in 1..=LOCKOUT_THRESHOLD {
         page = submit(&c, &page, "#idSIButton9", &[("passwd", "Wrong-Guess-1")]).await;
-        assert!(error(&page).contains("incorrect"), "wrong password {n}: {}", page.html);
+        assert!(
+            error(&page).contains("incorrect"),
+            "wrong password {n}: {}",
+            page.html
+        );
     }
     let locked = submit(&c, &page, "#idSIButton9", &[("passwd", SMS_USER.1)]).await;
     assert!(error(&locked).contains("AADSTS50053"), "{}", locked.html);
     assert!(error(&locked).contains("locked"), "{}", locked.html);
     // Another account signs in as usual.
-    let past_password = |p: &Page| {
-        p.status == 200 && !p.has("#passwordError") && !p.has("#idDiv_Error_Title")
-    };
+    let past_password =
+        |p: &Page| p.status == 200 && !p.has("#passwordError") && !p.has("#idDiv_Error_Title");
     let other_browser = client();
     let other = to_password_page(&other_browser, &t.base_url, CALL_USER.0).await;
-    let other = submit(&other_browser, &other, "#idSIButton9", &[("passwd", CALL_USER.1)]).await;
+    let other = submit(
+        &other_browser,
+        &other,
+        "#idSIButton9",
+        &[("passwd", CALL_USER.1)],
+    )
+    .await;
     assert!(past_password(&other), "{}", other.html);
 
     tokio::time::sleep(lockout + Duration::from_millis(200)).await;
