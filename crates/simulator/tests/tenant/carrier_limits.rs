@@ -149,6 +149,57 @@ async fn fetched_twiml_over_64_kb_fails_the_call_with_11750() {
     assert!(error.contains("11750"), "{error}");
 }
 
+/// A TwiML server that answers with `body` in chunks and no length, as a
+/// streaming server would: the carrier must stop reading at the limit.
+async fn serving_chunked(body: String) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/twiml", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let body = body.clone();
+            tokio::spawn(async move {
+                let mut request = [0u8; 4096];
+                let _ = socket.read(&mut request).await;
+                let head = "HTTP/1.1 200 OK\r\ncontent-type: text/xml\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n";
+                let _ = socket.write_all(head.as_bytes()).await;
+                for chunk in body.as_bytes().chunks(8192) {
+                    let framed =
+                        [format!("{:x}\r\n", chunk.len()).as_bytes(), chunk, b"\r\n"].concat();
+                    if socket.write_all(&framed).await.is_err() {
+                        return;
+                    }
+                }
+                let _ = socket.write_all(b"0\r\n\r\n").await;
+            });
+        }
+    });
+    url
+}
+
+#[tokio::test]
+async fn streamed_twiml_is_read_only_up_to_64_kb() {
+    let app = spawn_tenant().await;
+    let keypad = "<Response><Play digits=\"1\"/></Response>";
+    let fits = serving_chunked(say_document(limits::TWIML_RESPONSE_BYTES)).await;
+    let (_, sid) = ring_call_user(&app, Some(fits)).await;
+    let (_, call) = update(&app, &sid, &[("Twiml", keypad)]).await;
+    assert!(
+        heard(&call).iter().all(|l| !l.starts_with("error:")),
+        "{:?}",
+        heard(&call)
+    );
+
+    let over = serving_chunked(say_document(4 * limits::TWIML_RESPONSE_BYTES)).await;
+    let (_, sid) = ring_call_user(&app, Some(over)).await;
+    let (_, call) = update(&app, &sid, &[("Twiml", keypad)]).await;
+    let error = heard(&call)
+        .into_iter()
+        .find(|l| l.starts_with("error:"))
+        .expect("the call says why it failed");
+    assert!(error.contains("11750"), "{error}");
+}
+
 #[tokio::test]
 async fn the_carrier_keeps_the_newest_texts_of_each_account() {
     let app = spawn_tenant().await;
