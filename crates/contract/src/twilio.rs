@@ -427,6 +427,25 @@ pub fn ring_out_path(call_sid: &str) -> String {
     format!("/docproof/Calls/{call_sid}/ring-out")
 }
 
+/// Twilio's size limits, with the error code Twilio answers when one is
+/// passed (docs/m365-contract.md cites each).
+pub mod limits {
+    /// A Message's `Body`: at most 1,600 characters, else 21617.
+    pub const MESSAGE_BODY_CHARS: usize = 1600;
+    /// "The concatenated message body exceeds the 1600 character limit".
+    pub const MESSAGE_TOO_LONG: u32 = 21617;
+    /// A call's inline `Twiml` parameter: at most 4,000 characters, else 32018.
+    pub const INLINE_TWIML_CHARS: usize = 4000;
+    /// "Twiml size exceeded maximum allowed value".
+    pub const INLINE_TWIML_TOO_LONG: u32 = 32018;
+    /// A TwiML document fetched from a URL: at most 64 kB, else 11750.
+    pub const TWIML_RESPONSE_BYTES: usize = 64 * 1024;
+    /// "TwiML response body too large".
+    pub const TWIML_RESPONSE_TOO_LARGE: u32 = 11750;
+    /// "Request Entity Too Large": a request body over the server's limit.
+    pub const REQUEST_TOO_LARGE: u32 = 20413;
+}
+
 /// The first (and only) page of a listing of `kind` (`Messages`, `Calls`):
 /// `items` under the lowercase kind, `query` the listing's query string.
 pub fn page_json(

@@ -68,6 +68,12 @@ pub struct AppSeed {
     pub roles: Vec<String>,
 }
 
+/// Microsoft Entra ID accepts passwords of at most 256 characters.
+pub const MAX_PASSWORD_CHARS: usize = 256;
+/// Every other text field (ids, names, secrets): Entra's display names
+/// stop at 256 characters too; docproof holds the rest to the same.
+pub const MAX_TEXT_CHARS: usize = 256;
+
 // Raw shapes as written in TOML; every field is spanned so that a value that
 // fails to parse can be reported with its line.
 #[derive(Deserialize)]
@@ -143,17 +149,21 @@ impl TenantFile {
         })?;
 
         let t = raw.tenant.into_inner();
-        let nonempty = |s: &Spanned<String>, field: &str| {
-            if s.get_ref().trim().is_empty() {
-                Err(err(
-                    Some(s.span().start),
-                    Some(field.into()),
-                    "must not be empty".into(),
+        let text_of = |s: &Spanned<String>, field: &str, max: usize| {
+            let value = s.get_ref().trim();
+            let refuse = |why: String| Err(err(Some(s.span().start), Some(field.into()), why));
+            let chars = value.chars().count();
+            if value.is_empty() {
+                refuse("must not be empty".into())
+            } else if chars > max {
+                refuse(format!(
+                    "is {chars} characters long; at most {max} are allowed: shorten it"
                 ))
             } else {
-                Ok(s.get_ref().trim().to_string())
+                Ok(value.to_string())
             }
         };
+        let nonempty = |s: &Spanned<String>, field: &str| text_of(s, field, MAX_TEXT_CHARS);
         let tenant = TenantInfo {
             id: nonempty(&t.id, "tenant.id")?,
             domain: nonempty(&t.domain, "tenant.domain")?,
@@ -171,6 +181,7 @@ impl TenantFile {
             ) -> Result<T, TenantFileError> {
                 p(s.get_ref()).map_err(|m| err(Some(s.span().start), Some(field), m))
             }
+            text_of(&u.upn, &f("upn"), MAX_TEXT_CHARS)?;
             let upn: Upn = parse_with(&u.upn, f("upn"), Upn::parse, &err)?;
             if users.iter().any(|x: &UserSeed| x.upn == upn) {
                 return Err(err(
@@ -199,7 +210,7 @@ impl TenantFile {
             }
             users.push(UserSeed {
                 display_name: nonempty(&u.display_name, &f("display_name"))?,
-                password: Secret::new(nonempty(&u.password, &f("password"))?),
+                password: Secret::new(text_of(&u.password, &f("password"), MAX_PASSWORD_CHARS)?),
                 mfa: u
                     .mfa
                     .as_ref()
@@ -295,5 +306,80 @@ phone = "+1 abc"
         .unwrap_err();
         assert!(e.to_string().contains("display_name"), "{e}");
         assert!(e.line.is_some());
+    }
+
+    #[test]
+    fn an_overlong_password_is_refused_with_its_file_line_and_field() {
+        let huge = "p".repeat(5 * 1024 * 1024);
+        let good = GOOD.replace("+1 abc", "+1 2065550101");
+        let text = good.replace("password = \"x\"", &format!("password = \"{huge}\""));
+        let e = TenantFile::parse(Path::new("t.toml"), &text).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("users[0].password"));
+        assert_eq!(e.line, Some(9));
+        let shown = e.to_string();
+        assert!(
+            shown.starts_with("t.toml:9: field `users[0].password`"),
+            "{shown}"
+        );
+        assert!(shown.contains("at most 256"), "{shown}");
+        assert!(
+            !shown.contains("ppppp"),
+            "the password is not quoted: {shown}"
+        );
+        // 256 characters are still fine.
+        let text = good.replace(
+            "password = \"x\"",
+            &format!("password = \"{}\"", "p".repeat(256)),
+        );
+        assert!(TenantFile::parse(Path::new("t.toml"), &text).is_ok());
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// A TOML basic string holding `s`.
+        fn quoted(s: &str) -> String {
+            toml::Value::String(s.to_string()).to_string()
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+
+            /// Any text is a tenant file or an error naming the file, and a
+            /// line within the text when it names one.
+            #[test]
+            fn any_text_is_read_or_refused_with_a_place(text in "\\PC{0,400}") {
+                match TenantFile::parse(Path::new("t.toml"), &text) {
+                    Ok(_) => {}
+                    Err(e) => {
+                        prop_assert!(e.to_string().starts_with("t.toml"));
+                        prop_assert!(!e.message.is_empty());
+                        let lines = text.lines().count().max(1) + 1;
+                        prop_assert!(e.line.is_none_or(|l| (1..=lines).contains(&l)), "{e}");
+                    }
+                }
+            }
+
+            /// Any password is kept as written (trimmed) up to Microsoft's 256
+            /// characters, and refused past them at its own line and field.
+            #[test]
+            fn passwords_are_kept_or_refused_by_length(password in "\\PC{1,300}") {
+                let good = GOOD.replace("+1 abc", "+1 2065550101");
+                let text = good.replace("password = \"x\"", &format!("password = {}", quoted(&password)));
+                let kept = password.trim();
+                match TenantFile::parse(Path::new("t.toml"), &text) {
+                    Ok(file) => {
+                        prop_assert!(kept.chars().count() <= MAX_PASSWORD_CHARS);
+                        prop_assert!(file.users[0].password.matches(kept));
+                    }
+                    Err(e) => {
+                        prop_assert_eq!(e.field.as_deref(), Some("users[0].password"));
+                        prop_assert_eq!(e.line, Some(9));
+                        prop_assert!(kept.is_empty() || kept.chars().count() > MAX_PASSWORD_CHARS, "{}", e);
+                    }
+                }
+            }
+        }
     }
 }

@@ -89,9 +89,8 @@ pub fn parse_basic(value: &HeaderValue) -> Result<(String, String), String> {
         .split_once(' ')
         .ok_or_else(|| "it has no scheme and credentials".to_string())?;
     if !scheme.eq_ignore_ascii_case("basic") {
-        return Err(format!(
-            "the scheme is '{scheme}', but this endpoint accepts only 'Basic'"
-        ));
+        // The caller's scheme is not quoted back (errors reach 401 bodies).
+        return Err("its scheme is not 'Basic', the only one this endpoint accepts".into());
     }
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(encoded.trim())
@@ -139,9 +138,12 @@ mod tests {
             ("a@b.com".to_string(), "pa:ss".to_string())
         );
         assert!(parse_basic(&basic("nocolon")).unwrap_err().contains("':'"));
-        assert!(parse_basic(&HeaderValue::from_static("Bearer abc"))
-            .unwrap_err()
-            .contains("'Bearer'"));
+        let other_scheme = parse_basic(&HeaderValue::from_static("Bearer abc")).unwrap_err();
+        assert!(other_scheme.contains("not 'Basic'"), "{other_scheme}");
+        assert!(
+            !other_scheme.contains("Bearer"),
+            "not quoted back: {other_scheme}"
+        );
         assert!(parse_basic(&HeaderValue::from_static("Basic %%%"))
             .unwrap_err()
             .contains("base64"));

@@ -93,10 +93,11 @@ fn authenticate(sim: &AppState, headers: &HeaderMap) -> Result<Authenticated, Re
             ),
         )
     })?;
-    let upn = Upn::parse(&upn_raw).map_err(|why| {
+    // What was sent is not repeated: it is the caller's text, not a user name.
+    let upn = Upn::parse(&upn_raw).map_err(|_| {
         refuse(
             REASON_UNKNOWN_USER,
-            &format!("The user name in the Authorization header is not valid: {why}."),
+            "The user name in the Authorization header is not valid: write it as name@domain.",
         )
     })?;
     match sim.tenant.basic_auth(&upn, &password) {

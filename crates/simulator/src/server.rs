@@ -2,10 +2,14 @@
 //! shared `Arc<Simulator>`; and `spawn` to serve it on a port (0 in tests).
 
 use super::carrier::client::TelephonyClient;
+use super::carrier::hosts::AllowedHosts;
 use super::carrier::virtual_carrier::VirtualCarrier;
 use super::config::TenantFile;
 use super::settings::Settings;
 use super::state::Tenant;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue};
+use axum::response::Response;
 use axum::Router;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -20,13 +24,31 @@ pub struct Simulator {
 
 pub type AppState = Arc<Simulator>;
 
+/// The largest request body any endpoint reads. Every form, Graph request
+/// and EWS call of the contract is a few kilobytes (the largest, a call's
+/// inline `Twiml`, is at most 4,000 characters); more is refused with 413
+/// before it is buffered.
+pub const MAX_REQUEST_BYTES: usize = 64 * 1024;
+
 pub fn router(sim: AppState) -> Router {
     Router::new()
         .merge(super::pages::router())
         .merge(super::graph::router())
         .merge(super::legacy::router())
         .merge(super::carrier::router())
+        .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
+        .layer(axum::middleware::map_response(no_sniffing))
         .with_state(sim)
+}
+
+/// Every answer is read as the type it declares, never sniffed (a plain
+/// text 401 that quotes a user name cannot turn into HTML).
+async fn no_sniffing(mut resp: Response) -> Response {
+    resp.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    resp
 }
 
 /// A simulator serving on a real TCP port.
@@ -76,10 +98,11 @@ pub async fn spawn(
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let base_url = format!("http://{addr}");
+    let allowed = AllowedHosts::new(&base_url, &settings.carrier_fetch_hosts);
     let sim = Arc::new(Simulator {
         telephony: TelephonyClient::new(settings.telephony.clone()),
         tenant: Tenant::new(file, settings),
-        carrier: VirtualCarrier::default(),
+        carrier: VirtualCarrier::new(allowed),
     });
     sim.tenant.set_base_url(base_url.clone());
     let app = router(sim.clone());

@@ -25,6 +25,12 @@ pub struct Settings {
     /// Random extra delay in [0, jitter) added to each change.
     pub propagation_jitter: Duration,
     pub telephony: TelephonySettings,
+    /// How long smart lockout keeps an account locked after
+    /// `state::LOCKOUT_THRESHOLD` wrong passwords (Microsoft: 60 s).
+    pub lockout_duration: Duration,
+    /// Hosts besides the tenant's own that the virtual carrier fetches
+    /// TwiML from and posts status callbacks to (`carrier::hosts`).
+    pub carrier_fetch_hosts: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -53,6 +59,10 @@ impl Default for Settings {
             propagation_delay: Duration::ZERO,
             propagation_jitter: Duration::ZERO,
             telephony: TelephonySettings::default(),
+            lockout_duration: Duration::from_secs(60),
+            carrier_fetch_hosts: ["127.0.0.1", "localhost", "[::1]"]
+                .map(String::from)
+                .to_vec(),
         }
     }
 }

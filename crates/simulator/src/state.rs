@@ -87,7 +87,15 @@ struct User {
     security: Propagating<Security>,
     /// Set by a fraud alert (`0#` on a verification call); blocks sign-in at once.
     blocked: bool,
+    /// Smart lockout: wrong passwords since the last right one or lock.
+    wrong_passwords: u32,
+    /// Smart lockout: no password is tried before this.
+    locked_until: Option<Instant>,
 }
+
+/// Wrong passwords in a row before smart lockout locks an account for
+/// `Settings::lockout_duration` (Microsoft's default threshold, 10).
+pub const LOCKOUT_THRESHOLD: u32 = 10;
 
 /// What tests and the admin center may read about a user.
 #[derive(Clone, Debug)]
@@ -122,6 +130,9 @@ pub enum SignInError {
     UnknownUser,
     BadPassword,
     Blocked,
+    /// Smart lockout (AADSTS50053): too many wrong passwords; no password,
+    /// right or wrong, is tried until the lock ends.
+    Locked,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -356,6 +367,8 @@ impl Tenant {
                         now,
                     ),
                     blocked: false,
+                    wrong_passwords: 0,
+                    locked_until: None,
                 };
                 (seed.upn, user)
             })
@@ -414,13 +427,26 @@ impl Tenant {
     }
 
     /// Browser sign-in with the account password. App passwords never work here.
+    /// Smart lockout: after [`LOCKOUT_THRESHOLD`] wrong passwords the
+    /// account is locked for `lockout_duration`.
     pub fn sign_in(&self, upn: &Upn, password: &str) -> Result<SecondFactor, SignInError> {
         let now = Instant::now();
-        let inner = self.lock();
-        let user = inner.users.get(upn).ok_or(SignInError::UnknownUser)?;
+        let lock_for = self.settings.lockout_duration;
+        let mut inner = self.lock();
+        let user = inner.users.get_mut(upn).ok_or(SignInError::UnknownUser)?;
+        if user.locked_until.is_some_and(|until| now < until) {
+            return Err(SignInError::Locked);
+        }
+        user.locked_until = None;
         if !user.password.matches(password) {
+            user.wrong_passwords += 1;
+            if user.wrong_passwords >= LOCKOUT_THRESHOLD {
+                user.wrong_passwords = 0;
+                user.locked_until = Some(now + lock_for);
+            }
             return Err(SignInError::BadPassword);
         }
+        user.wrong_passwords = 0;
         if user.blocked {
             return Err(SignInError::Blocked);
         }

@@ -40,7 +40,7 @@ use axum::{Form, Json, Router};
 use docproof_contract::domain::Secret;
 use docproof_contract::twilio::faults::{Fault, Resource};
 use docproof_contract::twilio::{
-    self, account_uri, new_sid, CallExtension, CallResource, MessageResource, API_VERSION,
+    self, account_uri, limits, new_sid, CallExtension, CallResource, MessageResource, API_VERSION,
     VIRTUAL_CARRIER,
 };
 use docproof_contract::twiml;
@@ -208,8 +208,68 @@ fn matches_filter(q: &HashMap<String, String>, field: &str, value: &str) -> bool
     }
 }
 
-/// A posted form; one that cannot be read counts as empty.
+/// A posted form.
 type PostedForm = Result<Form<HashMap<String, String>>, FormRejection>;
+
+/// The fields of a posted form: a body over the server's limit is Twilio's
+/// 20413 (HTTP 413); any other unreadable form counts as empty, so the
+/// missing field is named.
+fn read_form(form: PostedForm) -> Result<HashMap<String, String>, Box<Response>> {
+    match form {
+        Ok(Form(fields)) => Ok(fields),
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(Box::new(twilio_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            limits::REQUEST_TOO_LARGE,
+            &format!(
+                "Request Entity Too Large: the request body is over {} bytes",
+                crate::server::MAX_REQUEST_BYTES
+            ),
+        ))),
+        Err(_) => Ok(HashMap::new()),
+    }
+}
+
+/// A URL the carrier will fetch later (`Url`, `StatusCallback`), refused
+/// now with Twilio's `code` unless it is on an allowed host.
+fn fetchable(sim: &AppState, field: &str, url: &str, code: u32) -> Result<(), Box<Response>> {
+    sim.carrier.allowed.check(url).map_err(|why| {
+        let message = format!("{field} is not a valid URL: {url} ({why})");
+        Box::new(twilio_error(StatusCode::BAD_REQUEST, code, &message))
+    })
+}
+
+/// Twilio's 21205, for a call's `Url`.
+const INVALID_URL: u32 = 21205;
+/// Twilio's 21609, "Invalid 'StatusCallback'".
+const INVALID_STATUS_CALLBACK: u32 = 21609;
+
+/// An optional `StatusCallback`, checked like a `Url`.
+fn status_callback(
+    sim: &AppState,
+    form: &HashMap<String, String>,
+) -> Result<Option<String>, Box<Response>> {
+    let url = non_empty(form, "StatusCallback");
+    if let Some(u) = &url {
+        fetchable(sim, "StatusCallback", u, INVALID_STATUS_CALLBACK)?;
+    }
+    Ok(url)
+}
+
+/// Inline `Twiml` within Twilio's 4,000 characters, else its 32018.
+fn inline_twiml_fits(xml: &str) -> Result<(), Box<Response>> {
+    let n = xml.chars().count();
+    if n <= limits::INLINE_TWIML_CHARS {
+        return Ok(());
+    }
+    Err(Box::new(twilio_error(
+        StatusCode::BAD_REQUEST,
+        limits::INLINE_TWIML_TOO_LONG,
+        &format!(
+            "Twiml size exceeded maximum allowed value of {} characters (it has {n})",
+            limits::INLINE_TWIML_CHARS
+        ),
+    )))
+}
 
 /// `To` and `From` of a create request, filed as numbers, or Twilio's
 /// refusal; `missing_to` and `missing_from` are the error code and message
@@ -271,7 +331,10 @@ async fn create_message(
     if let Err(resp) = authenticate(&sim, &headers, &account) {
         return *resp;
     }
-    let form = form.map(|Form(f)| f).unwrap_or_default();
+    let form = match read_form(form) {
+        Ok(f) => f,
+        Err(resp) => return *resp,
+    };
     let accept = accept_message(sim.clone(), account, form);
     obeying_faults(&sim, Resource::Messages, accept).await
 }
@@ -288,6 +351,21 @@ async fn accept_message(sim: AppState, account: String, form: HashMap<String, St
     let Some(body) = form.get("Body").filter(|b| !b.trim().is_empty()).cloned() else {
         return twilio_error(StatusCode::BAD_REQUEST, 21602, "Message body is required.");
     };
+    let chars = body.chars().count();
+    if chars > limits::MESSAGE_BODY_CHARS {
+        return twilio_error(
+            StatusCode::BAD_REQUEST,
+            limits::MESSAGE_TOO_LONG,
+            &format!(
+                "The concatenated message body exceeds the {} character limit (it has {chars})",
+                limits::MESSAGE_BODY_CHARS
+            ),
+        );
+    }
+    let status_callback = match status_callback(&sim, &form) {
+        Ok(url) => url,
+        Err(resp) => return *resp,
+    };
     let message = Message {
         sid: new_sid("SM"),
         account_sid: account,
@@ -296,7 +374,7 @@ async fn accept_message(sim: AppState, account: String, form: HashMap<String, St
         body,
         status: "queued".into(),
         created: SystemTime::now(),
-        status_callback: non_empty(&form, "StatusCallback"),
+        status_callback,
     };
     let answer = message_json(&message);
     // The virtual phone receives the text at once.
@@ -392,23 +470,12 @@ async fn create_call(
     if let Err(resp) = authenticate(&sim, &headers, &account) {
         return *resp;
     }
-    let form = form.map(|Form(f)| f).unwrap_or_default();
+    let form = match read_form(form) {
+        Ok(f) => f,
+        Err(resp) => return *resp,
+    };
     let accept = accept_call(sim.clone(), account, form);
     obeying_faults(&sim, Resource::Calls, accept).await
-}
-
-/// `Url` as Twilio takes it: an absolute http(s) URL, or its 21205.
-fn absolute_url(url: &str) -> Result<(), Box<Response>> {
-    let absolute = reqwest::Url::parse(url).is_ok_and(|p| matches!(p.scheme(), "http" | "https"));
-    if absolute {
-        Ok(())
-    } else {
-        Err(Box::new(twilio_error(
-            StatusCode::BAD_REQUEST,
-            21205,
-            &format!("Url is not a valid URL: {url}"),
-        )))
-    }
 }
 
 async fn accept_call(sim: AppState, account: String, form: HashMap<String, String>) -> Response {
@@ -425,9 +492,19 @@ async fn accept_call(sim: AppState, account: String, form: HashMap<String, Strin
     if url.is_none() && inline.is_none() {
         return twilio_error(StatusCode::BAD_REQUEST, 21205, "Url parameter is required.");
     }
-    if let Some(Err(resp)) = url.as_deref().map(absolute_url) {
+    if let Some(Err(resp)) = url
+        .as_deref()
+        .map(|u| fetchable(&sim, "Url", u, INVALID_URL))
+    {
         return *resp;
     }
+    if let Some(Err(resp)) = inline.as_deref().map(inline_twiml_fits) {
+        return *resp;
+    }
+    let status_callback = match status_callback(&sim, &form) {
+        Ok(url) => url,
+        Err(resp) => return *resp,
+    };
     let timeout_secs = non_empty(&form, "Timeout")
         .and_then(|t| t.parse::<u64>().ok())
         .unwrap_or(DEFAULT_RING_SECS)
@@ -440,7 +517,7 @@ async fn accept_call(sim: AppState, account: String, form: HashMap<String, Strin
         url,
         twiml: inline,
         method: non_empty(&form, "Method").unwrap_or_else(|| "POST".into()),
-        status_callback: non_empty(&form, "StatusCallback"),
+        status_callback,
         status_callback_method: non_empty(&form, "StatusCallbackMethod")
             .unwrap_or_else(|| "POST".into()),
         timeout_secs,
@@ -549,11 +626,17 @@ async fn update_call(
         Ok(c) => c,
         Err(resp) => return *resp,
     };
-    let form = form.map(|Form(f)| f).unwrap_or_default();
+    let form = match read_form(form) {
+        Ok(f) => f,
+        Err(resp) => return *resp,
+    };
     let sid = call.sid.as_str();
     let done = if let Some(status) = non_empty(&form, "Status") {
         end_call(&sim, &call, &status).await
     } else if let Some(xml) = non_empty(&form, "Twiml") {
+        if let Err(resp) = inline_twiml_fits(&xml) {
+            return *resp;
+        }
         match twiml::parse(&xml) {
             Err(e) => Err(NotNow {
                 // Twilio's "Document parse failure".
@@ -584,7 +667,7 @@ async fn update_call(
             },
         }
     } else if let Some(url) = non_empty(&form, "Url") {
-        if let Err(resp) = absolute_url(&url) {
+        if let Err(resp) = fetchable(&sim, "Url", &url, INVALID_URL) {
             return *resp;
         }
         let method = non_empty(&form, "Method").unwrap_or_else(|| "POST".into());

@@ -9,12 +9,14 @@
 //! - `api`: Twilio's REST API over it (and docproof's `docproof` field on
 //!   a Call).
 //! - `faults`: docproof's own controls: fault switches and ring-out.
+//! - `hosts`: which hosts the carrier fetches from.
 //! - `phone_page`: the virtual phone for people (askama templates).
 //! - `numbers`: how the carrier files and shows phone numbers.
 
 pub mod api;
 pub mod client;
 pub mod faults;
+pub mod hosts;
 pub mod numbers;
 pub mod phone_page;
 pub mod virtual_carrier;

@@ -31,6 +31,10 @@ use std::collections::{BTreeMap, HashMap};
 /// field must equal it).
 pub const PHONE_CSRF_COOKIE: &str = "docproof_phone";
 
+/// Texts and past calls one phone page shows, newest first; older ones
+/// stay in the carrier's log (`Messages.json`, `Calls.json`).
+pub const PAGE_SHOWS: usize = 50;
+
 /// The keypad, in the order a phone shows it.
 const KEYS: [&str; 12] = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"];
 
@@ -263,6 +267,7 @@ async fn phone_page(
         waiting,
         texts: texts
             .iter()
+            .take(PAGE_SHOWS)
             .map(|m| TextShown {
                 from: number_display(&m.from),
                 date: twilio::date(m.created),
@@ -272,6 +277,7 @@ async fn phone_page(
         past: calls
             .iter()
             .filter(|c| c.is_over())
+            .take(PAGE_SHOWS)
             .map(|c| PastCall {
                 from: number_display(&c.from),
                 status: c.status.clone(),

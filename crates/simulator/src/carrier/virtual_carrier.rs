@@ -8,8 +8,9 @@
 //! own ring timer or docproof's ring-out control (`faults`). Each goes
 //! through the methods here, so a call behaves the same whoever acts.
 
+use super::hosts::AllowedHosts;
 use docproof_contract::twilio::faults::{Fault, Resource};
-use docproof_contract::twilio::{self, CallLine};
+use docproof_contract::twilio::{self, limits, CallLine};
 use docproof_contract::twiml::{self, Heard};
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
@@ -21,6 +22,9 @@ const MAX_REDIRECTS: usize = 10;
 const APPLICATION_ERROR: &str = "We are sorry, an application error has occurred. Goodbye.";
 /// How much of a failed TwiML fetch's answer an error quotes.
 const EXCERPT_CHARS: usize = 200;
+/// Texts and calls kept per account, newest first: older ones are
+/// forgotten so a long `docproof serve` keeps a flat memory.
+pub const KEPT_PER_ACCOUNT: usize = 1000;
 
 /// A text message the carrier accepted.
 #[derive(Debug, Clone)]
@@ -184,24 +188,57 @@ struct Book {
     calls: Vec<PhoneCall>,
 }
 
+/// Appends `item` and forgets the oldest of its account beyond
+/// [`KEPT_PER_ACCOUNT`].
+fn keep_newest<T>(log: &mut Vec<T>, item: T, account: impl Fn(&T) -> &str) {
+    let sid = account(&item).to_string();
+    log.push(item);
+    let mut over = log
+        .iter()
+        .filter(|x| account(x) == sid)
+        .count()
+        .saturating_sub(KEPT_PER_ACCOUNT);
+    log.retain(|x| {
+        let forget = over > 0 && account(x) == sid;
+        if forget {
+            over -= 1;
+        }
+        !forget
+    });
+}
+
 /// The embedded carrier's memory, its fault switches and its way out (to
-/// fetch TwiML and post status callbacks). The mutexes are never held
-/// across an `.await`.
+/// fetch TwiML and post status callbacks, to allowed hosts only). The
+/// mutexes are never held across an `.await`.
 pub struct VirtualCarrier {
     book: Mutex<Book>,
     faults: Mutex<HashMap<Resource, Fault>>,
     pub(super) http: reqwest::Client,
+    pub(super) allowed: AllowedHosts,
 }
 
-impl Default for VirtualCarrier {
-    fn default() -> Self {
+impl VirtualCarrier {
+    pub fn new(allowed: AllowedHosts) -> Self {
+        // HTTP redirects are followed only while they stay on allowed hosts.
+        let hops = allowed.clone();
+        let redirects = reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() < MAX_REDIRECTS
+                && hops.check(attempt.url().as_str()).is_ok()
+            {
+                attempt.follow()
+            } else {
+                attempt.stop()
+            }
+        });
         VirtualCarrier {
             book: Mutex::new(Book::default()),
             faults: Mutex::new(HashMap::new()),
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(10))
+                .redirect(redirects)
                 .build()
                 .expect("a plain reqwest client always builds"),
+            allowed,
         }
     }
 }
@@ -234,10 +271,10 @@ impl VirtualCarrier {
             .map(f)
     }
     pub(super) fn deliver(&self, message: Message) {
-        lock(&self.book).messages.push(message);
+        keep_newest(&mut lock(&self.book).messages, message, |m| &m.account_sid);
     }
     pub(super) fn ring(&self, call: PhoneCall) {
-        lock(&self.book).calls.push(call);
+        keep_newest(&mut lock(&self.book).calls, call, |c| &c.account_sid);
     }
     /// Every number a text or call went to.
     pub(super) fn numbers_reached(&self) -> Vec<String> {
@@ -410,6 +447,10 @@ impl VirtualCarrier {
         let Some(url) = &call.status_callback else {
             return;
         };
+        if let Err(why) = self.allowed.check(url) {
+            tracing::warn!(sid = %call.sid, %why, "status callback not posted");
+            return;
+        }
         let mut form = call_params(call);
         form.push(("CallStatus", call.status.clone()));
         if let Some(d) = call.duration_secs() {
@@ -440,6 +481,10 @@ impl VirtualCarrier {
         method: &str,
         params: &[(&str, String)],
     ) -> Result<String, String> {
+        self.allowed.check(url).map_err(|why| {
+            // Twilio's 11200, "HTTP retrieval failure".
+            format!("Could not fetch the call's instructions at {url} (Twilio error 11200): {why}.")
+        })?;
         let req = if method.eq_ignore_ascii_case("GET") {
             self.http.get(url).query(params)
         } else {
@@ -456,11 +501,16 @@ impl VirtualCarrier {
             format!("Could not reach the call's instructions at {url}: {why}.")
         })?;
         let status = resp.status();
-        let text = resp.text().await.map_err(|e| {
-            format!(
+        let text = read_bounded(resp).await.map_err(|why| match why {
+            Unread::TooLarge => format!(
+                "The call's instructions at {url} are larger than {} bytes (Twilio error {}, TwiML response body too large).",
+                limits::TWIML_RESPONSE_BYTES,
+                limits::TWIML_RESPONSE_TOO_LARGE
+            ),
+            Unread::Failed(e) => format!(
                 "The call's instructions at {url} could not be read: {}.",
                 e.without_url()
-            )
+            ),
         })?;
         if !status.is_success() {
             return Err(format!(
@@ -599,6 +649,29 @@ impl VirtualCarrier {
     }
 }
 
+/// Why a fetched document was not read.
+enum Unread {
+    TooLarge,
+    Failed(reqwest::Error),
+}
+
+/// The answer's body as text, read chunk by chunk and given up past
+/// Twilio's TwiML size limit, so a huge answer never sits in memory.
+async fn read_bounded(mut resp: reqwest::Response) -> Result<String, Unread> {
+    let max = limits::TWIML_RESPONSE_BYTES;
+    if resp.content_length().is_some_and(|n| n > max as u64) {
+        return Err(Unread::TooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(Unread::Failed)? {
+        if body.len() + chunk.len() > max {
+            return Err(Unread::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(String::from_utf8_lossy(&body).into_owned())
+}
+
 /// Twilio's 20404 for a call sid the carrier does not know.
 fn unknown(sid: &str) -> NotNow {
     NotNow {
@@ -627,6 +700,25 @@ fn excerpt(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn logged(account: &str, n: usize) -> (String, usize) {
+        (account.to_string(), n)
+    }
+
+    #[test]
+    fn each_account_keeps_only_its_newest() {
+        let mut log = Vec::new();
+        for n in 0..KEPT_PER_ACCOUNT + 5 {
+            keep_newest(&mut log, logged("AC1", n), |x| &x.0);
+        }
+        keep_newest(&mut log, logged("AC2", 0), |x| &x.0);
+        keep_newest(&mut log, logged("AC1", 9999), |x| &x.0);
+        let ac1: Vec<usize> = log.iter().filter(|x| x.0 == "AC1").map(|x| x.1).collect();
+        assert_eq!(ac1.len(), KEPT_PER_ACCOUNT);
+        assert_eq!(ac1.first(), Some(&6));
+        assert_eq!(ac1.last(), Some(&9999));
+        assert!(log.contains(&logged("AC2", 0)));
+    }
 
     #[test]
     fn excerpts_are_one_short_line() {

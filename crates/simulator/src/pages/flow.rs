@@ -23,8 +23,10 @@ pub fn flow_id(headers: &HeaderMap) -> Option<String> {
     html::cookie(headers, FLOW_COOKIE)
 }
 
-/// Runs `f` on the caller's flow after checking the form's flowToken; a
-/// missing cookie or a missing or wrong token gets `bad_flow()`.
+/// Runs `f` on the caller's flow after checking the form's `flowToken` and
+/// its `canary` (the page's copy of the flow's token, checked as
+/// Microsoft checks its anti-forgery field); a missing cookie, or a missing
+/// or wrong token or canary, gets `bad_flow()`.
 pub fn with_checked_flow<R>(
     sim: &AppState,
     headers: &HeaderMap,
@@ -32,15 +34,16 @@ pub fn with_checked_flow<R>(
     f: impl FnOnce(&mut Flow) -> R,
 ) -> Result<R, Response> {
     let id = flow_id(headers).ok_or_else(bad_flow)?;
-    let token = form
-        .get(ids::flowToken.name)
-        .map(String::as_str)
-        .unwrap_or("");
-    if token.is_empty() {
+    let field = |name: &str| form.get(name).map(String::as_str).unwrap_or("");
+    let (token, canary) = (field(ids::flowToken.name), field(ids::canary.name));
+    if token.is_empty() || canary.is_empty() {
         return Err(bad_flow());
     }
     sim.tenant
-        .with_flow(&id, Some(token), f)
+        .with_flow(&id, Some(token), |flow| {
+            flow.token.matches(canary).then(|| f(flow))
+        })
+        .flatten()
         .ok_or_else(bad_flow)
 }
 

@@ -159,6 +159,10 @@ async fn password_submitted(
                 Some("Your account or password is incorrect. If you don't remember your password, reset it now."),
             )
         }
+        Err(SignInError::Locked) => {
+            tracing::info!(%upn, "sign-in refused: account locked (AADSTS50053)");
+            password_page(token, upn.as_str(), Some(LOCKED))
+        }
         Err(SignInError::Blocked) => sas::blocked_page(),
         Ok(SecondFactor::None) => settle(kmsi_page(token), Stage::Kmsi),
         Ok(SecondFactor::ProofUp) => settle(
@@ -207,6 +211,10 @@ async fn kmsi(
         Err(resp) => resp,
     }
 }
+
+/// The password page's error while smart lockout holds the account
+/// (AADSTS50053).
+pub const LOCKED: &str = "Your account is temporarily locked to prevent unauthorized use. You've tried to sign in too many times with an incorrect user ID or password. Try again later (AADSTS50053).";
 
 /// The title of the converged sign-in pages.
 pub const TITLE: &str = "Sign in to your account";

@@ -12,12 +12,12 @@ use docproof_simulator::{RunningTenant, Settings};
 use serde_json::Value;
 use std::time::Duration;
 
-fn account() -> (String, String) {
+pub(crate) fn account() -> (String, String) {
     let t = Settings::default().telephony;
     (t.account_sid, t.auth_token.expose().to_string())
 }
 
-fn api(app: &RunningTenant, resource: &str) -> String {
+pub(crate) fn api(app: &RunningTenant, resource: &str) -> String {
     format!(
         "{}/carrier/2010-04-01/Accounts/{}/{resource}",
         app.base_url,
@@ -25,7 +25,11 @@ fn api(app: &RunningTenant, resource: &str) -> String {
     )
 }
 
-async fn post_form(url: &str, auth: Option<(&str, &str)>, form: &[(&str, &str)]) -> (u16, Value) {
+pub(crate) async fn post_form(
+    url: &str,
+    auth: Option<(&str, &str)>,
+    form: &[(&str, &str)],
+) -> (u16, Value) {
     let mut req = reqwest::Client::new().post(url).form(form);
     if let Some((user, token)) = auth {
         req = req.basic_auth(user, Some(token));
@@ -35,7 +39,7 @@ async fn post_form(url: &str, auth: Option<(&str, &str)>, form: &[(&str, &str)])
     (status, resp.json().await.unwrap())
 }
 
-async fn get_json(url: &str, query: &[(&str, &str)]) -> (u16, Value) {
+pub(crate) async fn get_json(url: &str, query: &[(&str, &str)]) -> (u16, Value) {
     let (sid, token) = account();
     let resp = reqwest::Client::new()
         .get(url)
@@ -48,7 +52,7 @@ async fn get_json(url: &str, query: &[(&str, &str)]) -> (u16, Value) {
     (status, resp.json().await.unwrap())
 }
 
-async fn send_text(app: &RunningTenant, to: &str, body: &str) -> Value {
+pub(crate) async fn send_text(app: &RunningTenant, to: &str, body: &str) -> Value {
     let (sid, token) = account();
     let (status, json) = post_form(
         &api(app, "Messages.json"),
@@ -60,7 +64,7 @@ async fn send_text(app: &RunningTenant, to: &str, body: &str) -> Value {
     json
 }
 
-async fn place_call(app: &RunningTenant, form: &[(&str, &str)]) -> (u16, Value) {
+pub(crate) async fn place_call(app: &RunningTenant, form: &[(&str, &str)]) -> (u16, Value) {
     let (sid, token) = account();
     post_form(&api(app, "Calls.json"), Some((&sid, &token)), form).await
 }
@@ -393,7 +397,7 @@ async fn the_phone_shows_its_texts_newest_first() {
 }
 
 /// A verification call as the sign-in page places it, through the carrier.
-async fn ring_call_user(app: &RunningTenant, url: Option<String>) -> (String, String) {
+pub(crate) async fn ring_call_user(app: &RunningTenant, url: Option<String>) -> (String, String) {
     let id = start_call(app);
     let url = url.unwrap_or_else(|| voice::twiml_url(&app.base_url, &id));
     let (status, call) = place_call(
@@ -609,7 +613,7 @@ async fn an_unencoded_plus_still_files_the_number_under_e164() {
 
 // -------------------------------------------- updating a call (Twilio API)
 
-async fn update(app: &RunningTenant, sid: &str, form: &[(&str, &str)]) -> (u16, Value) {
+pub(crate) async fn update(app: &RunningTenant, sid: &str, form: &[(&str, &str)]) -> (u16, Value) {
     let (account, token) = account();
     post_form(
         &api(app, &format!("Calls/{sid}.json")),
@@ -620,7 +624,7 @@ async fn update(app: &RunningTenant, sid: &str, form: &[(&str, &str)]) -> (u16, 
 }
 
 /// The `docproof` field's `heard` lines as `kind: text`.
-fn heard(call: &Value) -> Vec<String> {
+pub(crate) fn heard(call: &Value) -> Vec<String> {
     call["docproof"]["heard"]
         .as_array()
         .unwrap()

@@ -224,6 +224,39 @@ async fn refusals_say_why() {
     assert_eq!(resp.status(), StatusCode::OK);
 }
 
+/// A 401 quotes nothing an attacker sent as markup, and no answer may be
+/// sniffed as another type than it declares.
+#[tokio::test]
+async fn refusals_reflect_no_markup_and_are_never_sniffed() {
+    let t = spawn_tenant().await;
+    let markup = "<script>alert(1)</script>";
+    let user = base64::engine::general_purpose::STANDARD.encode(format!("{markup}@x:pw"));
+    for authorization in [format!("Basic {user}"), format!("{markup} abc")] {
+        let resp = reqwest::Client::new()
+            .post(format!("{}/EWS/Exchange.asmx", t.base_url))
+            .header("authorization", &authorization)
+            .body(SOAP)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(resp.headers()["x-content-type-options"], "nosniff");
+        let body = resp.text().await.unwrap();
+        assert!(!body.contains("script"), "{authorization}: {body}");
+    }
+    // Every answer, not only EWS's, says nosniff.
+    for path in ["/owa", "/phone", "/no-such-page"] {
+        let resp = reqwest::get(format!("{}{path}", t.base_url)).await.unwrap();
+        assert_eq!(
+            resp.headers()
+                .get("x-content-type-options")
+                .map(|v| v.to_str().unwrap()),
+            Some("nosniff"),
+            "{path}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn a_fraud_alert_blocks_basic_auth() {
     let t = spawn_tenant().await;

@@ -2,7 +2,9 @@
 
 mod admin;
 mod carrier;
+mod carrier_limits;
 mod common;
+mod forms;
 mod graph;
 mod legacy;
 mod secrets;

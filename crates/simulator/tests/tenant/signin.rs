@@ -705,7 +705,11 @@ async fn the_user_is_chosen_once_per_flow() {
     let token = page.attr("input[name=flowToken]", "value").unwrap();
     let switched = Page::from(
         c.post(format!("{}/common/login", t.base_url))
-            .form(&[("loginfmt", ADMIN.0), ("flowToken", token.as_str())])
+            .form(&[
+                ("loginfmt", ADMIN.0),
+                ("flowToken", token.as_str()),
+                ("canary", token.as_str()),
+            ])
             .send()
             .await
             .unwrap(),
@@ -765,4 +769,95 @@ async fn a_fraud_alert_ends_open_sessions_too() {
         owa.text("#idDiv_SAASDS_Title").unwrap(),
         "Your sign-in was blocked"
     );
+}
+
+/// Every sign-in form carries a `canary` beside its `flowToken`: a form
+/// without it, or with another flow's, is refused like a forged request.
+#[tokio::test]
+async fn the_canary_is_checked_like_the_flow_token() {
+    let t = spawn_tenant().await;
+    let c = client();
+    let page = to_password_page(&c, &t.base_url, SMS_USER.0).await;
+    let (url, fields) = form_submission(&page, "#idSIButton9", &[("passwd", SMS_USER.1)]);
+    let canary = |value: Option<&str>| -> Vec<(String, String)> {
+        fields
+            .iter()
+            .filter(|(k, _)| k != "canary")
+            .cloned()
+            .chain(value.map(|v| ("canary".to_string(), v.to_string())))
+            .collect()
+    };
+    for (what, form) in [
+        ("no canary", canary(None)),
+        ("an empty canary", canary(Some(""))),
+        ("a forged canary", canary(Some("forged"))),
+    ] {
+        let refused = Page::from(c.post(url.clone()).form(&form).send().await.unwrap()).await;
+        assert_eq!(refused.status, 400, "{what}");
+        assert!(
+            refused.has("#idDiv_Error_Title"),
+            "{what}: {}",
+            refused.html
+        );
+        assert!(refused.html.contains("canary"), "{what}");
+    }
+    // The page's own form, canary and all, still signs in.
+    let next = Page::from(c.post(url).form(&fields).send().await.unwrap()).await;
+    assert_eq!(next.status, 200);
+    assert!(
+        !next.has("#idDiv_Error_Title") && !next.has("#passwordError"),
+        "{}",
+        next.html
+    );
+}
+
+/// Smart lockout: after LOCKOUT_THRESHOLD wrong passwords the account is
+/// locked (AADSTS50053), the right password included, until the lockout
+/// period ends; other accounts are not affected.
+#[tokio::test]
+async fn smart_lockout_locks_an_account_after_ten_wrong_passwords() {
+    use docproof_simulator::state::LOCKOUT_THRESHOLD;
+    let lockout = Duration::from_secs(2);
+    let t = spawn_with(Settings {
+        lockout_duration: lockout,
+        ..Settings::default()
+    })
+    .await;
+    let c = client();
+    let mut page = to_password_page(&c, &t.base_url, SMS_USER.0).await;
+    let error = |p: &Page| p.text("#passwordError").unwrap_or_default();
+    // A right password in between starts the count again.
+    for _ in 1..LOCKOUT_THRESHOLD {
+        page = submit(&c, &page, "#idSIButton9", &[("passwd", "Wrong-Guess-1")]).await;
+        assert!(error(&page).contains("incorrect"), "{}", page.html);
+    }
+    assert!(t.tenant().sign_in(&upn(SMS_USER.0), SMS_USER.1).is_ok());
+    for n in 1..=LOCKOUT_THRESHOLD {
+        page = submit(&c, &page, "#idSIButton9", &[("passwd", "Wrong-Guess-1")]).await;
+        assert!(
+            error(&page).contains("incorrect"),
+            "wrong password {n}: {}",
+            page.html
+        );
+    }
+    let locked = submit(&c, &page, "#idSIButton9", &[("passwd", SMS_USER.1)]).await;
+    assert!(error(&locked).contains("AADSTS50053"), "{}", locked.html);
+    assert!(error(&locked).contains("locked"), "{}", locked.html);
+    // Another account signs in as usual.
+    let past_password =
+        |p: &Page| p.status == 200 && !p.has("#passwordError") && !p.has("#idDiv_Error_Title");
+    let other_browser = client();
+    let other = to_password_page(&other_browser, &t.base_url, CALL_USER.0).await;
+    let other = submit(
+        &other_browser,
+        &other,
+        "#idSIButton9",
+        &[("passwd", CALL_USER.1)],
+    )
+    .await;
+    assert!(past_password(&other), "{}", other.html);
+
+    tokio::time::sleep(lockout + Duration::from_millis(200)).await;
+    let after = submit(&c, &locked, "#idSIButton9", &[("passwd", SMS_USER.1)]).await;
+    assert!(past_password(&after), "{}", after.html);
 }
