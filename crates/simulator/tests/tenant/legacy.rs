@@ -289,7 +289,9 @@ async fn a_fraud_alert_blocks_basic_auth() {
 /// sign-in only after the propagation delay.
 #[tokio::test]
 async fn enforcing_reaches_basic_auth_only_after_the_propagation_delay() {
-    let delay = Duration::from_millis(300);
+    // Long enough that a loaded machine still answers well before it: the
+    // first answer must come while the change is on its way.
+    let delay = Duration::from_secs(2);
     let t = spawn_with(Settings {
         propagation_delay: delay,
         ..Default::default()

@@ -587,8 +587,9 @@ async fn fraud_alert_blocks_sign_in() {
 #[tokio::test]
 async fn sign_in_sees_a_status_change_only_after_propagation() {
     let p = provider().await;
+    // Long enough that a loaded machine signs in well before it.
     let t = spawn_with(Settings {
-        propagation_delay: Duration::from_millis(400),
+        propagation_delay: Duration::from_secs(2),
         ..settings_for(&p)
     })
     .await;
