@@ -63,13 +63,18 @@ impl DocWorld {
     /// How long a step waits for a change to take effect: the configured
     /// delay and jitter plus a margin; nothing when changes are immediate.
     pub fn settle_limit(&self) -> Duration {
-        let delay =
-            self.office.settings.propagation_delay + self.office.settings.propagation_jitter;
-        if delay.is_zero() {
-            Duration::ZERO
-        } else {
-            delay + self.config().settle_margin
-        }
+        let s = &self.office.settings;
+        limit(s.propagation_delay, s.propagation_jitter, self.config().settle_margin)
+    }
+}
+
+/// See [`DocWorld::settle_limit`].
+fn limit(delay: Duration, jitter: Duration, margin: Duration) -> Duration {
+    let longest = delay + jitter;
+    if longest.is_zero() {
+        Duration::ZERO
+    } else {
+        longest + margin
     }
 }
 
@@ -177,9 +182,7 @@ async fn settle<T: PartialEq>(
                 must_have_waited(change, e.what, &(e.describe)(&seen), first_at)
                     .map_err(Unsettled::Wrong)?;
             }
-            if attempts > 1 {
-                tracing::info!(target: "docproof::settle", step = %cite, "{}: the change took effect after {attempts} attempts", e.what);
-            }
+            tracing::info!(target: "docproof::settle", step = %cite, "{}: seen as expected at attempt {attempts}", e.what);
             return Ok(seen);
         }
         if e.limit.is_zero() || !(e.stale)(&seen) {
@@ -407,6 +410,14 @@ mod tests {
             panic!("a change seen before its delay must fail the step");
         };
         assert!(m.contains("before its 1.0 s delay was over"), "{m}");
+    }
+
+    #[test]
+    fn the_limit_covers_delay_jitter_and_margin_or_nothing() {
+        let ms = Duration::from_millis;
+        assert_eq!(limit(ms(1000), ms(200), ms(500)), ms(1700));
+        assert_eq!(limit(ms(0), ms(300), ms(500)), ms(800));
+        assert_eq!(limit(ms(0), ms(0), ms(500)), Duration::ZERO);
     }
 
     #[test]
