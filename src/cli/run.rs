@@ -6,7 +6,8 @@ use crate::run::browsers::BrowserOptions;
 pub async fn run(args: RunArgs) -> Ending {
     let opts = crate::run::RunOptions {
         features: args.features,
-        doc: args.doc,
+        doc: args.doc.doc.into(),
+        max_doc_size: args.doc.max_doc_size,
         tags: args.tags,
         report: args.report,
         concurrency: args.concurrency,

@@ -33,7 +33,33 @@ impl Lines {
         self.buffer.clear();
     }
 
-    fn walk(&mut self, element: ElementRef<'_>) {
+    /// Walks the tree with a stack of its own rather than by recursion: a
+    /// page may nest elements tens of thousands deep (issue 16), deeper
+    /// than the thread's stack.
+    fn walk(&mut self, root: ElementRef<'_>) {
+        let mut work = vec![Work::Element(root)];
+        while let Some(next) = work.pop() {
+            match next {
+                Work::Text(t) => self.buffer.push_str(t),
+                Work::Element(e) => self.open(e, &mut work),
+                Work::EndBlock => self.flush(),
+                Work::Item(n, li) => {
+                    self.flush();
+                    self.prefix = format!("  {n}. ");
+                    work.push(Work::EndItem);
+                    push_children(li, &mut work);
+                }
+                Work::EndItem => {
+                    self.flush();
+                    self.prefix.clear();
+                }
+            }
+        }
+    }
+
+    /// One element: what it says now, and what `work` has left to do
+    /// for it (its children, then the end of its block).
+    fn open<'a>(&mut self, element: ElementRef<'a>, work: &mut Vec<Work<'a>>) {
         let name = element.value().name();
         if matches!(
             name,
@@ -63,38 +89,51 @@ impl Lines {
                 .attr("start")
                 .and_then(|s| s.trim().parse().ok())
                 .unwrap_or(1);
-            let items = element
+            let items: Vec<_> = element
                 .children()
                 .filter_map(ElementRef::wrap)
-                .filter(|e| e.value().name() == "li");
-            for (n, li) in (start..).zip(items) {
-                self.flush();
-                self.prefix = format!("  {n}. ");
-                self.children(li);
-                self.flush();
-                self.prefix.clear();
+                .filter(|e| e.value().name() == "li")
+                .collect();
+            // Numbered from `start`, saturating rather than overflowing on
+            // a hostile `start="4294967295"`.
+            let numbers = (0u32..).map(|i| start.saturating_add(i));
+            let numbered: Vec<_> = numbers.zip(items).collect();
+            for (n, li) in numbered.into_iter().rev() {
+                work.push(Work::Item(n, li));
             }
             return;
         }
-        self.children(element);
         if block {
-            self.flush();
+            work.push(Work::EndBlock);
         }
+        push_children(element, work);
     }
+}
 
-    fn children(&mut self, element: ElementRef<'_>) {
-        for child in element.children() {
-            match child.value() {
-                Node::Text(t) => self.buffer.push_str(t),
-                Node::Element(_) => {
-                    if let Some(e) = ElementRef::wrap(child) {
-                        self.walk(e);
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
+/// What is left to do while walking the page.
+enum Work<'a> {
+    Text(&'a str),
+    /// An element and what it holds.
+    Element(ElementRef<'a>),
+    /// The end of a block element: its text becomes a line.
+    EndBlock,
+    /// An ordered-list item and its number.
+    Item(u32, ElementRef<'a>),
+    /// The end of an ordered-list item.
+    EndItem,
+}
+
+/// `element`'s children, to be read first to last off the stack.
+fn push_children<'a>(element: ElementRef<'a>, work: &mut Vec<Work<'a>>) {
+    let children: Vec<_> = element
+        .children()
+        .filter_map(|child| match child.value() {
+            Node::Text(t) => Some(Work::Text(t)),
+            Node::Element(_) => ElementRef::wrap(child).map(Work::Element),
+            _ => None,
+        })
+        .collect();
+    work.extend(children.into_iter().rev());
 }
 
 fn is_block(name: &str) -> bool {
