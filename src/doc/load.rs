@@ -77,6 +77,8 @@ pub enum LoadError {
         /// Its size, when known before reading.
         size: Option<String>,
     },
+    #[error("{doc}:{}: {why}", .why.line)]
+    TooDeep { doc: String, why: html::TooDeep },
     #[error("{path}:{}:{}: not UTF-8 text (byte 0x{:02X} at byte offset {}); save the documentation as UTF-8", .at.line, .at.column, .at.byte, .at.offset)]
     NotUtf8 { path: String, at: NotUtf8 },
 }
@@ -163,7 +165,11 @@ impl Doc {
         })?;
         let lower = shown.to_ascii_lowercase();
         Ok(if lower.ends_with(".html") || lower.ends_with(".htm") {
-            parse::parse(&html::to_text(&text), Format::WikiText, &shown)
+            let text = html::to_text(&text).map_err(|e| LoadError::TooDeep {
+                doc: shown.clone(),
+                why: e,
+            })?;
+            parse::parse(&text, Format::WikiText, &shown)
         } else {
             parse::parse(&text, Format::of_name(&shown), &shown)
         })
@@ -252,7 +258,11 @@ async fn fetch(source: &str, limits: Limits) -> Result<Doc, LoadError> {
     // As reqwest's `text()` reads a page without a charset feature.
     let body = String::from_utf8_lossy(&body);
     let doc = if kind.starts_with("text/html") || kind.starts_with("application/xhtml") {
-        parse::parse(&html::to_text(&body), Format::WikiText, source)
+        let text = html::to_text(&body).map_err(|e| LoadError::TooDeep {
+            doc: source.to_string(),
+            why: e,
+        })?;
+        parse::parse(&text, Format::WikiText, source)
     } else if kind.starts_with("text/markdown") || kind.starts_with("text/x-markdown") {
         parse::parse(&body, Format::Markdown, source)
     } else {

@@ -58,7 +58,9 @@ mod tests {
         assert_eq!(parse("1048576"), Ok(1 << 20));
         assert_eq!(parse("2gib"), Ok(2 << 30));
         assert!(parse("0").unwrap_err().contains("allows nothing"));
-        assert!(parse("8 parsecs").unwrap_err().contains("unknown unit 'parsecs'"));
+        assert!(parse("8 parsecs")
+            .unwrap_err()
+            .contains("unknown unit 'parsecs'"));
         assert!(parse("MB").unwrap_err().contains("not a size"));
         assert!(parse("99999999999999999999GiB").is_err());
         assert!(parse("18446744073709551615GiB")

@@ -69,11 +69,20 @@ pub fn parse_feature(path: &Path) -> Result<gherkin::Feature, String> {
             path.display()
         ));
     }
-    if let Some(uneven) = uneven_table_row(&text) {
-        return Err(format!("{}:{uneven}", path.display()));
+    // gherkin's own error comes first when it has one (it stands earlier in
+    // the file), unless it is about cell counts, which this names better.
+    let uneven = || uneven_table_row(&text).map(|at| format!("{}:{at}", path.display()));
+    let feature = match gherkin::Feature::parse_path(path, GherkinEnv::default()) {
+        Err(gherkin::ParseFileError::Parsing {
+            error: Some(gherkin::EnvError::InconsistentCellCount(_)),
+            ..
+        }) if uneven().is_some() => return Err(uneven().unwrap_or_default()),
+        Err(e) => return Err(describe(path, &e)),
+        Ok(feature) => feature,
+    };
+    if let Some(uneven) = uneven() {
+        return Err(uneven);
     }
-    let feature = gherkin::Feature::parse_path(path, GherkinEnv::default())
-        .map_err(|e| describe(path, &e))?;
     let mut feature = feature.expand_examples().map_err(|e| {
         format!(
             "{}:{}: Examples have no column <{}>; add it to the Examples table or fix the placeholder",
