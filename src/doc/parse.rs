@@ -275,6 +275,10 @@ struct Builder {
     context: Option<String>,
     /// Whether the open step takes continuation lines.
     step_open: bool,
+    /// Per section, where its latest step is (procedure, step): the open
+    /// step is the last section's, found here rather than searched for,
+    /// since a search per line made a long doc quadratic.
+    latest: Vec<Option<(usize, usize)>>,
     /// Last list item number per context (Markdown may write `1.` for all).
     last_item: u32,
 }
@@ -289,6 +293,7 @@ impl Builder {
             },
             context: None,
             step_open: false,
+            latest: Vec::new(),
             last_item: 0,
         }
     }
@@ -310,6 +315,7 @@ impl Builder {
                     procedures: Vec::new(),
                     images: Vec::new(),
                 });
+                self.latest.push(None);
                 self.enter(number);
             }
             Token::Heading(number, title) => self.heading(line, number, title),
@@ -381,16 +387,18 @@ impl Builder {
 
     fn step(&mut self, line: usize, id: String, text: String, kind: StepKind) {
         let parent = id.rsplit_once('.').map_or("", |(p, _)| p).to_string();
-        let Some(section) = self.section_for(&id) else {
+        let top = id.split('.').next().unwrap_or("");
+        let Some(at) = self.doc.sections.iter().rposition(|s| s.number == top) else {
             return;
         };
+        let section = &mut self.doc.sections[at];
         if kind == StepKind::Action {
             section.executable = true;
         }
         let section_title = section.title.clone();
         let section_line = section.line;
-        let procedure = match section.procedures.iter().position(|p| p.number == parent) {
-            Some(i) => &mut section.procedures[i],
+        let index = match section.procedures.iter().position(|p| p.number == parent) {
+            Some(i) => i,
             None => {
                 // Steps right under the section (`2.1`) form its procedure.
                 let title = if parent == section.number {
@@ -410,10 +418,10 @@ impl Builder {
                     steps: Vec::new(),
                     images: Vec::new(),
                 });
-                let last = section.procedures.len() - 1;
-                &mut section.procedures[last]
+                section.procedures.len() - 1
             }
         };
+        let procedure = &mut section.procedures[index];
         procedure.steps.push(Step {
             id,
             kind,
@@ -424,6 +432,7 @@ impl Builder {
             labels: Vec::new(),
             images: Vec::new(),
         });
+        self.latest[at] = Some((index, procedure.steps.len() - 1));
         self.step_open = true;
     }
 
@@ -449,13 +458,14 @@ impl Builder {
         if !self.step_open {
             return None;
         }
+        let (procedure, step) = (*self.latest.last()?)?;
         self.doc
             .sections
             .last_mut()?
             .procedures
-            .iter_mut()
-            .flat_map(|p| p.steps.iter_mut())
-            .max_by_key(|s| s.line)
+            .get_mut(procedure)?
+            .steps
+            .get_mut(step)
     }
 
     fn finish(mut self) -> Doc {
