@@ -43,9 +43,8 @@ pub enum Command {
 pub enum DocCommand {
     /// Print the FAQ's sections, procedures, steps, quoted labels and images.
     Show {
-        /// The FAQ: a file (.txt wiki text, .md Markdown) or an http(s) URL.
-        #[arg(long, default_value = "fixtures/docs/office-365-mfa.txt")]
-        doc: String,
+        #[command(flatten)]
+        doc: doc::DocArgs,
         #[arg(long, value_enum, default_value = "yaml")]
         format: DocFormat,
     },
@@ -53,8 +52,8 @@ pub enum DocCommand {
     /// citation names a step the FAQ lacks, or a step's wording changed
     /// since it was transcribed (features/doc.lock); print the coverage matrix.
     Check {
-        #[arg(long, default_value = "fixtures/docs/office-365-mfa.txt")]
-        doc: String,
+        #[command(flatten)]
+        doc: doc::DocArgs,
         /// Folder of Gherkin feature files; its doc.lock records the wording.
         #[arg(long, default_value = "features")]
         features: PathBuf,
@@ -68,8 +67,8 @@ pub enum DocCommand {
     /// After reviewing the features against the FAQ, record the wording of
     /// every step they cite in features/doc.lock.
     Accept {
-        #[arg(long, default_value = "fixtures/docs/office-365-mfa.txt")]
-        doc: String,
+        #[command(flatten)]
+        doc: doc::DocArgs,
         #[arg(long, default_value = "features")]
         features: PathBuf,
     },
@@ -86,9 +85,8 @@ pub struct RunArgs {
     /// Folder of Gherkin feature files (or one file).
     #[arg(long, default_value = "features")]
     features: PathBuf,
-    /// The documentation the features transcribe.
-    #[arg(long, default_value = "fixtures/docs/office-365-mfa.txt")]
-    doc: PathBuf,
+    #[command(flatten)]
+    doc: doc::DocArgs,
     /// Only scenarios matching this tag expression, e.g. '@doc-3.1'.
     #[arg(long)]
     tags: Option<String>,
@@ -98,7 +96,7 @@ pub struct RunArgs {
     /// How many scenarios run at once (default: the cores, at most 8, in a
     /// real browser, which opens two sessions per scenario; twice the
     /// cores over HTTP).
-    #[arg(long)]
+    #[arg(long, value_parser = parse_concurrency)]
     concurrency: Option<usize>,
     /// Walk the pages in a real browser (Chromium over WebDriver), over
     /// plain HTTP, or in a browser when one is found (auto).
@@ -150,6 +148,15 @@ pub struct ServeArgs {
     /// How long a verification call may ring unanswered.
     #[arg(long, default_value = "120s", value_parser = parse_duration)]
     call_timeout: Duration,
+}
+
+/// `--concurrency`: a whole number of scenarios, at least one.
+fn parse_concurrency(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(0) => Err("0 scenarios at once would run nothing; pass 1 or more (or leave --concurrency out for the default)".to_string()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("'{s}' is not a number of scenarios; pass a whole number, 1 or more")),
+    }
 }
 
 fn parse_duration(s: &str) -> Result<Duration, String> {

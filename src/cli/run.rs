@@ -7,7 +7,8 @@ use std::path::Path;
 pub async fn run(args: RunArgs) -> Ending {
     let opts = crate::run::RunOptions {
         features: args.features,
-        doc: args.doc,
+        doc: args.doc.doc.into(),
+        max_doc_size: args.doc.max_doc_size,
         tags: args.tags,
         report: args.report,
         concurrency: args.concurrency,

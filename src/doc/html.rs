@@ -5,13 +5,101 @@
 
 use scraper::{ElementRef, Html, Node};
 
-/// The page's visible text, a block element per line.
-pub fn to_text(html: &str) -> String {
+/// How deep a page may nest its elements. The FAQ's page nests about 15
+/// deep; the HTML parser's work grows with the square of the depth (30,000
+/// nested `<div>`s take minutes), so a deeper page is refused by name.
+pub const MAX_DEPTH: usize = 512;
+
+/// A page nested deeper than [`MAX_DEPTH`], and the line where it got so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the page nests elements more than {MAX_DEPTH} deep here, deeper than any documentation page; pass --doc with the FAQ's page, or a saved copy of its text")]
+pub struct TooDeep {
+    pub line: usize,
+}
+
+/// The page's visible text, a block element per line; a page nested
+/// deeper than [`MAX_DEPTH`] is refused before it is parsed.
+pub fn to_text(html: &str) -> Result<String, TooDeep> {
+    check_depth(html)?;
     let doc = Html::parse_document(html);
     let mut out = Lines::default();
     out.walk(doc.root_element());
     out.flush();
-    out.lines.join("\n") + "\n"
+    Ok(out.lines.join("\n") + "\n")
+}
+
+/// Counts open elements as the tags come, without building the tree: a
+/// start tag opens one unless it is void, self-closed, or one the parser
+/// closes by itself when the next comes (`<p>`, `<li>`, table cells…, not
+/// counted, so that a page that leaves them open is not taken for deep).
+fn check_depth(html: &str) -> Result<(), TooDeep> {
+    const NOT_COUNTED: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr", "param", "keygen", "p", "li", "dt", "dd", "tr", "td", "th", "option",
+        "thead", "tbody", "tfoot", "colgroup", "rb", "rt", "rp", "optgroup",
+    ];
+    const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp", "noscript"];
+    let bytes = html.as_bytes();
+    let mut depth: usize = 0;
+    let mut i = 0;
+    while let Some(at) = bytes[i..].iter().position(|&b| b == b'<') {
+        i += at + 1;
+        if html[i..].starts_with("!--") {
+            i = html[i..].find("-->").map_or(bytes.len(), |e| i + e + 3);
+            continue;
+        }
+        let closing = bytes.get(i) == Some(&b'/');
+        let name_start = i + usize::from(closing);
+        let name_len = bytes[name_start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
+            .count();
+        if name_len == 0 {
+            continue; // `<!DOCTYPE`, `< 3`: not an element
+        }
+        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        let end = tag_end(bytes, name_start + name_len);
+        let self_closed = end >= 2 && bytes.get(end - 2) == Some(&b'/');
+        i = end;
+        if closing {
+            if !NOT_COUNTED.contains(&name.as_str()) {
+                depth = depth.saturating_sub(1);
+            }
+            continue;
+        }
+        if RAW_TEXT.contains(&name.as_str()) {
+            // Its text may hold `<`: skip to its end tag.
+            let close = format!("</{name}");
+            let rest = html[i..].to_ascii_lowercase();
+            i = rest.find(&close).map_or(bytes.len(), |e| i + e);
+            continue;
+        }
+        if self_closed || NOT_COUNTED.contains(&name.as_str()) {
+            continue;
+        }
+        depth += 1;
+        if depth > MAX_DEPTH {
+            let line = html[..i].matches('\n').count() + 1;
+            return Err(TooDeep { line });
+        }
+    }
+    Ok(())
+}
+
+/// Just past the `>` that ends the tag whose attributes start at `from`
+/// (quoted values may hold `>`), or the end of the page.
+fn tag_end(bytes: &[u8], from: usize) -> usize {
+    let mut quote: Option<u8> = None;
+    for (k, &b) in bytes.iter().enumerate().skip(from) {
+        match (quote, b) {
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'>') => return k + 1,
+            _ => {}
+        }
+    }
+    bytes.len()
 }
 
 #[derive(Default)]
@@ -33,7 +121,33 @@ impl Lines {
         self.buffer.clear();
     }
 
-    fn walk(&mut self, element: ElementRef<'_>) {
+    /// Walks the tree with a stack of its own rather than by recursion: a
+    /// page may nest elements tens of thousands deep (issue 16), deeper
+    /// than the thread's stack.
+    fn walk(&mut self, root: ElementRef<'_>) {
+        let mut work = vec![Work::Element(root)];
+        while let Some(next) = work.pop() {
+            match next {
+                Work::Text(t) => self.buffer.push_str(t),
+                Work::Element(e) => self.open(e, &mut work),
+                Work::EndBlock => self.flush(),
+                Work::Item(n, li) => {
+                    self.flush();
+                    self.prefix = format!("  {n}. ");
+                    work.push(Work::EndItem);
+                    push_children(li, &mut work);
+                }
+                Work::EndItem => {
+                    self.flush();
+                    self.prefix.clear();
+                }
+            }
+        }
+    }
+
+    /// One element: what it says now, and what `work` has left to do
+    /// for it (its children, then the end of its block).
+    fn open<'a>(&mut self, element: ElementRef<'a>, work: &mut Vec<Work<'a>>) {
         let name = element.value().name();
         if matches!(
             name,
@@ -63,38 +177,51 @@ impl Lines {
                 .attr("start")
                 .and_then(|s| s.trim().parse().ok())
                 .unwrap_or(1);
-            let items = element
+            let items: Vec<_> = element
                 .children()
                 .filter_map(ElementRef::wrap)
-                .filter(|e| e.value().name() == "li");
-            for (n, li) in (start..).zip(items) {
-                self.flush();
-                self.prefix = format!("  {n}. ");
-                self.children(li);
-                self.flush();
-                self.prefix.clear();
+                .filter(|e| e.value().name() == "li")
+                .collect();
+            // Numbered from `start`, saturating rather than overflowing on
+            // a hostile `start="4294967295"`.
+            let numbers = (0u32..).map(|i| start.saturating_add(i));
+            let numbered: Vec<_> = numbers.zip(items).collect();
+            for (n, li) in numbered.into_iter().rev() {
+                work.push(Work::Item(n, li));
             }
             return;
         }
-        self.children(element);
         if block {
-            self.flush();
+            work.push(Work::EndBlock);
         }
+        push_children(element, work);
     }
+}
 
-    fn children(&mut self, element: ElementRef<'_>) {
-        for child in element.children() {
-            match child.value() {
-                Node::Text(t) => self.buffer.push_str(t),
-                Node::Element(_) => {
-                    if let Some(e) = ElementRef::wrap(child) {
-                        self.walk(e);
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
+/// What is left to do while walking the page.
+enum Work<'a> {
+    Text(&'a str),
+    /// An element and what it holds.
+    Element(ElementRef<'a>),
+    /// The end of a block element: its text becomes a line.
+    EndBlock,
+    /// An ordered-list item and its number.
+    Item(u32, ElementRef<'a>),
+    /// The end of an ordered-list item.
+    EndItem,
+}
+
+/// `element`'s children, to be read first to last off the stack.
+fn push_children<'a>(element: ElementRef<'a>, work: &mut Vec<Work<'a>>) {
+    let children: Vec<_> = element
+        .children()
+        .filter_map(|child| match child.value() {
+            Node::Text(t) => Some(Work::Text(t)),
+            Node::Element(_) => ElementRef::wrap(child).map(Work::Element),
+            _ => None,
+        })
+        .collect();
+    work.extend(children.into_iter().rev());
 }
 
 fn is_block(name: &str) -> bool {
@@ -149,13 +276,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn depth_counts_elements_the_parser_keeps_open() {
+        let nested = |n: usize| format!("{}x{}", "<div>".repeat(n), "</div>".repeat(n));
+        assert_eq!(check_depth(&nested(MAX_DEPTH)), Ok(()));
+        assert_eq!(
+            check_depth(&format!("<html>\n{}", nested(MAX_DEPTH + 1))),
+            Err(TooDeep { line: 2 })
+        );
+        // Siblings, void and self-closed tags, unclosed `<p>`s, and tags
+        // in scripts or comments add no depth.
+        let flat = "<div></div><br><img src='a>b'><span/><p>".repeat(2 * MAX_DEPTH);
+        let script = format!(
+            "<script>{}</script><!-- {} -->",
+            "<div>".repeat(600),
+            "<div>".repeat(600)
+        );
+        assert_eq!(check_depth(&(flat + &script)), Ok(()));
+    }
+
+    #[test]
     fn blocks_are_lines_and_list_items_keep_their_numbers() {
         let html = r#"<html><head><title>x</title><style>p{}</style></head><body>
             <h2>4.1 Office 365 <em>settings</em></h2>
             <ol><li><div class="li">First one.</div></li><li>Second.</li></ol>
             <p>See <img src="/lib/exe/fetch.php?w=600&amp;media=public:faq:a_b.jpg"></p>
             <p>3.1.3. Select “Authentication Phone”.<br>–. Click Next.</p></body></html>"#;
-        let text = to_text(html);
+        let text = to_text(html).unwrap();
         let lines: Vec<&str> = text.lines().filter(|l| !l.is_empty()).collect();
         assert_eq!(
             lines,

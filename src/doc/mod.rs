@@ -9,8 +9,9 @@ pub mod html;
 pub mod load;
 pub mod model;
 pub mod parse;
+pub mod size;
 pub mod trace;
 pub mod yaml;
 
-pub use load::LoadError;
+pub use load::{Limits, LoadError};
 pub use model::{Doc, Image, Label, LabelKind, Line, Procedure, Section, Step, StepKind};

@@ -5,6 +5,7 @@
 
 use super::model::{Doc, Image, Label, LabelKind, Line, Procedure, Section, Step, StepKind};
 use regex::Regex;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// How a document is written.
@@ -275,6 +276,17 @@ struct Builder {
     context: Option<String>,
     /// Whether the open step takes continuation lines.
     step_open: bool,
+    /// Per section, where its latest step is (procedure, step): the open
+    /// step is the last section's, found here rather than searched for,
+    /// since a search per line made a long doc quadratic.
+    latest: Vec<Option<(usize, usize)>>,
+    /// Indexes, so that no line searches what was read before it (a long
+    /// or hostile doc would make that quadratic): the last section of
+    /// each number, and per section and procedure number the first and
+    /// the last procedure of that number.
+    sections_by_number: HashMap<String, usize>,
+    first_procedure: HashMap<(usize, String), usize>,
+    last_procedure: HashMap<(usize, String), usize>,
     /// Last list item number per context (Markdown may write `1.` for all).
     last_item: u32,
 }
@@ -289,6 +301,10 @@ impl Builder {
             },
             context: None,
             step_open: false,
+            latest: Vec::new(),
+            sections_by_number: HashMap::new(),
+            first_procedure: HashMap::new(),
+            last_procedure: HashMap::new(),
             last_item: 0,
         }
     }
@@ -310,6 +326,9 @@ impl Builder {
                     procedures: Vec::new(),
                     images: Vec::new(),
                 });
+                self.latest.push(None);
+                self.sections_by_number
+                    .insert(number.clone(), self.doc.sections.len() - 1);
                 self.enter(number);
             }
             Token::Heading(number, title) => self.heading(line, number, title),
@@ -361,16 +380,19 @@ impl Builder {
     /// steps of kind heading in theirs.
     fn heading(&mut self, line: usize, number: String, title: String) {
         if number.matches('.').count() == 1 {
-            let Some(section) = self.section_for(&number) else {
+            let Some(at) = self.section_index(&number) else {
                 return;
             };
-            section.procedures.push(Procedure {
-                number: number.clone(),
-                title,
-                line,
-                steps: Vec::new(),
-                images: Vec::new(),
-            });
+            self.push_procedure(
+                at,
+                Procedure {
+                    number: number.clone(),
+                    title,
+                    line,
+                    steps: Vec::new(),
+                    images: Vec::new(),
+                },
+            );
             self.enter(number);
         } else {
             // Its images (1.1.1's screenshot) follow it: keep it open.
@@ -381,39 +403,44 @@ impl Builder {
 
     fn step(&mut self, line: usize, id: String, text: String, kind: StepKind) {
         let parent = id.rsplit_once('.').map_or("", |(p, _)| p).to_string();
-        let Some(section) = self.section_for(&id) else {
+        let Some(at) = self.section_index(&id) else {
             return;
         };
+        let section = &mut self.doc.sections[at];
         if kind == StepKind::Action {
             section.executable = true;
         }
         let section_title = section.title.clone();
         let section_line = section.line;
-        let procedure = match section.procedures.iter().position(|p| p.number == parent) {
-            Some(i) => &mut section.procedures[i],
+        let section_number = section.number.clone();
+        let known = self.first_procedure.get(&(at, parent.clone())).copied();
+        let index = match known {
+            Some(i) => i,
             None => {
                 // Steps right under the section (`2.1`) form its procedure.
-                let title = if parent == section.number {
+                let title = if parent == section_number {
                     section_title
                 } else {
                     String::new()
                 };
-                let at = if parent == section.number {
+                let first_line = if parent == section_number {
                     section_line
                 } else {
                     line
                 };
-                section.procedures.push(Procedure {
-                    number: parent,
-                    title,
-                    line: at,
-                    steps: Vec::new(),
-                    images: Vec::new(),
-                });
-                let last = section.procedures.len() - 1;
-                &mut section.procedures[last]
+                self.push_procedure(
+                    at,
+                    Procedure {
+                        number: parent,
+                        title,
+                        line: first_line,
+                        steps: Vec::new(),
+                        images: Vec::new(),
+                    },
+                )
             }
         };
+        let procedure = &mut self.doc.sections[at].procedures[index];
         procedure.steps.push(Step {
             id,
             kind,
@@ -424,38 +451,48 @@ impl Builder {
             labels: Vec::new(),
             images: Vec::new(),
         });
+        self.latest[at] = Some((index, procedure.steps.len() - 1));
         self.step_open = true;
     }
 
     /// The section a number belongs to (`3` for `3.1.4`), the last one if
     /// several share it.
-    fn section_for(&mut self, number: &str) -> Option<&mut Section> {
+    fn section_index(&self, number: &str) -> Option<usize> {
         let top = number.split('.').next().unwrap_or("");
-        self.doc.sections.iter_mut().rev().find(|s| s.number == top)
+        self.sections_by_number.get(top).copied()
     }
 
+    /// Adds a procedure to section `at`; its index there.
+    fn push_procedure(&mut self, at: usize, procedure: Procedure) -> usize {
+        let procedures = &mut self.doc.sections[at].procedures;
+        let key = (at, procedure.number.clone());
+        procedures.push(procedure);
+        let index = procedures.len() - 1;
+        self.first_procedure.entry(key.clone()).or_insert(index);
+        self.last_procedure.insert(key, index);
+        index
+    }
+
+    /// The last section's last procedure numbered as the context.
     fn current_procedure(&mut self) -> Option<&mut Procedure> {
         let context = self.context.clone()?;
-        self.doc
-            .sections
-            .last_mut()?
-            .procedures
-            .iter_mut()
-            .rev()
-            .find(|p| p.number == context)
+        let at = self.doc.sections.len().checked_sub(1)?;
+        let index = *self.last_procedure.get(&(at, context))?;
+        self.doc.sections[at].procedures.get_mut(index)
     }
 
     fn open_step(&mut self) -> Option<&mut Step> {
         if !self.step_open {
             return None;
         }
+        let (procedure, step) = (*self.latest.last()?)?;
         self.doc
             .sections
             .last_mut()?
             .procedures
-            .iter_mut()
-            .flat_map(|p| p.steps.iter_mut())
-            .max_by_key(|s| s.line)
+            .get_mut(procedure)?
+            .steps
+            .get_mut(step)
     }
 
     fn finish(mut self) -> Doc {

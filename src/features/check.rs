@@ -76,6 +76,41 @@ fn first_line(lines: &Lines) -> String {
         .unwrap_or_default()
 }
 
+/// Whether the doc is no FAQ these features could transcribe at all: it
+/// has no numbered steps, or none in the procedures they cite. Then one
+/// message says so, instead of a line per citation, and nothing runs.
+pub fn unusable(doc: &Doc, features: &Features<'_>) -> Option<String> {
+    let advice = format!(
+        "pass --doc with the FAQ the features in {}/ transcribe",
+        features.dir.display()
+    );
+    if doc.steps().next().is_none() {
+        return Some(format!(
+            "{}: the documentation has no numbered procedures (no `3.1 Title` headings with `3.1.1. …` steps or numbered lists under them); it is empty or not the FAQ: {advice}",
+            doc.source
+        ));
+    }
+    let cited: BTreeSet<String> = citations(features.parsed)
+        .into_iter()
+        .map(|c| {
+            c.step
+                .rsplit_once('.')
+                .map_or(c.step.as_str(), |(p, _)| p)
+                .to_string()
+        })
+        .collect();
+    if cited.is_empty() || cited.iter().any(|p| doc.procedure(p).is_some()) {
+        return None;
+    }
+    let has: Vec<&str> = doc.procedures().map(|p| p.number.as_str()).collect();
+    Some(format!(
+        "{}: the documentation has none of the procedures the features cite (they cite {}; it has {}): {advice}",
+        doc.source,
+        cited.into_iter().collect::<Vec<_>>().join(", "),
+        has.join(", ")
+    ))
+}
+
 /// Every drift between the doc, the features and their lock; empty when
 /// they agree.
 pub fn check(doc: &Doc, features: &Features<'_>) -> Vec<String> {

@@ -39,10 +39,50 @@ pub fn feature_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
 }
 
 /// Parses one feature file, expands its Scenario Outlines, and moves the
-/// citations of its steps to their keywords.
+/// citations of its steps to their keywords. What gherkin would misreport
+/// is caught first: an empty file, bytes that are not UTF-8, a table row
+/// with more or fewer cells than its table's first row (gherkin drops the
+/// extra cells, or the whole Examples table, without a word).
 pub fn parse_feature(path: &Path) -> Result<gherkin::Feature, String> {
-    let feature = gherkin::Feature::parse_path(path, GherkinEnv::default())
-        .map_err(|e| describe(path, &e))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        format!(
+            "{}: cannot be read ({e}); check the file's permissions",
+            path.display()
+        )
+    })?;
+    let text = crate::doc::load::decode(bytes).map_err(|at| {
+        format!(
+            "{}:{}:{}: not UTF-8 text (byte 0x{:02X} at byte offset {}); save the feature file as UTF-8",
+            path.display(),
+            at.line,
+            at.column,
+            at.byte,
+            at.offset
+        )
+    })?;
+    if text
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
+        return Err(format!(
+            "{}:1: the feature file is empty (no `Feature:` line); write the feature, or delete the file",
+            path.display()
+        ));
+    }
+    // gherkin's own error comes first when it has one (it stands earlier in
+    // the file), unless it is about cell counts, which this names better.
+    let uneven = || uneven_table_row(&text).map(|at| format!("{}:{at}", path.display()));
+    let feature = match gherkin::Feature::parse_path(path, GherkinEnv::default()) {
+        Err(gherkin::ParseFileError::Parsing {
+            error: Some(gherkin::EnvError::InconsistentCellCount(_)),
+            ..
+        }) if uneven().is_some() => return Err(uneven().unwrap_or_default()),
+        Err(e) => return Err(describe(path, &e)),
+        Ok(feature) => feature,
+    };
+    if let Some(uneven) = uneven() {
+        return Err(uneven);
+    }
     let mut feature = feature.expand_examples().map_err(|e| {
         format!(
             "{}:{}: Examples have no column <{}>; add it to the Examples table or fix the placeholder",
@@ -53,6 +93,66 @@ pub fn parse_feature(path: &Path) -> Result<gherkin::Feature, String> {
     })?;
     steps_mut(&mut feature).for_each(trace::move_to_keyword);
     Ok(feature)
+}
+
+/// The first table row (of Examples or a step's data table) whose cells
+/// do not match its table's first row: `LINE: …` and what to do. Rows of a
+/// table are consecutive `|` lines; blank and comment lines may stand
+/// between them, doc strings are skipped.
+fn uneven_table_row(text: &str) -> Option<String> {
+    let mut table: Option<(usize, usize)> = None; // (first row's line, cells)
+    let mut fence: Option<&str> = None;
+    for (i, raw) in text.lines().enumerate() {
+        let line = i + 1;
+        let t = raw.trim();
+        if let Some(f) = fence {
+            if t.starts_with(f) {
+                fence = None;
+            }
+            continue;
+        }
+        if let Some(f) = ["\"\"\"", "```"].into_iter().find(|f| t.starts_with(f)) {
+            fence = Some(f);
+            table = None;
+            continue;
+        }
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        if !t.starts_with('|') {
+            table = None;
+            continue;
+        }
+        let cells = cells_in_row(t);
+        match table {
+            None => table = Some((line, cells)),
+            Some((first, width)) if cells != width => {
+                return Some(format!(
+                    "{line}: this table row has {cells} cell{}, but the table's first row (line {first}) has {width}; give every row of the table the same cells",
+                    if cells == 1 { "" } else { "s" }
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    None
+}
+
+/// The cells of a `| a | b |` row: its unescaped bars, less one (a row
+/// that does not end in a bar is gherkin's to refuse).
+fn cells_in_row(row: &str) -> usize {
+    let mut bars = 0usize;
+    let mut chars = row.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '|' => bars += 1,
+            _ => {}
+        }
+    }
+    bars.saturating_sub(1)
 }
 
 /// Every step of a feature: its background's, its scenarios', and its
@@ -81,7 +181,10 @@ fn steps_mut(feature: &mut gherkin::Feature) -> impl Iterator<Item = &mut gherki
 fn describe(path: &Path, e: &gherkin::ParseFileError) -> String {
     match e {
         gherkin::ParseFileError::Reading { source, .. } => {
-            format!("{}: cannot be read: {source}", path.display())
+            format!(
+                "{}: cannot be read ({source}); check the file's permissions",
+                path.display()
+            )
         }
         gherkin::ParseFileError::Parsing { error, source, .. } => {
             // gherkin keeps the position private; its message is

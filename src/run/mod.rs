@@ -25,6 +25,8 @@ pub struct RunOptions {
     pub features: PathBuf,
     /// The documentation the features transcribe.
     pub doc: PathBuf,
+    /// The most bytes of the doc read (`--max-doc-size`).
+    pub max_doc_size: u64,
     /// A tag expression, e.g. `@doc-3.1 and not @slow`.
     pub tags: Option<String>,
     /// Where JUnit XML, Cucumber JSON and transcripts go.
@@ -47,6 +49,7 @@ impl Default for RunOptions {
         RunOptions {
             features: "features".into(),
             doc: "fixtures/docs/office-365-mfa.txt".into(),
+            max_doc_size: crate::doc::load::DEFAULT_MAX_DOC_BYTES,
             tags: None,
             report: "target/docproof".into(),
             concurrency: None,

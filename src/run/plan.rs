@@ -2,6 +2,7 @@
 //! problem found before anything runs), select scenarios by tag, and run
 //! the doc check. A plan with problems reports them without running.
 
+use crate::doc::Limits;
 use crate::features::{self, gate, preflight};
 use crate::steps::DocWorld;
 use crate::target::Target;
@@ -46,6 +47,7 @@ pub async fn plan(opts: &RunOptions) -> anyhow::Result<Plan> {
         None => None,
     };
     let (features, mut problems) = features::load(&opts.features)?;
+    let all_parsed = problems.is_empty();
     if features.is_empty() && problems.is_empty() {
         problems.push(format!(
             "{}: holds no *.feature files",
@@ -62,8 +64,12 @@ pub async fn plan(opts: &RunOptions) -> anyhow::Result<Plan> {
             ));
         }
     }
-    // The doc check first: drift fails the run, an unreadable doc stops it.
-    let doc_gate = gate::check(&opts.doc, &opts.features, &features).await?;
+    // The doc check first: drift fails the run, an unreadable doc stops it,
+    // and so does a doc that is no FAQ of these features (a problem: no
+    // scenario runs).
+    let limits = Limits::capped(opts.max_doc_size);
+    let doc_gate = gate::check(&opts.doc, limits, &opts.features, &features, all_parsed).await?;
+    problems.extend(doc_gate.unusable.clone());
     Ok(Plan {
         seed,
         target,
