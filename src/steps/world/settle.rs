@@ -64,7 +64,11 @@ impl DocWorld {
     /// delay and jitter plus a margin; nothing when changes are immediate.
     pub fn settle_limit(&self) -> Duration {
         let s = &self.office.settings;
-        limit(s.propagation_delay, s.propagation_jitter, self.config().settle_margin)
+        limit(
+            s.propagation_delay,
+            s.propagation_jitter,
+            self.config().settle_margin,
+        )
     }
 }
 
