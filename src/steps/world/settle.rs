@@ -369,6 +369,30 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_last_pause_is_cut_to_end_at_the_limit() {
+        let mut tenant = Tenant {
+            effective: Instant::now() + Duration::from_secs(60),
+            looks: 0,
+        };
+        let unknown = Change {
+            at: None,
+            delay: Duration::ZERO,
+        };
+        // Pauses of 100, 150, 225, 250, 250 ms reach 975 ms: the last one is
+        // 25 ms, not another 250 past the limit.
+        let limit = Duration::from_secs(1);
+        let e = expect_new(Settle::Any, limit);
+        let started = Instant::now();
+        let seen = settle(&mut tenant, &e, unknown, "x", false, started).await;
+        assert!(matches!(seen, Err(Unsettled::NotYet(_))));
+        let took = started.elapsed();
+        assert!(
+            took >= limit && took < limit + Duration::from_millis(150),
+            "{took:?}"
+        );
+    }
+
+    #[tokio::test]
     async fn what_no_setting_gives_fails_at_once() {
         let mut tenant = Tenant {
             effective: Instant::now(),
