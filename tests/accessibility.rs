@@ -18,6 +18,9 @@
 //! unless DOCPROOF_REQUIRE_BROWSER=1 (as in CI). With
 //! DOCPROOF_A11Y_SCREENSHOTS=<dir> it saves a PNG of every page it checks.
 
+#[path = "support/browser.rs"]
+mod browser_support;
+
 use docproof::drive::browser::chromedriver::Installation;
 use docproof::drive::browser::{BrowserPool, Session};
 use docproof::phone::{code_in, Phone};
@@ -45,19 +48,8 @@ const INTERACTIVE: &str = "a[href], button, input:not([type=hidden]), select, te
 /// The key W3C WebDriver gives an element reference in JSON.
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
-/// The browser, or `None` (said on stderr) when this machine has none and
-/// CI did not ask for one.
 fn browser() -> Option<Installation> {
-    match Installation::find() {
-        Ok(i) => Some(i),
-        Err(why) if docproof::run::browsers::browser_required_by_env() => {
-            panic!("DOCPROOF_REQUIRE_BROWSER is set, but {why}")
-        }
-        Err(why) => {
-            eprintln!("accessibility test not run: {why}");
-            None
-        }
-    }
+    browser_support::browser_for("accessibility test")
 }
 
 /// W3C WebDriver's Get Computed Role / Get Computed Label of an element

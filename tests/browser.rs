@@ -9,6 +9,8 @@
 
 #[path = "support/run.rs"]
 mod support;
+#[path = "support/browser.rs"]
+mod browser_support;
 
 use axum::response::Html;
 use axum::routing::get;
@@ -20,19 +22,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use support::{docproof_with, files_under, report_dir, text};
 
-/// The browser, or `None` (said on stderr) when this machine has none and
-/// CI did not ask for one.
 fn browser() -> Option<Installation> {
-    match Installation::find() {
-        Ok(i) => Some(i),
-        Err(why) if docproof::run::browsers::browser_required_by_env() => {
-            panic!("DOCPROOF_REQUIRE_BROWSER is set, but {why}")
-        }
-        Err(why) => {
-            eprintln!("browser tests not run: {why}");
-            None
-        }
-    }
+    browser_support::browser_for("browser tests")
 }
 
 fn page(title: &str, body: &str) -> Html<String> {

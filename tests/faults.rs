@@ -21,6 +21,9 @@
 //! Needs Chromium and chromedriver for the browser cases; where they are
 //! missing those say so and pass, unless DOCPROOF_REQUIRE_BROWSER=1.
 
+#[path = "support/browser.rs"]
+mod browser_support;
+
 use docproof::drive::browser::chromedriver::Installation;
 use docproof::drive::browser::BrowserPool;
 use docproof::drive::{DriveError, FailureKind};
@@ -29,19 +32,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// The browser, or `None` (said on stderr) when this machine has none and
-/// CI did not ask for one.
 fn browser() -> Option<Installation> {
-    match Installation::find() {
-        Ok(i) => Some(i),
-        Err(why) if docproof::run::browsers::browser_required_by_env() => {
-            panic!("DOCPROOF_REQUIRE_BROWSER is set, but {why}")
-        }
-        Err(why) => {
-            eprintln!("browser fault cases not run: {why}");
-            None
-        }
-    }
+    browser_support::browser_for("browser fault cases")
 }
 
 /// A case's own folder: `tmp/` (the run's TMPDIR), `bin/` (wrappers),
@@ -489,7 +481,7 @@ fn sigterm_mid_browser_run_leaves_no_browser_profile_or_scoped_dir() {
     );
     kill(child.id() as i32, "-TERM");
     let (code, output) = s.finish(child, Duration::from_secs(30));
-    assert!(matches!(code, Some(130 | 143)), "exit {code:?}:\n{output}");
+    assert_eq!(code, Some(143), "SIGTERM is 128 + 15:\n{output}");
     s.assert_clean();
 }
 

@@ -7,6 +7,8 @@
 
 #[path = "support/run.rs"]
 mod support;
+#[path = "support/browser.rs"]
+mod browser_support;
 
 use docproof::drive::browser::chromedriver::Installation;
 use docproof::drive::browser::{BrowserDriver, BrowserPool};
@@ -230,16 +232,7 @@ fn failures_on_pages_with_secrets_leave_none_in_the_report_over_http() {
 }
 
 fn browser() -> Option<Installation> {
-    match Installation::find() {
-        Ok(i) => Some(i),
-        Err(why) if docproof::run::browsers::browser_required_by_env() => {
-            panic!("DOCPROOF_REQUIRE_BROWSER is set, but {why}")
-        }
-        Err(why) => {
-            eprintln!("browser tests not run: {why}");
-            None
-        }
-    }
+    browser_support::browser_for("browser tests")
 }
 
 #[test]
