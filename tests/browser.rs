@@ -7,10 +7,10 @@
 //! so and pass, unless DOCPROOF_REQUIRE_BROWSER=1 (as in CI), which makes a
 //! missing browser a failure.
 
-#[path = "support/run.rs"]
-mod support;
 #[path = "support/browser.rs"]
 mod browser_support;
+#[path = "support/run.rs"]
+mod support;
 
 use axum::response::Html;
 use axum::routing::get;

@@ -5,10 +5,10 @@
 //! browser masks the secret places while a screenshot is taken; and URLs
 //! with credentials are printed without them.
 
-#[path = "support/run.rs"]
-mod support;
 #[path = "support/browser.rs"]
 mod browser_support;
+#[path = "support/run.rs"]
+mod support;
 
 use docproof::drive::browser::chromedriver::Installation;
 use docproof::drive::browser::{BrowserDriver, BrowserPool};

@@ -6,6 +6,8 @@
 //! fixes each suite's `errors`/`failures` counts to match.
 
 use crate::drive::FailureKind;
+use quick_xml::events::{BytesEnd, BytesStart, Event};
+use quick_xml::{Reader, Writer, XmlVersion};
 use std::path::Path;
 
 /// The message cucumber's writer puts before a step's own message.
@@ -27,79 +29,118 @@ pub fn mark_infrastructure_errors(report: &Path) -> anyhow::Result<()> {
 }
 
 /// The XML with infrastructure failures as `<error>`, suite by suite.
+/// Read and written with quick-xml; XML it cannot read is left as it was.
 pub fn rewrite(xml: &str) -> String {
-    let mut out = String::with_capacity(xml.len());
-    let mut rest = xml;
-    while let Some(start) = rest.find("<testsuite ") {
-        out.push_str(&rest[..start]);
-        let end = rest[start..]
-            .find("</testsuite>")
-            .map_or(rest.len(), |e| start + e);
-        out.push_str(&suite(&rest[start..end]));
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
+    rewrite_events(xml).unwrap_or_else(|_| xml.to_string())
 }
 
-/// One `<testsuite …>…` (up to its closing tag).
-fn suite(xml: &str) -> String {
-    let infrastructure = format!("message=\"{CAPTURED}{}", FailureKind::INFRASTRUCTURE_PREFIX);
-    let mut body = String::with_capacity(xml.len());
-    let mut rest = xml;
-    let mut moved = 0;
-    while let Some(at) = rest.find("<failure ") {
-        body.push_str(&rest[..at]);
-        let tag_end = rest[at..].find('>').map_or(rest.len(), |e| at + e + 1);
-        let tag = &rest[at..tag_end];
-        if !tag.contains(&infrastructure) {
-            body.push_str(tag);
-            rest = &rest[tag_end..];
-            continue;
-        }
-        moved += 1;
-        let tag = tag.replacen("<failure ", "<error ", 1).replacen(
-            "type=\"Step Panicked\"",
-            "type=\"Infrastructure error\"",
-            1,
-        );
-        body.push_str(&tag);
-        rest = &rest[tag_end..];
-        if !tag.ends_with("/>") {
-            if let Some(close) = rest.find("</failure>") {
-                body.push_str(&rest[..close]);
-                body.push_str("</error>");
-                rest = &rest[close + "</failure>".len()..];
+fn rewrite_events(xml: &str) -> Result<String, quick_xml::Error> {
+    let mut reader = Reader::from_str(xml);
+    let mut out = Writer::new(Vec::with_capacity(xml.len()));
+    // A suite's events are held until its end: its start tag carries the
+    // counts, and they are known only once its test cases are read.
+    let mut suite: Option<(BytesStart<'static>, Vec<Event<'static>>, i64)> = None;
+    // Inside a `<failure>` turned into `<error>`: its end tag follows.
+    let mut in_moved = false;
+    loop {
+        let event = match reader.read_event()? {
+            Event::Eof => break,
+            e => e.into_owned(),
+        };
+        let event = match event {
+            Event::Start(t) if t.name().as_ref() == b"testsuite" => {
+                suite = Some((t, Vec::new(), 0));
+                continue;
             }
+            Event::End(t) if t.name().as_ref() == b"testsuite" => {
+                if let Some((start, held, moved)) = suite.take() {
+                    out.write_event(Event::Start(with_counts(&start, moved)?))?;
+                    for e in held {
+                        out.write_event(e)?;
+                    }
+                }
+                out.write_event(Event::End(t))?;
+                continue;
+            }
+            Event::Start(t) if is_infrastructure_failure(&t)? => {
+                in_moved = true;
+                (Event::Start(as_error(&t)?), 1)
+            }
+            Event::Empty(t) if is_infrastructure_failure(&t)? => (Event::Empty(as_error(&t)?), 1),
+            Event::End(t) if in_moved && t.name().as_ref() == b"failure" => {
+                in_moved = false;
+                (Event::End(BytesEnd::new("error")), 0)
+            }
+            e => (e, 0),
+        };
+        let (event, converted) = event;
+        match suite.as_mut() {
+            Some((_, held, moved)) => {
+                *moved += converted;
+                held.push(event);
+            }
+            None => out.write_event(event)?,
         }
     }
-    body.push_str(rest);
-    if moved == 0 {
-        return body;
-    }
-    let head_end = body.find('>').map_or(body.len(), |e| e + 1);
-    let head = add_to_count(&body[..head_end], "errors", moved as i64);
-    let head = add_to_count(&head, "failures", -(moved as i64));
-    format!("{head}{}", &body[head_end..])
+    Ok(String::from_utf8_lossy(&out.into_inner()).into_owned())
 }
 
-/// `name="n"` in a start tag, with `delta` added.
-fn add_to_count(tag: &str, name: &str, delta: i64) -> String {
-    let key = format!(" {name}=\"");
-    let Some(at) = tag.find(&key) else {
-        return tag.to_string();
-    };
-    let from = at + key.len();
-    let Some(len) = tag[from..].find('"') else {
-        return tag.to_string();
-    };
-    let n: i64 = tag[from..from + len].parse().unwrap_or(0);
-    format!(
-        "{}{}{}",
-        &tag[..from],
-        (n + delta).max(0),
-        &tag[from + len..]
-    )
+/// A `<failure>` whose message says the machinery broke.
+fn is_infrastructure_failure(tag: &BytesStart) -> Result<bool, quick_xml::Error> {
+    if tag.name().as_ref() != b"failure" {
+        return Ok(false);
+    }
+    let infrastructure = format!("{CAPTURED}{}", FailureKind::INFRASTRUCTURE_PREFIX);
+    for attr in tag.attributes() {
+        let attr = attr.map_err(quick_xml::Error::from)?;
+        if attr.key.as_ref() == b"message" {
+            let message = attr.normalized_value(XmlVersion::Implicit1_0)?;
+            return Ok(message.starts_with(&infrastructure)
+                || message.starts_with(FailureKind::INFRASTRUCTURE_PREFIX));
+        }
+    }
+    Ok(false)
+}
+
+/// The failure as an `<error>` of type "Infrastructure error", its other
+/// attributes kept.
+fn as_error(tag: &BytesStart) -> Result<BytesStart<'static>, quick_xml::Error> {
+    let mut error = BytesStart::new("error");
+    for attr in tag.attributes() {
+        let attr = attr.map_err(quick_xml::Error::from)?;
+        if attr.key.as_ref() == b"type" {
+            error.push_attribute(("type", "Infrastructure error"));
+        } else {
+            error.push_attribute(attr);
+        }
+    }
+    Ok(error.into_owned())
+}
+
+/// The suite's start tag with `moved` failures counted as errors.
+fn with_counts(start: &BytesStart, moved: i64) -> Result<BytesStart<'static>, quick_xml::Error> {
+    if moved == 0 {
+        return Ok(start.clone().into_owned());
+    }
+    let mut tag = BytesStart::new(String::from_utf8_lossy(start.name().as_ref()).into_owned());
+    for attr in start.attributes() {
+        let attr = attr.map_err(quick_xml::Error::from)?;
+        let delta = match attr.key.as_ref() {
+            b"errors" => moved,
+            b"failures" => -moved,
+            _ => {
+                tag.push_attribute(attr);
+                continue;
+            }
+        };
+        let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
+        let n: i64 = attr
+            .normalized_value(XmlVersion::Implicit1_0)?
+            .parse()
+            .unwrap_or(0);
+        tag.push_attribute((key.as_str(), (n + delta).max(0).to_string().as_str()));
+    }
+    Ok(tag.into_owned())
 }
 
 #[cfg(test)]
