@@ -141,12 +141,16 @@ async fn ring_out(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.past_call_wait().await
 }
 
-#[given("the text message provider is down")]
-async fn provider_down(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
+#[given(regex = r"^the (text message|phone call) provider is down$")]
+async fn provider_down(w: &mut DocWorld, step: &Step, what: String) -> anyhow::Result<()> {
     w.at(step).await?;
-    let down = w.phone().await?.provider_faults().fail_texts(503).await;
+    let faults = w.phone().await?.provider_faults();
+    let (down, refused) = match what.as_str() {
+        "text message" => (faults.fail_texts(503).await, "texts"),
+        _ => (faults.fail_calls(503).await, "calls"),
+    };
     down.map_err(|e| w.fail(e))?;
-    w.saw("provider", "texts answered HTTP 503");
+    w.saw("provider", &format!("{refused} answered HTTP 503"));
     Ok(())
 }
 
