@@ -51,19 +51,15 @@ fn prepare(wanted: usize) -> PathBuf {
         .collect();
     let per_copy: usize = shipped
         .iter()
-        .map(|p| {
-            let text = std::fs::read_to_string(p).expect("a readable feature");
-            text.lines()
-                .filter(|l| l.trim_start().starts_with("Scenario"))
-                .count()
-        })
+        .map(|p| scenarios_in(&std::fs::read_to_string(p).expect("a readable feature")))
         .sum();
     let copies = wanted.div_ceil(per_copy.max(1));
+    std::fs::create_dir_all(&dir).expect("a writable target folder");
     for n in 1..=copies {
-        let to = dir.join(format!("copy-{n:02}"));
-        std::fs::create_dir_all(&to).expect("a writable target folder");
+        // One folder, distinct names: transcripts are named after the file.
         for p in &shipped {
-            std::fs::copy(p, to.join(p.file_name().unwrap())).expect("copy a feature");
+            let name = p.file_name().unwrap().to_string_lossy();
+            std::fs::copy(p, dir.join(format!("c{n:02}-{name}"))).expect("copy a feature");
         }
     }
     let accepted = Command::new(env!("CARGO_BIN_EXE_docproof"))
@@ -81,6 +77,31 @@ fn prepare(wanted: usize) -> PathBuf {
         copies * per_copy
     );
     dir
+}
+
+/// Scenarios a feature file runs: each `Scenario:`, and each Examples row
+/// of a `Scenario Outline:` (its header row aside).
+fn scenarios_in(feature: &str) -> usize {
+    let mut count = 0;
+    let mut header_next = false;
+    let mut in_examples = false;
+    for line in feature.lines().map(str::trim) {
+        if line.starts_with("Scenario:") {
+            count += 1;
+        } else if line.starts_with("Examples:") {
+            in_examples = true;
+            header_next = true;
+        } else if in_examples && line.starts_with('|') {
+            if header_next {
+                header_next = false;
+            } else {
+                count += 1;
+            }
+        } else if !line.is_empty() && !line.starts_with('#') {
+            in_examples = false;
+        }
+    }
+    count
 }
 
 /// One sample: seconds since start, scenarios finished, RSS in KiB.

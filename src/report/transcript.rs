@@ -146,6 +146,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_secrets_a_screenshot_masks_are_those_learned_longest_first() {
+        let mut r = Redactor::default();
+        r.learn("Passw0rd", "password");
+        r.learn("Passw0rd!extra", "app password");
+        r.learn("abc", "too short to mask");
+        let owned = |s: &str, l: &str| (s.to_string(), l.to_string());
+        assert_eq!(
+            r.secrets(),
+            [
+                owned("Passw0rd!extra", "app password"),
+                owned("Passw0rd", "password")
+            ]
+        );
+        // Debug says how many, never what.
+        assert_eq!(format!("{r:?}"), "Redactor(2 secrets)");
+    }
+
+    #[test]
     fn secrets_and_codes_never_reach_the_transcript() {
         let mut t = Transcript::new("t".into());
         t.redactor.learn("Sms-Passw0rd!", "password");
