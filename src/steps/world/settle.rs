@@ -228,11 +228,17 @@ async fn settle<T: PartialEq>(
         // lands at one moment, and every extra pause past it is time the
         // suite waits for nothing.
         if due.is_none() {
-            pause = (pause * 3 / 2).min(Duration::from_millis(250));
+            pause = next_pause(pause);
         }
         attempts += 1;
         seen = looker.look_again().await.map_err(Unsettled::Look)?;
     }
+}
+
+/// Pauses between looks at a change with no known due time grow by half,
+/// up to a quarter of a second.
+fn next_pause(pause: Duration) -> Duration {
+    (pause * 3 / 2).min(Duration::from_millis(250))
 }
 
 /// ", once the change has taken effect": the first look must not already
@@ -438,6 +444,17 @@ mod tests {
             panic!("a change seen before its delay must fail the step");
         };
         assert!(m.contains("before its 1.0 s delay was over"), "{m}");
+    }
+
+    #[test]
+    fn pauses_grow_by_half_up_to_a_quarter_second() {
+        let mut pause = Duration::from_millis(100);
+        let mut seen = vec![];
+        for _ in 0..5 {
+            seen.push(pause.as_millis());
+            pause = next_pause(pause);
+        }
+        assert_eq!(seen, [100, 150, 225, 250, 250]);
     }
 
     #[test]
