@@ -147,6 +147,23 @@ fn a_renumbered_step_is_recognised_by_its_wording() {
 }
 
 #[test]
+fn a_step_moved_to_another_procedure_is_followed_there() {
+    // 4.1's second step becomes the first of a new procedure 4.2, which no
+    // feature cites yet: its wording finds it there.
+    let doc = mutated("moved", |t| {
+        t.replace(
+            "  2. False alarm could be raised",
+            "4.2 Retrying after a change\n\n  1. False alarm could be raised",
+        )
+    });
+    let joined = problems(&doc).join("\n");
+    assert!(
+        joined.contains("FAQ step 4.1.2 is now numbered 4.2.1"),
+        "{joined}"
+    );
+}
+
+#[test]
 fn a_step_renumbered_by_an_insertion_names_each_move() {
     let doc = mutated("inserted", |t| {
         t.replace("3.2.6. The Multi", "3.2.7. The Multi")
