@@ -164,6 +164,23 @@ fn a_step_moved_to_another_procedure_is_followed_there() {
 }
 
 #[test]
+fn a_step_reworded_whose_old_words_appear_elsewhere_is_reworded_not_moved() {
+    // 4.1.2 is still there, reworded; a new 4.2.1 says what 4.1.2 said.
+    let doc = mutated("copied", |t| {
+        t.replace(
+            "  2. False alarm could be raised",
+            "  2. Wait before retrying.\n\n4.2 Retrying after a change\n\n  1. False alarm could be raised",
+        )
+    });
+    let joined = problems(&doc).join("\n");
+    assert!(
+        !joined.contains("FAQ step 4.1.2 is now numbered"),
+        "{joined}"
+    );
+    assert!(joined.contains("4.1.2"), "{joined}");
+}
+
+#[test]
 fn a_step_renumbered_by_an_insertion_names_each_move() {
     let doc = mutated("inserted", |t| {
         t.replace("3.2.6. The Multi", "3.2.7. The Multi")
