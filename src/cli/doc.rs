@@ -94,7 +94,7 @@ async fn check(
         rows.len(),
         doc.source,
         features_dir.display(),
-        report.join("coverage.md").display()
+        report.join(crate::report::folder::COVERAGE).display()
     );
     Ok(Ending::from_verdict(problems.is_empty()))
 }

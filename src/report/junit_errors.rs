@@ -16,7 +16,7 @@ const CAPTURED: &str = "Step panicked. Captured output: ";
 /// Rewrites `junit.xml` in `report` in place (a temporary file, then a
 /// rename, so a reader never sees half of it). No file, nothing to do.
 pub fn mark_infrastructure_errors(report: &Path) -> anyhow::Result<()> {
-    let path = report.join("junit.xml");
+    let path = report.join(super::folder::JUNIT);
     let Ok(xml) = std::fs::read_to_string(&path) else {
         return Ok(());
     };

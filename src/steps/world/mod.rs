@@ -499,7 +499,7 @@ impl DocWorld {
         let path = self
             .config()
             .report
-            .join("screenshots")
+            .join(crate::report::folder::SCREENSHOTS)
             .join(&self.scenario.name)
             .join(file);
         let secrets = self.scenario.transcript.redactor.secrets();
@@ -528,7 +528,7 @@ impl DocWorld {
         let dir = self
             .config()
             .report
-            .join("failures")
+            .join(crate::report::folder::FAILURES)
             .join(&self.scenario.name);
         Some(FailureArtefacts {
             actor,
@@ -619,9 +619,10 @@ impl FailureArtefacts {
     }
 }
 
+/// Writes a screenshot or saved page whole, as every report file is.
 fn write_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    std::fs::write(path, bytes)
+    crate::atomic::write(path, bytes)
 }
