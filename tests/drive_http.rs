@@ -7,7 +7,7 @@ use axum::response::{Html, Redirect};
 use axum::routing::{any, get};
 use axum::Router;
 use docproof::drive::http::HttpDriver;
-use docproof::drive::{DriveError, Driver};
+use docproof::drive::{why_not_clickable, DriveError, Driver};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -107,6 +107,16 @@ const MENUS: &str = r#"
 <div inert><a id="behind" href="/echo?from=behind">Behind a dialog</a></div>
 "#;
 
+/// One control for each reason a quick step refuses to click.
+const CLICKABLE: &str = r#"
+<button id="ready">Ready</button>
+<button id="off" disabled>Off</button>
+<button id="aria-off" aria-disabled="TRUE">Aria off</button>
+<button id="aria-on" aria-disabled="false">Aria on</button>
+<button id="gone" hidden>Gone</button>
+<div style="display: none"><button id="folded">Folded</button></div>
+"#;
+
 #[derive(Clone, Default)]
 struct Counters {
     refresh: Arc<AtomicUsize>,
@@ -158,6 +168,7 @@ fn app() -> Router {
         .route("/form", get(|| async { page("Form", FORM) }))
         .route("/hidden", get(|| async { page("Hidden things", HIDDEN) }))
         .route("/menus", get(|| async { page("Menus", MENUS) }))
+        .route("/clickable", get(|| async { page("Clickable", CLICKABLE) }))
         .route("/refresh", get(refreshing))
         .route("/static", get(|| async { page("Static", "<p>Nothing changes</p>") }))
         .route("/missing", get(|| async { (StatusCode::NOT_FOUND, page("Not here", "<h1>404</h1>")) }))
@@ -442,6 +453,30 @@ async fn hidden_things_are_not_found_until_shown() {
     d.click("#more-summary").await.unwrap();
     d.click("#inner").await.unwrap();
     assert_eq!(fields(&mut d).await, ["from=details"]);
+}
+
+#[tokio::test]
+async fn why_a_control_cannot_be_clicked_is_named() {
+    let base = serve().await;
+    let mut d = HttpDriver::new();
+    d.goto(&format!("{base}/clickable")).await.unwrap();
+    let expected = [
+        ("#ready", None),
+        ("#aria-on", None),
+        ("#off", Some("it is disabled")),
+        ("#aria-off", Some("it is marked aria-disabled")),
+        ("#gone", Some("it is not visible")),
+        ("#folded", Some("it is not visible")),
+        ("#nowhere", Some("it is not visible")),
+    ];
+    for (selector, why) in expected {
+        let found = why_not_clickable(&mut d, selector).await.unwrap();
+        assert_eq!(found, why, "{selector}");
+    }
+    assert!(matches!(
+        why_not_clickable(&mut d, "button[").await,
+        Err(DriveError::BadSelector { .. })
+    ));
 }
 
 async fn attr(d: &mut HttpDriver, css: &str, name: &str) -> Option<String> {

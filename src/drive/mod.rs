@@ -286,6 +286,27 @@ impl Browsers {
     }
 }
 
+/// Why a person could not click the element now, if they could not: it
+/// is not visible (hidden, or behind an open dialog), disabled, or marked
+/// `aria-disabled`. A quick step asks before it clicks, so its failure
+/// names the reason instead of a click that did nothing.
+pub async fn why_not_clickable(
+    driver: &mut dyn Driver,
+    selector: &str,
+) -> Result<Option<&'static str>> {
+    if !driver.is_visible(selector).await? {
+        return Ok(Some("it is not visible"));
+    }
+    if driver.attribute(selector, "disabled").await?.is_some() {
+        return Ok(Some("it is disabled"));
+    }
+    let aria = driver.attribute(selector, "aria-disabled").await?;
+    if aria.is_some_and(|v| v.eq_ignore_ascii_case("true")) {
+        return Ok(Some("it is marked aria-disabled"));
+    }
+    Ok(None)
+}
+
 /// A URL as messages, logs and reports show it: no user-info, no
 /// fragment, secret query values masked ([`crate::redact::url::shown`]).
 pub fn shown_url(url: &str) -> String {

@@ -137,24 +137,15 @@ impl DocWorld {
             .ok_or_else(|| self.fail(format!("{select} shows no option chosen")))
     }
 
-    /// Why a person could not click the control now, if they could not:
-    /// hidden (or behind an open dialog), or disabled.
+    /// Why a person could not click the control now, if they could not
+    /// ([`crate::drive::why_not_clickable`]).
     pub async fn why_not_clickable(
         &mut self,
         actor: Actor,
         selector: &str,
     ) -> anyhow::Result<Option<&'static str>> {
-        if !self.visible(actor, selector).await? {
-            return Ok(Some("it is not visible"));
-        }
-        if self.attribute(actor, selector, "disabled").await?.is_some() {
-            return Ok(Some("it is disabled"));
-        }
-        let aria = self.attribute(actor, selector, "aria-disabled").await?;
-        if aria.is_some_and(|v| v.eq_ignore_ascii_case("true")) {
-            return Ok(Some("it is marked aria-disabled"));
-        }
-        Ok(None)
+        let r = crate::drive::why_not_clickable(self.browser(actor).await?, selector).await;
+        r.map_err(|e| self.fail(e))
     }
 
     /// Whether the element is visible now (no waiting).

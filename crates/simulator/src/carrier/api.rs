@@ -413,15 +413,13 @@ async fn list_messages(
         return *resp;
     }
     let (size, qs) = listing_params(&q, &["To", "From"]);
-    let items: Vec<Value> = sim
-        .carrier
-        .messages()
-        .iter()
-        .filter(|m| m.account_sid == account)
-        .filter(|m| matches_filter(&q, "To", &m.to) && matches_filter(&q, "From", &m.from))
-        .take(size)
-        .map(message_json)
-        .collect();
+    let items: Vec<Value> = sim.carrier.with_messages(|all| {
+        all.filter(|m| m.account_sid == account)
+            .filter(|m| matches_filter(&q, "To", &m.to) && matches_filter(&q, "From", &m.from))
+            .take(size)
+            .map(message_json)
+            .collect()
+    });
     Json(twilio::page_json("Messages", items, &account, size, &qs)).into_response()
 }
 
@@ -450,13 +448,13 @@ async fn one_message(
         return *resp;
     }
     let sid = sid_of(&file);
-    match sim
-        .carrier
-        .messages()
-        .iter()
-        .find(|m| m.sid == sid && m.account_sid == account)
-    {
-        Some(m) => Json(message_json(m)).into_response(),
+    let found = sim.carrier.with_messages(|all| {
+        all.filter(|m| m.sid == sid && m.account_sid == account)
+            .map(message_json)
+            .next()
+    });
+    match found {
+        Some(m) => Json(m).into_response(),
         None => not_found(&account, "Messages", sid),
     }
 }
@@ -557,19 +555,17 @@ async fn list_calls(
         return *resp;
     }
     let (size, qs) = listing_params(&q, &["To", "From", "Status"]);
-    let items: Vec<Value> = sim
-        .carrier
-        .calls()
-        .iter()
-        .filter(|c| c.account_sid == account)
-        .filter(|c| {
-            matches_filter(&q, "To", &c.to)
-                && matches_filter(&q, "From", &c.from)
-                && matches_filter(&q, "Status", &c.status)
-        })
-        .take(size)
-        .map(call_json)
-        .collect();
+    let items: Vec<Value> = sim.carrier.with_calls(|all| {
+        all.filter(|c| c.account_sid == account)
+            .filter(|c| {
+                matches_filter(&q, "To", &c.to)
+                    && matches_filter(&q, "From", &c.from)
+                    && matches_filter(&q, "Status", &c.status)
+            })
+            .take(size)
+            .map(call_json)
+            .collect()
+    });
     Json(twilio::page_json("Calls", items, &account, size, &qs)).into_response()
 }
 

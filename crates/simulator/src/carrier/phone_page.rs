@@ -222,18 +222,25 @@ async fn phone_page(
 ) -> Response {
     let key = key_from_path(&number);
     let (csrf, fresh) = csrf_token(&headers);
-    let calls: Vec<PhoneCall> = sim
-        .carrier
-        .calls()
-        .into_iter()
-        .filter(|c| c.to == key)
-        .collect();
-    let texts: Vec<Message> = sim
-        .carrier
-        .messages()
-        .into_iter()
-        .filter(|m| m.to == key)
-        .collect();
+    // The calls still going (any age) and the newest ended ones the page lists.
+    let calls: Vec<PhoneCall> = sim.carrier.with_calls(|all| {
+        let mut ended = 0;
+        all.filter(|c| c.to == key)
+            .filter(|c| {
+                if c.is_over() {
+                    ended += 1;
+                }
+                !c.is_over() || ended <= PAGE_SHOWS
+            })
+            .cloned()
+            .collect()
+    });
+    let texts: Vec<Message> = sim.carrier.with_messages(|all| {
+        all.filter(|m| m.to == key)
+            .take(PAGE_SHOWS)
+            .cloned()
+            .collect()
+    });
     let in_call = calls
         .iter()
         .find(|c| c.status == "in-progress")
