@@ -32,7 +32,7 @@ pub fn to_text(html: &str) -> Result<String, TooDeep> {
 /// start tag opens one unless it is void, self-closed, or one the parser
 /// closes by itself when the next comes (`<p>`, `<li>`, table cells…, not
 /// counted, so that a page that leaves them open is not taken for deep).
-fn check_depth(html: &str) -> Result<(), TooDeep> {
+pub(crate) fn check_depth(html: &str) -> Result<(), TooDeep> {
     const NOT_COUNTED: &[&str] = &[
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
         "track", "wbr", "param", "keygen", "p", "li", "dt", "dd", "tr", "td", "th", "option",

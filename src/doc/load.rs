@@ -7,6 +7,7 @@
 
 use super::html;
 use super::model::Doc;
+use super::outline;
 use super::parse::{self, Format};
 use super::size;
 use std::io::Read as _;
@@ -164,16 +165,66 @@ impl Doc {
             at,
         })?;
         let lower = shown.to_ascii_lowercase();
-        Ok(if lower.ends_with(".html") || lower.ends_with(".htm") {
-            let text = html::to_text(&text).map_err(|e| LoadError::TooDeep {
-                doc: shown.clone(),
-                why: e,
-            })?;
-            parse::parse(&text, Format::WikiText, &shown)
+        let written = if lower.ends_with(".html") || lower.ends_with(".htm") {
+            Written::Html
         } else {
-            parse::parse(&text, Format::of_name(&shown), &shown)
-        })
+            Written::by_name(&shown)
+        };
+        model_of(&text, written, &shown)
     }
+}
+
+/// How a doc is written, as its name or media type says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    Html,
+    Markdown,
+    /// The wiki's rendered text, or DokuWiki's markup (told apart by its
+    /// `====== Heading ======` lines).
+    Text,
+}
+
+impl Written {
+    fn by_name(name: &str) -> Written {
+        match Format::of_name(name) {
+            Format::Markdown => Written::Markdown,
+            Format::WikiText => Written::Text,
+        }
+    }
+}
+
+/// The model of a doc's text. A doc with numbered sections (the FAQ) is
+/// read by its numbers; any other by its structure, headings and ordered
+/// lists ([`outline`]).
+pub fn model_of(text: &str, written: Written, shown: &str) -> Result<Doc, LoadError> {
+    let too_deep = |why| LoadError::TooDeep {
+        doc: shown.to_string(),
+        why,
+    };
+    let numbered = match written {
+        Written::Html => parse::parse(
+            &html::to_text(text).map_err(too_deep)?,
+            Format::WikiText,
+            shown,
+        ),
+        Written::Markdown => parse::parse(text, Format::Markdown, shown),
+        Written::Text if outline::dokuwiki::looks_like(text) => {
+            return Ok(outline::build(outline::dokuwiki::read(text), shown));
+        }
+        Written::Text => return Ok(parse::parse(text, Format::WikiText, shown)),
+    };
+    if numbered.steps_to_transcribe().next().is_some() {
+        return Ok(numbered);
+    }
+    let structure = match written {
+        Written::Html => outline::html::read(text).map_err(too_deep)?,
+        _ => outline::markdown::read(text),
+    };
+    let mut doc = outline::build(structure, shown);
+    if doc.title.is_none() {
+        doc.title = numbered.title;
+    }
+    Ok(doc)
 }
 
 /// Fetches the published page. HTML is reduced to its visible text first;
@@ -259,18 +310,14 @@ async fn fetch(source: &str, limits: Limits) -> Result<Doc, LoadError> {
     }
     // As reqwest's `text()` reads a page without a charset feature.
     let body = String::from_utf8_lossy(&body);
-    let doc = if kind.starts_with("text/html") || kind.starts_with("application/xhtml") {
-        let text = html::to_text(&body).map_err(|e| LoadError::TooDeep {
-            doc: shown.clone(),
-            why: e,
-        })?;
-        parse::parse(&text, Format::WikiText, &shown)
+    let written = if kind.starts_with("text/html") || kind.starts_with("application/xhtml") {
+        Written::Html
     } else if kind.starts_with("text/markdown") || kind.starts_with("text/x-markdown") {
-        parse::parse(&body, Format::Markdown, &shown)
+        Written::Markdown
     } else {
-        parse::parse(&body, Format::of_name(url.path()), &shown)
+        Written::by_name(url.path())
     };
-    Ok(doc)
+    model_of(&body, written, &shown)
 }
 
 /// reqwest's message with its source chain, which names the real cause

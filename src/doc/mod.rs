@@ -8,6 +8,7 @@
 pub mod html;
 pub mod load;
 pub mod model;
+pub mod outline;
 pub mod parse;
 pub mod size;
 pub mod trace;

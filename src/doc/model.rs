@@ -56,6 +56,10 @@ pub struct Step {
     /// The "–." lines under the step (or a nested list in Markdown).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sub_steps: Vec<Line>,
+    /// Notes, warnings and "Important!" items that belong to the step:
+    /// read, not performed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Line>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<Label>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -75,9 +79,13 @@ pub enum StepKind {
 pub struct Line {
     pub line: usize,
     pub text: String,
+    /// A nested list item's own id (`….12.3`); none for other lines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
 }
 
-/// Text the FAQ quotes: “Call Me”, "Next".
+/// Text a step names as the UI's: “Call Me”, "Next", [Authorize],
+/// **Save**, each part of "Users > Active users".
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Label {
     pub text: String,
@@ -176,6 +184,7 @@ impl Step {
         let mut parts = vec![self.text.clone()];
         parts.extend(self.details.iter().map(|l| l.text.clone()));
         parts.extend(self.sub_steps.iter().map(|l| format!("–. {}", l.text)));
+        parts.extend(self.notes.iter().map(|l| l.text.clone()));
         normalise(&parts.join(" "))
     }
 

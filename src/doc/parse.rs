@@ -347,7 +347,11 @@ impl Builder {
             }
             Token::SubStep(text) => {
                 if let Some(step) = self.open_step() {
-                    step.sub_steps.push(Line { line, text });
+                    step.sub_steps.push(Line {
+                        line,
+                        text,
+                        id: None,
+                    });
                 }
             }
             Token::Image(mut image) => {
@@ -362,7 +366,11 @@ impl Builder {
             }
             Token::Prose(text) => {
                 if let Some(step) = self.open_step() {
-                    step.details.push(Line { line, text });
+                    step.details.push(Line {
+                        line,
+                        text,
+                        id: None,
+                    });
                 }
             }
             Token::Loose(_) => self.step_open = false,
@@ -448,6 +456,7 @@ impl Builder {
             text,
             details: Vec::new(),
             sub_steps: Vec::new(),
+            notes: Vec::new(),
             labels: Vec::new(),
             images: Vec::new(),
         });
@@ -522,33 +531,103 @@ fn labels_of(step: &Step) -> Vec<Label> {
         .collect()
 }
 
+/// Words before a quote that make it text to type (search for “o365”).
+static TYPED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:search(?:es)? for|type|types|enter|enters|input|fill in|key in|write)\s*$",
+    )
+    .expect("valid regex")
+});
+
+/// The kind of a label that starts at `at` in `text`.
+fn kind_at(text: &str, at: usize) -> LabelKind {
+    if TYPED.is_match(&text[..at]) {
+        LabelKind::Input
+    } else {
+        LabelKind::Ui
+    }
+}
+
 /// “…” and "…" in `text`, each with its kind: text the reader is told to
 /// type (search for “o365”) is input, anything else is a UI label.
 pub fn quoted(text: &str) -> Vec<(String, LabelKind)> {
+    quoted_at(text)
+        .into_iter()
+        .map(|(_, label, kind)| (label, kind))
+        .collect()
+}
+
+/// [`quoted`], with where each starts.
+fn quoted_at(text: &str) -> Vec<(usize, String, LabelKind)> {
     static QUOTE: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r#"“([^”]+)”|"([^"]+)""#).expect("valid regex"));
-    static TYPED: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(
-            r"(?i)\b(?:search(?:es)? for|type|types|enter|enters|input|fill in|key in|write)\s*$",
-        )
-        .expect("valid regex")
-    });
     QUOTE
         .captures_iter(text)
         .filter_map(|c| {
             let whole = c.get(0)?;
             let inner = c.get(1).or_else(|| c.get(2))?.as_str().trim();
-            if inner.is_empty() {
-                return None;
-            }
-            let kind = if TYPED.is_match(&text[..whole.start()]) {
-                LabelKind::Input
-            } else {
-                LabelKind::Ui
-            };
-            Some((inner.to_string(), kind))
+            (!inner.is_empty()).then(|| {
+                (
+                    whole.start(),
+                    inner.to_string(),
+                    kind_at(text, whole.start()),
+                )
+            })
         })
         .collect()
+}
+
+/// The labels a step's line names, in the order they appear: quoted
+/// text, `[Authorize]` in square brackets, and the spans the writer
+/// marked (`marked`: **bold**, `code`). A menu path ("Users > Active
+/// users") is one label per part, in order.
+pub fn labels_in(text: &str, marked: &[String], line: usize) -> Vec<Label> {
+    static BRACKETED: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\[([^\[\]]+)\]").expect("valid regex"));
+    static MENU_STEP: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\s+(?:>|›|→|->)\s+").expect("valid regex"));
+    let mut found = quoted_at(text);
+    for c in BRACKETED.captures_iter(text) {
+        let whole = c.get(0).expect("a match");
+        let inner = c[1].trim();
+        if !inner.is_empty() {
+            found.push((
+                whole.start(),
+                inner.to_string(),
+                kind_at(text, whole.start()),
+            ));
+        }
+    }
+    let mut from = 0;
+    for span in marked {
+        let span = super::model::normalise(span);
+        let at = text[from..].find(&span).map_or(text.len(), |i| from + i);
+        from = (at + span.len()).min(text.len());
+        let inside = found
+            .iter()
+            .any(|(start, label, _)| *start <= at && label.contains(&span));
+        if !span.is_empty() && !inside {
+            found.push((at, span, kind_at(text, at.min(text.len()))));
+        }
+    }
+    found.sort_by_key(|(at, _, _)| *at);
+    let mut labels: Vec<Label> = Vec::new();
+    for (_, label, kind) in found {
+        for part in MENU_STEP
+            .split(&label)
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            if !labels.iter().any(|l| l.text == part) {
+                labels.push(Label {
+                    text: part.to_string(),
+                    line,
+                    kind,
+                });
+            }
+        }
+    }
+    labels
 }
 
 #[cfg(test)]

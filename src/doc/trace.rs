@@ -17,14 +17,21 @@ use regex::Regex;
 use std::fmt;
 use std::sync::LazyLock;
 
-/// A FAQ step number such as `3.1.4` or `2.2a`.
+/// How a step id is written: a FAQ number (`3.1.4`, `2.2a`), or the slug
+/// of an unnumbered heading and the step's position in it
+/// (`migrating-authentication-of-microsoft-365-backup-set.4`, `….12.3`).
+/// A slug needs a position after it, so a bracketed UI label at the end of
+/// a Gherkin step (`[Authorize]`) is never taken for a citation.
+const STEP_ID: &str = r"\d+(?:\.\d+)*[a-z]?|[a-z0-9]+(?:-[a-z0-9]+)*(?:\.\d+)+";
+
+/// A doc step id such as `3.1.4`, `2.2a` or `reset-the-password.3`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DocStep(String);
 
 impl DocStep {
     pub fn parse(raw: &str) -> Option<DocStep> {
         static NUMBER: LazyLock<Regex> =
-            LazyLock::new(|| Regex::new(r"^\d+(?:\.\d+)*[a-z]?$").expect("valid regex"));
+            LazyLock::new(|| Regex::new(&format!("^(?:{STEP_ID})$")).expect("valid regex"));
         let raw = raw.trim().trim_end_matches('.');
         NUMBER.is_match(raw).then(|| DocStep(raw.to_string()))
     }
@@ -50,7 +57,7 @@ impl fmt::Display for DocStep {
 /// well-formed trailing citation comes back unchanged.
 pub fn split_citation(text: &str) -> (&str, Option<DocStep>) {
     static CITATION: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(?P<text>.*?)\s*\[(?P<step>\d+(?:\.\d+)*[a-z]?)\]\s*$").expect("valid regex")
+        Regex::new(&format!(r"^(?P<text>.*?)\s*\[(?P<step>{STEP_ID})\]\s*$")).expect("valid regex")
     });
     match CITATION.captures(text) {
         Some(c) => {

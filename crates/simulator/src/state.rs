@@ -866,6 +866,17 @@ mod tests {
     }
 
     #[test]
+    fn a_change_is_pending_until_the_instant_it_lands_and_not_at_it() {
+        let t0 = Instant::now();
+        let at = t0 + Duration::from_secs(10);
+        let mut p = Propagating::new(1, t0);
+        assert_eq!(p.pending_until(t0), None, "nothing changed yet");
+        p.change(t0, at, |v| *v = 2);
+        assert_eq!(p.pending_until(t0), Some(at));
+        assert_eq!(p.pending_until(at), None, "effective at that instant");
+    }
+
+    #[test]
     fn propagation_delay_and_jitter_bound_when_a_change_lands() {
         let file = TenantFile::load(std::path::Path::new(concat!(
             env!("CARGO_MANIFEST_DIR"),
@@ -941,5 +952,11 @@ mod tests {
         c.code = Some(CodeState::new(VerificationCode::generate(), now));
         let later = now + settings.code_lifetime + Duration::from_secs(1);
         assert_eq!(c.check_code("123456", &settings, later), CodeCheck::Expired);
+        // A code is good for its whole lifetime, the last instant included.
+        let code = VerificationCode::generate();
+        let right = code.expose().to_string();
+        c.code = Some(CodeState::new(code, now));
+        let last = now + settings.code_lifetime;
+        assert_eq!(c.check_code(&right, &settings, last), CodeCheck::Correct);
     }
 }
