@@ -25,7 +25,7 @@ pub struct DocArgs {
 }
 
 impl DocArgs {
-    fn limits(&self) -> Limits {
+    pub(super) fn limits(&self) -> Limits {
         Limits::capped(self.max_doc_size)
     }
 }

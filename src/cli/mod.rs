@@ -4,6 +4,7 @@
 //! signal: 130 for SIGINT, 143 for SIGTERM).
 
 pub mod doc;
+mod init;
 mod run;
 mod serve;
 
@@ -37,6 +38,19 @@ pub enum Command {
     /// (drift gate), accept its wording after a review.
     #[command(subcommand)]
     Doc(DocCommand),
+    /// Write a feature file per procedure of a doc (any doc: Markdown,
+    /// HTML, DokuWiki, the wiki's text), every step cited and pending, and
+    /// record their wording in the lock.
+    Init(InitArgs),
+}
+
+#[derive(clap::Args)]
+pub struct InitArgs {
+    #[command(flatten)]
+    doc: doc::DocArgs,
+    /// Folder the feature files and their doc.lock are written to.
+    #[arg(long, default_value = "features")]
+    features: PathBuf,
 }
 
 #[derive(Subcommand)]
@@ -270,7 +284,7 @@ pub async fn main() -> ExitCode {
     let default_filter = match cli.command {
         Command::Run(_) => "warn,docproof_simulator=error,docproof::settle=info",
         Command::Serve(_) => "info",
-        Command::Doc(_) => "warn",
+        Command::Doc(_) | Command::Init(_) => "warn",
     };
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -285,6 +299,7 @@ pub async fn main() -> ExitCode {
         Command::Run(args) => run::run(args).await,
         Command::Serve(args) => serve::serve(args).await,
         Command::Doc(cmd) => doc::doc(cmd).await,
+        Command::Init(args) => init::init(args).await,
     };
     ending.exit()
 }

@@ -9,6 +9,7 @@ pub mod gate;
 pub mod lock;
 pub mod parse;
 pub mod preflight;
+pub mod scaffold;
 
 use cucumber::gherkin;
 use std::path::Path;
@@ -26,4 +27,86 @@ pub fn load(dir: &Path) -> anyhow::Result<(Vec<gherkin::Feature>, Vec<String>)> 
         }
     }
     Ok((features, problems))
+}
+
+/// The tag of a scenario transcribed but not yet automated (`docproof
+/// init` writes it): the run lists its steps as pending instead of running
+/// them, and fails until none is left.
+pub const PENDING_TAG: &str = "pending";
+
+/// Whether the scenario is pending: tagged `@pending` itself, or in a rule
+/// or feature that is.
+pub fn is_pending(
+    feature: &gherkin::Feature,
+    rule: Option<&gherkin::Rule>,
+    scenario: &gherkin::Scenario,
+) -> bool {
+    feature
+        .tags
+        .iter()
+        .chain(rule.iter().flat_map(|r| &r.tags))
+        .chain(&scenario.tags)
+        .any(|t| t == PENDING_TAG)
+}
+
+/// A step of a pending scenario, as the run reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingStep {
+    pub feature: std::path::PathBuf,
+    pub line: usize,
+    /// The step as written, its citation included.
+    pub text: String,
+}
+
+impl std::fmt::Display for PendingStep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.feature.display(), self.line, self.text)
+    }
+}
+
+/// Every step of the pending scenarios, in file order.
+pub fn pending_steps(features: &[gherkin::Feature]) -> Vec<PendingStep> {
+    let mut out = Vec::new();
+    for feature in features {
+        let path = feature.path.clone().unwrap_or_default();
+        let scenarios = feature.scenarios.iter().map(|s| (None, s));
+        let in_rules = feature
+            .rules
+            .iter()
+            .flat_map(|r| r.scenarios.iter().map(move |s| (Some(r), s)));
+        for (rule, scenario) in scenarios.chain(in_rules) {
+            if !is_pending(feature, rule, scenario) {
+                continue;
+            }
+            out.extend(scenario.steps.iter().map(|step| PendingStep {
+                feature: path.clone(),
+                line: step.position.line,
+                text: match crate::doc::trace::cited(step) {
+                    Some(id) => format!(
+                        "{}{} [{id}]",
+                        crate::doc::trace::plain_keyword(step),
+                        step.value
+                    ),
+                    None => format!("{}{}", step.keyword, step.value),
+                },
+            }));
+        }
+    }
+    out
+}
+
+/// The features without their pending scenarios: what runs, and what must
+/// have step definitions.
+pub fn without_pending(features: &[gherkin::Feature]) -> Vec<gherkin::Feature> {
+    features
+        .iter()
+        .map(|f| {
+            let mut kept = f.clone();
+            kept.scenarios.retain(|s| !is_pending(f, None, s));
+            for (rule, written) in kept.rules.iter_mut().zip(&f.rules) {
+                rule.scenarios.retain(|s| !is_pending(f, Some(written), s));
+            }
+            kept
+        })
+        .collect()
 }

@@ -16,6 +16,8 @@ pub enum Outcome {
     /// Its scenario stopped on an infrastructure error (a browser that
     /// would not start): neither proven nor drifted.
     NotProven,
+    /// Cited only by a scenario tagged @pending.
+    Pending,
     NotRun,
 }
 
@@ -25,6 +27,7 @@ impl Outcome {
             Outcome::Passed => "passed",
             Outcome::Failed => "**failed**",
             Outcome::NotProven => "**not proven (infrastructure error)**",
+            Outcome::Pending => "transcribed, not yet automated",
             Outcome::NotRun => "not run",
         }
     }
@@ -64,6 +67,8 @@ impl Row {
             Outcome::NotProven
         } else if ran.is_empty() {
             Outcome::NotRun
+        } else if ran.iter().all(|o| *o == Outcome::Pending) {
+            Outcome::Pending
         } else {
             Outcome::Passed
         }
@@ -81,28 +86,47 @@ pub fn matrix(doc: &Doc, features: &[gherkin::Feature], results: &[ScenarioResul
             wording: step.wording(),
             scenarios: scenarios
                 .iter()
-                .filter(|(_, _, _, cites)| cites.contains(&step.id))
-                .map(|(feature, line, name, _)| Covering {
-                    feature: feature.clone(),
-                    line: *line,
-                    name: name.clone(),
-                    outcome: results
-                        .iter()
-                        .find(|r| &r.feature == feature && r.line == *line)
-                        .map_or(Outcome::NotRun, |r| match r.verdict {
-                            Verdict::Passed => Outcome::Passed,
-                            Verdict::Failed | Verdict::Skipped => Outcome::Failed,
-                            Verdict::Infrastructure => Outcome::NotProven,
-                        }),
+                .filter(|s| s.cites.contains(&step.id))
+                .map(|s| Covering {
+                    feature: s.feature.clone(),
+                    line: s.line,
+                    name: s.name.clone(),
+                    outcome: if s.pending {
+                        Outcome::Pending
+                    } else {
+                        outcome(s, results)
+                    },
                 })
                 .collect(),
         })
         .collect()
 }
 
+/// How a scenario that is not pending went.
+fn outcome(s: &Cited, results: &[ScenarioResult]) -> Outcome {
+    results
+        .iter()
+        .find(|r| r.feature == s.feature && r.line == s.line)
+        .map_or(Outcome::NotRun, |r| match r.verdict {
+            Verdict::Passed => Outcome::Passed,
+            Verdict::Failed | Verdict::Skipped => Outcome::Failed,
+            Verdict::Infrastructure => Outcome::NotProven,
+        })
+}
+
+/// A scenario and the doc steps it cites.
+struct Cited {
+    feature: PathBuf,
+    line: usize,
+    name: String,
+    cites: BTreeSet<String>,
+    /// Tagged @pending: transcribed, not yet automated.
+    pending: bool,
+}
+
 /// Every scenario (outlines expanded) with the FAQ steps its steps and its
 /// background's cite.
-fn scenarios(features: &[gherkin::Feature]) -> Vec<(PathBuf, usize, String, BTreeSet<String>)> {
+fn scenarios(features: &[gherkin::Feature]) -> Vec<Cited> {
     let mut out = Vec::new();
     for feature in features {
         let path = feature.path.clone().unwrap_or_default();
@@ -114,9 +138,15 @@ fn scenarios(features: &[gherkin::Feature]) -> Vec<(PathBuf, usize, String, BTre
                 .map(|s| s.as_str().to_string())
                 .collect::<BTreeSet<String>>()
         };
+        let cited = |rule: Option<&gherkin::Rule>, sc: &gherkin::Scenario, cites| Cited {
+            feature: path.clone(),
+            line: sc.position.line,
+            name: sc.name.clone(),
+            cites,
+            pending: crate::features::is_pending(feature, rule, sc),
+        };
         for sc in &feature.scenarios {
-            let c = cites(feature.background.as_ref(), sc);
-            out.push((path.clone(), sc.position.line, sc.name.clone(), c));
+            out.push(cited(None, sc, cites(feature.background.as_ref(), sc)));
         }
         for rule in &feature.rules {
             for sc in &rule.scenarios {
@@ -125,7 +155,7 @@ fn scenarios(features: &[gherkin::Feature]) -> Vec<(PathBuf, usize, String, BTre
                 if rule.background.is_some() {
                     c.extend(cites(feature.background.as_ref(), sc));
                 }
-                out.push((path.clone(), sc.position.line, sc.name.clone(), c));
+                out.push(cited(Some(rule), sc, c));
             }
         }
     }

@@ -30,6 +30,8 @@ pub struct RunSummary {
     /// Browser sessions that failed to start once and were started again
     /// with a fresh profile.
     pub browser_start_retries: usize,
+    /// Steps of scenarios tagged @pending: transcribed, not yet automated.
+    pub pending: Vec<crate::features::PendingStep>,
 }
 
 impl RunSummary {
@@ -79,6 +81,12 @@ impl RunSummary {
                     "problem in the features",
                     "problems in the features"
                 )
+            ));
+        }
+        if !self.pending.is_empty() {
+            why.push(format!(
+                "{} transcribed, not yet automated",
+                count(self.pending.len(), "step is pending:", "steps are pending:")
             ));
         }
         if !self.doc_problems.is_empty() {
@@ -145,6 +153,7 @@ pub fn write_summary(s: &RunSummary) -> anyhow::Result<()> {
         &s.doc_problems,
         s.coverage.as_deref(),
     ));
+    md.push_str(&super::summary::pending(&s.pending));
     md.push_str(&super::summary::label_warnings(&s.label_warnings));
     if let Some(b) = &s.browser {
         md.push_str(&format!("\nWalked in {b} over WebDriver.\n"));

@@ -120,6 +120,27 @@ pub fn label_warnings(warnings: &[String]) -> String {
     out
 }
 
+/// The steps transcribed but not yet automated (scenarios tagged
+/// @pending), each where it is written.
+pub fn pending(steps: &[crate::features::PendingStep]) -> String {
+    if steps.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "\n## Pending\n\n{} transcribed, not yet automated: the run fails until step definitions automate them and the scenarios lose their @pending tag.\n\n",
+        if steps.len() == 1 { "1 step is".to_string() } else { format!("{} steps are", steps.len()) }
+    );
+    for step in steps {
+        out.push_str(&format!(
+            "- `{}:{}` {}\n",
+            step.feature.display(),
+            step.line,
+            step.text
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

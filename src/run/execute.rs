@@ -147,8 +147,10 @@ pub async fn execute(
             .boxed_local()
         })
         .filter_run((), move |feature, rule, scenario| {
-            tags.as_ref()
-                .is_none_or(|t| plan::matches(t, feature, rule, scenario))
+            !crate::features::is_pending(feature, rule, scenario)
+                && tags
+                    .as_ref()
+                    .is_none_or(|t| plan::matches(t, feature, rule, scenario))
         })
         .await;
     for (file, name) in [(junit, folder::JUNIT), (json, folder::CUCUMBER_JSON)] {

@@ -107,7 +107,11 @@ async fn run_begun(opts: &RunOptions) -> anyhow::Result<RunSummary> {
         browser: None,
         label_warnings: Vec::new(),
         browser_start_retries: 0,
+        pending: plan.pending.clone(),
     };
+    for step in &summary.pending {
+        eprintln!("pending (transcribed, not yet automated): {step}");
+    }
     if summary.problems.is_empty() {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let scenarios_at_once = |browser: bool| {

@@ -26,6 +26,8 @@ pub struct Plan {
     pub problems: Vec<String>,
     /// The doc as read, and its drift against the features.
     pub doc_gate: gate::DocGate,
+    /// The steps of scenarios transcribed but not yet automated.
+    pub pending: Vec<features::PendingStep>,
 }
 
 /// Errors are what stops a run before it starts: an unreadable tenant file
@@ -54,7 +56,11 @@ pub async fn plan(opts: &RunOptions) -> anyhow::Result<Plan> {
             opts.features.display()
         ));
     }
-    problems.extend(preflight::check_steps::<DocWorld>(&features));
+    // Pending scenarios have no step definitions yet, by design.
+    problems.extend(preflight::check_steps::<DocWorld>(
+        &features::without_pending(&features),
+    ));
+    let pending = features::pending_steps(&features);
     if let (Some(expr), Some(op)) = (&opts.tags, &tags) {
         if problems.is_empty() && selected(&features, op) == 0 {
             problems.push(format!(
@@ -77,6 +83,7 @@ pub async fn plan(opts: &RunOptions) -> anyhow::Result<Plan> {
         tags,
         problems,
         doc_gate,
+        pending,
     })
 }
 

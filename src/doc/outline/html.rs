@@ -47,7 +47,8 @@ pub fn read(html: &str) -> Result<Outline, TooDeep> {
         .unwrap_or_else(|| page.root_element());
     let mut r = Reader {
         source: html,
-        cursor: 0,
+        // Text in `<head>` (the `<title>` repeats the H1) is not the doc's.
+        cursor: html.to_ascii_lowercase().find("<body").unwrap_or(0),
         lines: std::iter::once(0)
             .chain(html.match_indices('\n').map(|(i, _)| i + 1))
             .collect(),
