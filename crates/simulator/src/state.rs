@@ -877,6 +877,25 @@ mod tests {
     }
 
     #[test]
+    fn a_call_rings_for_its_whole_timeout_and_times_out_after() {
+        let t0 = Instant::now();
+        let timeout = Duration::from_secs(30);
+        let mut call = Call {
+            id: "c1".into(),
+            upn: Upn::parse("o365.call@cloudbacko-qa.onmicrosoft.com").unwrap(),
+            phone: PhoneNumber::parse("+1 2065550102").unwrap(),
+            started: t0,
+            outcome: CallOutcome::Ringing,
+            keys: String::new(),
+            provider_sid: None,
+        };
+        call.time_out_if_overdue(t0 + timeout, timeout);
+        assert_eq!(call.outcome, CallOutcome::Ringing, "the last instant still rings");
+        call.time_out_if_overdue(t0 + timeout + Duration::from_millis(1), timeout);
+        assert_eq!(call.outcome, CallOutcome::TimedOut);
+    }
+
+    #[test]
     fn propagation_delay_and_jitter_bound_when_a_change_lands() {
         let file = TenantFile::load(std::path::Path::new(concat!(
             env!("CARGO_MANIFEST_DIR"),
