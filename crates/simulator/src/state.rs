@@ -890,7 +890,11 @@ mod tests {
             provider_sid: None,
         };
         call.time_out_if_overdue(t0 + timeout, timeout);
-        assert_eq!(call.outcome, CallOutcome::Ringing, "the last instant still rings");
+        assert_eq!(
+            call.outcome,
+            CallOutcome::Ringing,
+            "the last instant still rings"
+        );
         call.time_out_if_overdue(t0 + timeout + Duration::from_millis(1), timeout);
         assert_eq!(call.outcome, CallOutcome::TimedOut);
     }
