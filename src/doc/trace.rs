@@ -12,6 +12,10 @@
 //! keyword (`[3.1.4] When `) before the step is matched against step
 //! definitions: definitions never mention it, and every place that prints a
 //! step — console, JUnit, Cucumber JSON, failure messages — shows it.
+//!
+//! A scenario tagged `@pending` is transcribed but not yet automated
+//! (`docproof init` writes it so): its citations count for the drift gate,
+//! and the run lists its steps instead of running them.
 
 use regex::Regex;
 use std::fmt;
@@ -91,6 +95,41 @@ pub fn plain_keyword(step: &cucumber::gherkin::Step) -> &str {
     match step.keyword.split_once("] ") {
         Some((_, k)) if step.keyword.starts_with('[') => k,
         _ => &step.keyword,
+    }
+}
+
+/// The tag of a scenario transcribed but not yet automated (`docproof
+/// init` writes it): the run lists its steps as pending instead of running
+/// them, and fails until none is left.
+pub const PENDING_TAG: &str = "pending";
+
+/// Whether the scenario is pending: tagged `@pending` itself, or in a rule
+/// or feature that is.
+pub fn is_pending(
+    feature: &cucumber::gherkin::Feature,
+    rule: Option<&cucumber::gherkin::Rule>,
+    scenario: &cucumber::gherkin::Scenario,
+) -> bool {
+    feature
+        .tags
+        .iter()
+        .chain(rule.iter().flat_map(|r| &r.tags))
+        .chain(&scenario.tags)
+        .any(|t| t == PENDING_TAG)
+}
+
+/// A step of a pending scenario, as the run reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingStep {
+    pub feature: std::path::PathBuf,
+    pub line: usize,
+    /// The step as written, its citation included.
+    pub text: String,
+}
+
+impl std::fmt::Display for PendingStep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.feature.display(), self.line, self.text)
     }
 }
 

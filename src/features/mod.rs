@@ -29,40 +29,7 @@ pub fn load(dir: &Path) -> anyhow::Result<(Vec<gherkin::Feature>, Vec<String>)> 
     Ok((features, problems))
 }
 
-/// The tag of a scenario transcribed but not yet automated (`docproof
-/// init` writes it): the run lists its steps as pending instead of running
-/// them, and fails until none is left.
-pub const PENDING_TAG: &str = "pending";
-
-/// Whether the scenario is pending: tagged `@pending` itself, or in a rule
-/// or feature that is.
-pub fn is_pending(
-    feature: &gherkin::Feature,
-    rule: Option<&gherkin::Rule>,
-    scenario: &gherkin::Scenario,
-) -> bool {
-    feature
-        .tags
-        .iter()
-        .chain(rule.iter().flat_map(|r| &r.tags))
-        .chain(&scenario.tags)
-        .any(|t| t == PENDING_TAG)
-}
-
-/// A step of a pending scenario, as the run reports it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PendingStep {
-    pub feature: std::path::PathBuf,
-    pub line: usize,
-    /// The step as written, its citation included.
-    pub text: String,
-}
-
-impl std::fmt::Display for PendingStep {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}: {}", self.feature.display(), self.line, self.text)
-    }
-}
+pub use crate::doc::trace::{is_pending, PendingStep, PENDING_TAG};
 
 /// Every step of the pending scenarios, in file order.
 pub fn pending_steps(features: &[gherkin::Feature]) -> Vec<PendingStep> {

@@ -143,7 +143,7 @@ fn scenarios(features: &[gherkin::Feature]) -> Vec<Cited> {
             line: sc.position.line,
             name: sc.name.clone(),
             cites,
-            pending: crate::features::is_pending(feature, rule, sc),
+            pending: trace::is_pending(feature, rule, sc),
         };
         for sc in &feature.scenarios {
             out.push(cited(None, sc, cites(feature.background.as_ref(), sc)));

@@ -31,7 +31,7 @@ pub struct RunSummary {
     /// with a fresh profile.
     pub browser_start_retries: usize,
     /// Steps of scenarios tagged @pending: transcribed, not yet automated.
-    pub pending: Vec<crate::features::PendingStep>,
+    pub pending: Vec<crate::doc::trace::PendingStep>,
 }
 
 impl RunSummary {

@@ -122,7 +122,7 @@ pub fn label_warnings(warnings: &[String]) -> String {
 
 /// The steps transcribed but not yet automated (scenarios tagged
 /// @pending), each where it is written.
-pub fn pending(steps: &[crate::features::PendingStep]) -> String {
+pub fn pending(steps: &[crate::doc::trace::PendingStep]) -> String {
     if steps.is_empty() {
         return String::new();
     }
