@@ -120,6 +120,24 @@ proptest! {
     }
 
     #[test]
+    fn the_structure_readers_never_panic_and_ids_stay_unique(text in doc_text(), page in html_text()) {
+        use docproof::doc::load::{model_of, Written};
+        let dokuwiki = text.replace("# ", "====== ").replace("- ", "  - ");
+        for (source, written) in [(&text, Written::Markdown), (&page, Written::Html), (&dokuwiki, Written::Text)] {
+            let doc = model_of(source, written, "x").unwrap();
+            let mut ids: Vec<&str> = doc.steps().map(|(_, s)| s.id.as_str()).collect();
+            let all = ids.len();
+            ids.sort_unstable();
+            ids.dedup();
+            // The numbered reader may repeat a number the doc repeats; the
+            // structure reader never does.
+            if doc.sections.iter().all(|s| !s.number.starts_with(|c: char| c.is_ascii_digit())) {
+                prop_assert_eq!(ids.len(), all, "{:?}", doc);
+            }
+        }
+    }
+
+    #[test]
     fn random_html_never_panics(page in html_text()) {
         // Six levels at most: well within the depth allowed.
         let text = html::to_text(&page).unwrap();

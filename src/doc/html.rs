@@ -20,19 +20,28 @@ pub struct TooDeep {
 /// The page's visible text, a block element per line; a page nested
 /// deeper than [`MAX_DEPTH`] is refused before it is parsed.
 pub fn to_text(html: &str) -> Result<String, TooDeep> {
+    Ok(text_of(&parse(html)?))
+}
+
+/// The page parsed, once its depth is known to be safe.
+pub fn parse(html: &str) -> Result<Html, TooDeep> {
     check_depth(html)?;
-    let doc = Html::parse_document(html);
+    Ok(Html::parse_document(html))
+}
+
+/// [`to_text`] of a parsed page.
+pub fn text_of(page: &Html) -> String {
     let mut out = Lines::default();
-    out.walk(doc.root_element());
+    out.walk(page.root_element());
     out.flush();
-    Ok(out.lines.join("\n") + "\n")
+    out.lines.join("\n") + "\n"
 }
 
 /// Counts open elements as the tags come, without building the tree: a
 /// start tag opens one unless it is void, self-closed, or one the parser
 /// closes by itself when the next comes (`<p>`, `<li>`, table cells…, not
 /// counted, so that a page that leaves them open is not taken for deep).
-pub(crate) fn check_depth(html: &str) -> Result<(), TooDeep> {
+fn check_depth(html: &str) -> Result<(), TooDeep> {
     const NOT_COUNTED: &[&str] = &[
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
         "track", "wbr", "param", "keygen", "p", "li", "dt", "dd", "tr", "td", "th", "option",

@@ -201,24 +201,25 @@ pub fn model_of(text: &str, written: Written, shown: &str) -> Result<Doc, LoadEr
         doc: shown.to_string(),
         why,
     };
-    let numbered = match written {
-        Written::Html => parse::parse(
-            &html::to_text(text).map_err(too_deep)?,
-            Format::WikiText,
-            shown,
-        ),
-        Written::Markdown => parse::parse(text, Format::Markdown, shown),
-        Written::Text if outline::dokuwiki::looks_like(text) => {
+    // HTML is parsed once, for both readers.
+    let page = match written {
+        Written::Html => Some(html::parse(text).map_err(too_deep)?),
+        Written::Markdown | Written::Text => None,
+    };
+    let numbered = match (&page, written) {
+        (Some(page), _) => parse::parse(&html::text_of(page), Format::WikiText, shown),
+        (None, Written::Markdown) => parse::parse(text, Format::Markdown, shown),
+        (None, _) if outline::dokuwiki::looks_like(text) => {
             return Ok(outline::build(outline::dokuwiki::read(text), shown));
         }
-        Written::Text => return Ok(parse::parse(text, Format::WikiText, shown)),
+        (None, _) => return Ok(parse::parse(text, Format::WikiText, shown)),
     };
     if numbered.steps_to_transcribe().next().is_some() {
         return Ok(numbered);
     }
-    let structure = match written {
-        Written::Html => outline::html::read(text).map_err(too_deep)?,
-        _ => outline::markdown::read(text),
+    let structure = match &page {
+        Some(page) => outline::html::read_parsed(page, text),
+        None => outline::markdown::read(text),
     };
     let mut doc = outline::build(structure, shown);
     if doc.title.is_none() {

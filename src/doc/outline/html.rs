@@ -5,7 +5,7 @@
 //! Navigation, headers, footers and scripts are chrome, not the doc.
 
 use super::{Block, Inline, Item, Outline};
-use crate::doc::html::{check_depth, TooDeep};
+use crate::doc::html::TooDeep;
 use crate::doc::model::Image;
 use scraper::{ElementRef, Html, Node, Selector};
 use std::sync::LazyLock;
@@ -23,6 +23,8 @@ const INLINE: &[&str] = &[
 ];
 /// Inline elements that mark the name of a control.
 const MARKS: &[&str] = &["b", "strong", "code", "kbd", "samp"];
+/// How far ahead of the last located text a block's words are looked for.
+const LOCATE_WINDOW: usize = 16 * 1024;
 /// Class words of a box that holds a note rather than steps.
 const NOTE_CLASSES: &[&str] = &[
     "note",
@@ -37,10 +39,13 @@ const NOTE_CLASSES: &[&str] = &[
 ];
 
 pub fn read(html: &str) -> Result<Outline, TooDeep> {
+    Ok(read_parsed(&crate::doc::html::parse(html)?, html))
+}
+
+/// [`read`] of a page already parsed from `html`.
+pub fn read_parsed(page: &Html, html: &str) -> Outline {
     static MAIN: LazyLock<Selector> =
         LazyLock::new(|| Selector::parse("main, article, [role=main]").expect("valid selector"));
-    check_depth(html)?;
-    let page = Html::parse_document(html);
     let root = page
         .select(&MAIN)
         .next()
@@ -53,9 +58,9 @@ pub fn read(html: &str) -> Result<Outline, TooDeep> {
             .chain(html.match_indices('\n').map(|(i, _)| i + 1))
             .collect(),
     };
-    Ok(Outline {
+    Outline {
         blocks: r.blocks(root),
-    })
+    }
 }
 
 struct Reader<'a> {
@@ -253,7 +258,13 @@ impl Reader<'_> {
     /// last located text when they do not appear as written, e.g. behind
     /// an entity).
     fn locate(&mut self, words: &str) -> usize {
-        if let Some(i) = self.source[self.cursor..].find(words) {
+        // Searched within a window: words written otherwise in the source
+        // would make each miss a scan to the end (quadratic on a long page).
+        let mut end = (self.cursor + LOCATE_WINDOW).min(self.source.len());
+        while !self.source.is_char_boundary(end) {
+            end -= 1;
+        }
+        if let Some(i) = self.source[self.cursor..end].find(words) {
             self.cursor += i;
         }
         self.lines.partition_point(|&start| start <= self.cursor)

@@ -80,14 +80,16 @@ const NOTE_WORDS: &[&str] = &[
 
 /// Whether a line of text is a note by its first word.
 pub fn is_note(text: &str) -> bool {
-    let first: String = text
-        .trim_start()
-        .chars()
-        .take_while(|c| c.is_alphabetic())
-        .collect::<String>()
-        .to_lowercase();
-    let after = text.trim_start()[first.len()..].chars().next();
-    NOTE_WORDS.contains(&first.as_str()) && matches!(after, Some('!' | ':') | None)
+    let text = text.trim_start();
+    // The word is measured on the text as written: lower case may be
+    // longer or shorter in bytes.
+    let end = text
+        .char_indices()
+        .find(|(_, c)| !c.is_alphabetic())
+        .map_or(text.len(), |(i, _)| i);
+    let (word, rest) = text.split_at(end);
+    NOTE_WORDS.contains(&word.to_lowercase().as_str())
+        && matches!(rest.chars().next(), Some('!' | ':') | None)
 }
 
 /// `Migrating Authentication of "Microsoft 365" Backup Set` →
@@ -326,5 +328,6 @@ mod tests {
         assert!(is_note("WARNING"));
         assert!(!is_note("Notepad opens."));
         assert!(!is_note("Click Important files."));
+        assert!(!is_note("Ⱥ¡ changes length in lower case"));
     }
 }
