@@ -90,6 +90,18 @@ fn init_writes_pending_features_the_gate_accepts_and_the_run_reports_pending() {
         13,
         "{coverage}"
     );
+    let junit = std::fs::read_to_string(report.join("junit.xml")).unwrap();
+    assert_eq!(
+        junit
+            .matches("<skipped message=\"pending: transcribed, not yet automated")
+            .count(),
+        18,
+        "{junit}"
+    );
+    assert!(
+        junit.contains("errors=\"1\""),
+        "the run's failure is in JUnit too:\n{junit}"
+    );
     let summary = std::fs::read_to_string(report.join("summary.md")).unwrap();
     assert!(summary.contains("## Pending"), "{summary}");
 

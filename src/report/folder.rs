@@ -117,16 +117,48 @@ pub fn write_junit_error(report: &Path, why: &str, details: &[String]) -> io::Re
 /// run besides its scenarios (the drift gate…): scenarios that all passed
 /// must not read as a passing run to CI.
 pub fn add_junit_error(report: &Path, why: &str, details: &[String]) -> io::Result<()> {
+    add_junit_suite(report, &error_suite(&format!("run failed: {why}"), details))
+}
+
+/// Adds to the run's `junit.xml` one skipped test case per pending step
+/// (transcribed, not yet automated), as CI dashboards show work to do.
+pub fn add_junit_pending(
+    report: &Path,
+    steps: &[crate::doc::trace::PendingStep],
+) -> io::Result<()> {
+    use quick_xml::escape::escape;
+    if steps.is_empty() {
+        return Ok(());
+    }
+    let mut suite = format!(
+        "<testsuite name=\"pending\" tests=\"{n}\" failures=\"0\" errors=\"0\" skipped=\"{n}\">\n",
+        n = steps.len()
+    );
+    for step in steps {
+        suite.push_str(&format!(
+            "<testcase classname=\"{}\" name=\"{}\">\n<skipped message=\"pending: transcribed, not yet automated ({}:{})\"/>\n</testcase>\n",
+            escape(step.feature.display().to_string()),
+            escape(&step.text),
+            escape(step.feature.display().to_string()),
+            step.line
+        ));
+    }
+    suite.push_str("</testsuite>\n");
+    add_junit_suite(report, &suite)
+}
+
+/// Inserts a `<testsuite>` into the run's `junit.xml`.
+fn add_junit_suite(report: &Path, suite: &str) -> io::Result<()> {
     let path = report.join(JUNIT);
     let xml = std::fs::read_to_string(&path)?;
     let Some(end) = xml.rfind("</testsuites>") else {
         return Err(io::Error::new(
             io::ErrorKind::InvalidData,
-            "it has no </testsuites> to add the run's errors before",
+            "it has no </testsuites> to add a test suite before",
         ));
     };
     let mut joined = xml[..end].to_string();
-    joined.push_str(&error_suite(&format!("run failed: {why}"), details));
+    joined.push_str(suite);
     joined.push_str(&xml[end..]);
     atomic::write(&path, joined)
 }

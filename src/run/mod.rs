@@ -177,13 +177,15 @@ async fn run_begun(opts: &RunOptions) -> anyhow::Result<RunSummary> {
     )?;
     summary.coverage = Some(written.path);
     summary.elapsed = started.elapsed();
-    junit_verdict(&summary).map_err(|e| {
-        anyhow::anyhow!(
-            "{}: cannot write {} ({e})",
-            opts.report.display(),
-            folder::JUNIT
-        )
-    })?;
+    junit_verdict(&summary)
+        .and_then(|()| folder::add_junit_pending(&opts.report, &summary.pending))
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "{}: cannot write {} ({e})",
+                opts.report.display(),
+                folder::JUNIT
+            )
+        })?;
     run_summary::write_summary(&summary)?;
     Ok(summary)
 }
