@@ -129,3 +129,55 @@ fn init_on_a_doc_without_procedures_says_so() {
     assert!(text(&o).contains("no procedure found"), "{}", text(&o));
     assert!(!features.exists(), "nothing written");
 }
+
+#[test]
+fn a_step_inserted_into_a_guide_is_reported_as_renumbering() {
+    let dir = tempfile::tempdir().unwrap();
+    let guide = dir.path().join("guide.md");
+    let original = std::fs::read_to_string(GUIDE).unwrap();
+    std::fs::write(&guide, &original).unwrap();
+    let (g, f, r) = (
+        guide.to_str().unwrap(),
+        dir.path().join("features"),
+        dir.path().join("report"),
+    );
+    let (f, r) = (f.to_str().unwrap(), r.to_str().unwrap());
+    assert!(docproof(&["init", "--doc", g, "--features", f])
+        .status
+        .success());
+
+    // A new step 3: the old 3 is now 4, and so on.
+    let edited = original.replacen(
+        "  3. Select",
+        "  3. Close every other backup client.\n  4. Select",
+        1,
+    );
+    std::fs::write(&guide, edited).unwrap();
+    let check = docproof(&[
+        "doc",
+        "check",
+        "--doc",
+        g,
+        "--features",
+        f,
+        "--report",
+        r,
+        "-q",
+    ]);
+    let out = text(&check);
+    assert_eq!(check.status.code(), Some(1), "{out}");
+    let slug = "migrating-authentication-of-microsoft-365-backup-set";
+    // Each of the 11 steps after the new one is named with its new id.
+    assert_eq!(out.matches(" is now numbered ").count(), 11, "{out}");
+    assert!(
+        out.contains(&format!("FAQ step {slug}.3 is now numbered {slug}.4")),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "the new {slug}.3 (\"Close every other backup client.\") needs a transcription"
+        )),
+        "{out}"
+    );
+    assert!(out.contains("13 of 14"), "{out}");
+}

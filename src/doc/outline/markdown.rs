@@ -249,3 +249,34 @@ impl Reader {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::doc::outline::build;
+
+    fn ids(md: &str) -> Vec<String> {
+        build(super::read(md), "x.md")
+            .steps_to_transcribe()
+            .map(|s| s.id.clone())
+            .collect()
+    }
+
+    #[test]
+    fn lazy_and_repeated_numbering_count_by_position() {
+        assert_eq!(ids("# Go\n\n1. a\n1. b\n1. c\n"), ["go.1", "go.2", "go.3"]);
+        assert_eq!(ids("# Go\n\n3. a\n7. b\n"), ["go.1", "go.2"]);
+        // A list broken by a paragraph goes on under the same heading.
+        assert_eq!(
+            ids("# Go\n\n1. a\n2. b\n\nThen:\n\n3. c\n\n## Next\n\n1. d\n"),
+            ["go.1", "go.2", "go.3", "next.1"]
+        );
+    }
+
+    #[test]
+    fn code_blocks_and_bullets_outside_a_list_are_not_steps() {
+        assert_eq!(
+            ids("# Go\n\n```\n1. not a step\n```\n\n- a bullet\n"),
+            Vec::<String>::new()
+        );
+    }
+}
