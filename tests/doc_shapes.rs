@@ -168,3 +168,19 @@ fn slug_ids_are_cited_like_numbers_and_labels_in_brackets_are_not_citations() {
     assert!(DocStep::parse(&format!("{GUIDE}.12.3")).is_some());
     assert!(DocStep::parse("3.1.4").is_some());
 }
+
+#[test]
+fn a_numbered_guide_also_reads_the_lists_under_its_unnumbered_headings() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("numbered.md");
+    std::fs::write(
+        &path,
+        "# Reset\n\n## 2. Reset the password\n\n1. Click \"Reset\".\n2. Click \"Save\".\n\n\
+         ## Troubleshooting\n\n1. Click [Retry].\n",
+    )
+    .unwrap();
+    let doc = Doc::read(&path).unwrap();
+    let ids: Vec<&str> = doc.steps_to_transcribe().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids, ["2.1", "2.2", "troubleshooting.1"]);
+    assert_eq!(doc.ui_labels("troubleshooting.1"), ["Retry"]);
+}

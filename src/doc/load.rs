@@ -214,13 +214,17 @@ pub fn model_of(text: &str, written: Written, shown: &str) -> Result<Doc, LoadEr
         }
         (None, _) => return Ok(parse::parse(text, Format::WikiText, shown)),
     };
-    if numbered.steps_to_transcribe().next().is_some() {
-        return Ok(numbered);
-    }
     let structure = match &page {
         Some(page) => outline::html::read_parsed(page, text),
         None => outline::markdown::read(text),
     };
+    if numbered.steps_to_transcribe().next().is_some() {
+        // Lists under its unnumbered headings are procedures too.
+        let mut numbered = numbered;
+        let others = outline::build_unnumbered(structure, shown);
+        numbered.sections.extend(others.sections);
+        return Ok(numbered);
+    }
     let mut doc = outline::build(structure, shown);
     if doc.title.is_none() {
         doc.title = numbered.title;

@@ -51,6 +51,9 @@ enum Token {
     Prose(String),
     /// Text that closes the open step (Markdown: a paragraph after a list).
     Loose(String),
+    /// An unnumbered heading (Markdown): list items under it are not the
+    /// numbered section's before it (`doc::outline` reads them).
+    Unnumbered,
     /// Everything from here on is page chrome (the wiki's footer).
     End,
 }
@@ -215,7 +218,7 @@ fn markdown_tokens(text: &str) -> Vec<(usize, Token)> {
             match numbered_heading(h) {
                 Some(tok) => tok,
                 None if !title_seen => Token::Title(h.to_string()),
-                None => Token::Loose(h.to_string()),
+                None => Token::Unnumbered,
             }
         } else if let (false, Some(c)) = (indented, ITEM.captures(&t)) {
             in_list = true;
@@ -374,6 +377,10 @@ impl Builder {
                 }
             }
             Token::Loose(_) => self.step_open = false,
+            Token::Unnumbered => {
+                self.context = None;
+                self.step_open = false;
+            }
         }
     }
 

@@ -113,6 +113,17 @@ pub fn slug(heading: &str) -> String {
 
 /// The model of an outline read from `source`.
 pub fn build(outline: Outline, source: &str) -> Doc {
+    build_with(outline, source, false)
+}
+
+/// The procedures under the unnumbered headings of a doc whose numbered
+/// sections `doc::parse` reads (a "Troubleshooting" list in a numbered
+/// guide): lists under numbered headings are left to it.
+pub fn build_unnumbered(outline: Outline, source: &str) -> Doc {
+    build_with(outline, source, true)
+}
+
+fn build_with(outline: Outline, source: &str, unnumbered_only: bool) -> Doc {
     let mut b = Builder {
         doc: Doc {
             source: source.to_string(),
@@ -122,11 +133,22 @@ pub fn build(outline: Outline, source: &str) -> Doc {
         heading: None,
         open: None,
         slugs: HashSet::new(),
+        skipping: false,
+        unnumbered_only,
     };
     for block in outline.blocks {
         b.block(block);
     }
     b.doc
+}
+
+/// `2. Set up`, `3.1 Authentication phone`: a heading the FAQ's numbers
+/// give ids to.
+fn is_numbered(heading: &str) -> bool {
+    static NUMBERED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^\d+(?:\.\d+)*[a-z]?\.?\s").expect("valid regex")
+    });
+    NUMBERED.is_match(heading)
 }
 
 struct Builder {
@@ -138,6 +160,9 @@ struct Builder {
     /// goes on numbering).
     open: Option<String>,
     slugs: HashSet<String>,
+    /// Under a numbered heading while `unnumbered_only`: lists are not ours.
+    skipping: bool,
+    unnumbered_only: bool,
 }
 
 impl Builder {
@@ -147,9 +172,16 @@ impl Builder {
                 if level == 1 && self.doc.title.is_none() {
                     self.doc.title = Some(text.text.clone());
                 }
+                self.skipping = self.unnumbered_only && is_numbered(&text.text);
                 self.heading = Some((text.text, text.line));
                 self.open = None;
             }
+            // The wiki's page numbers its sections in paragraphs, not headings.
+            Block::Paragraph(text) if self.unnumbered_only && is_numbered(&text.text) => {
+                self.skipping = true;
+                self.open = None;
+            }
+            _ if self.skipping => {}
             Block::List {
                 ordered: true,
                 items,
