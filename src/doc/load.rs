@@ -208,7 +208,16 @@ pub fn model_of(text: &str, written: Written, shown: &str) -> Result<Doc, LoadEr
     };
     let numbered = match (&page, written) {
         (Some(page), _) => parse::parse(&html::text_of(page), Format::WikiText, shown),
-        (None, Written::Markdown) => parse::parse(text, Format::Markdown, shown),
+        (None, Written::Markdown) if parse::has_numbered_heading(text) => {
+            parse::parse(text, Format::Markdown, shown)
+        }
+        // Without a numbered heading the numbered reader finds no step:
+        // skip it (on a 1 MB guide it cost as much as reading it).
+        (None, Written::Markdown) => Doc {
+            source: shown.to_string(),
+            title: None,
+            sections: Vec::new(),
+        },
         (None, _) if outline::dokuwiki::looks_like(text) => {
             return Ok(outline::build(outline::dokuwiki::read(text), shown));
         }

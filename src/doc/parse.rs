@@ -258,6 +258,18 @@ fn markdown_tokens(text: &str) -> Vec<(usize, Token)> {
     out
 }
 
+/// Whether Markdown has a heading that starts with a number (`## 2. Set
+/// up`): without one, [`parse`] finds no section, hence no step.
+pub fn has_numbered_heading(markdown: &str) -> bool {
+    markdown.lines().any(|l| {
+        let t = l.trim_start();
+        t.starts_with('#')
+            && t.trim_start_matches('#')
+                .trim_start()
+                .starts_with(|c: char| c.is_ascii_digit())
+    })
+}
+
 /// `2. Set up` → section, `2.1 Preview` → heading; anything else is not
 /// numbered.
 fn numbered_heading(h: &str) -> Option<Token> {

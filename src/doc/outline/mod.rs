@@ -136,8 +136,16 @@ fn build_with(outline: Outline, source: &str, unnumbered_only: bool) -> Doc {
         skipping: false,
         unnumbered_only,
     };
+    let first_heading = outline.blocks.iter().find_map(|block| match block {
+        Block::Heading { text, .. } => Some(text.text.clone()),
+        _ => None,
+    });
     for block in outline.blocks {
         b.block(block);
+    }
+    // A doc without an H1 is titled by its first heading.
+    if b.doc.title.is_none() {
+        b.doc.title = first_heading;
     }
     b.doc
 }
