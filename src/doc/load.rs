@@ -207,17 +207,20 @@ pub fn model_of(text: &str, written: Written, shown: &str) -> Result<Doc, LoadEr
         Written::Markdown | Written::Text => None,
     };
     let numbered = match (&page, written) {
-        (Some(page), _) => parse::parse(&html::text_of(page), Format::WikiText, shown),
+        (Some(page), _) => {
+            let text = html::text_of(page);
+            if parse::has_numbered_section(&text) {
+                parse::parse(&text, Format::WikiText, shown)
+            } else {
+                unnumbered(shown)
+            }
+        }
         (None, Written::Markdown) if parse::has_numbered_heading(text) => {
             parse::parse(text, Format::Markdown, shown)
         }
         // Without a numbered heading the numbered reader finds no step:
         // skip it (on a 1 MB guide it cost as much as reading it).
-        (None, Written::Markdown) => Doc {
-            source: shown.to_string(),
-            title: None,
-            sections: Vec::new(),
-        },
+        (None, Written::Markdown) => unnumbered(shown),
         (None, _) if outline::dokuwiki::looks_like(text) => {
             return Ok(outline::build(outline::dokuwiki::read(text), shown));
         }
@@ -239,6 +242,16 @@ pub fn model_of(text: &str, written: Written, shown: &str) -> Result<Doc, LoadEr
         doc.title = numbered.title;
     }
     Ok(doc)
+}
+
+/// What the numbered reader finds in a doc without numbered sections:
+/// nothing (and so it need not read it).
+fn unnumbered(shown: &str) -> Doc {
+    Doc {
+        source: shown.to_string(),
+        title: None,
+        sections: Vec::new(),
+    }
 }
 
 /// Fetches the published page. HTML is reduced to its visible text first;

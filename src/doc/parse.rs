@@ -270,6 +270,13 @@ pub fn has_numbered_heading(markdown: &str) -> bool {
     })
 }
 
+/// Whether wiki text has a line `doc::parse` would start a section with
+/// (`2. Set up …`, not indented): without one it finds no step.
+pub fn has_numbered_section(text: &str) -> bool {
+    text.lines()
+        .any(|l| !l.starts_with([' ', '\t']) && SECTION.is_match(l.trim()))
+}
+
 /// `2. Set up` → section, `2.1 Preview` → heading; anything else is not
 /// numbered.
 fn numbered_heading(h: &str) -> Option<Token> {
