@@ -262,12 +262,16 @@ fn markdown_tokens(text: &str) -> Vec<(usize, Token)> {
 /// up`): without one, [`parse`] finds no section, hence no step.
 pub fn has_numbered_heading(markdown: &str) -> bool {
     markdown.lines().any(|l| {
-        let t = l.trim_start();
-        t.starts_with('#')
-            && t.trim_start_matches('#')
-                .trim_start()
-                .starts_with(|c: char| c.is_ascii_digit())
+        l.trim_start()
+            .strip_prefix('#')
+            .is_some_and(|h| is_numbered_heading(h.trim_start_matches('#').trim()))
     })
+}
+
+/// `2. Set up`, `3.1 Authentication phone`: a heading whose number the
+/// numbered reader takes as its id.
+pub fn is_numbered_heading(heading: &str) -> bool {
+    numbered_heading(heading).is_some()
 }
 
 /// Whether wiki text has a line `doc::parse` would start a section with

@@ -14,7 +14,7 @@ pub mod html;
 pub mod markdown;
 
 use super::model::{Doc, Image, Line, Procedure, Section, Step, StepKind};
-use super::parse::labels_in;
+use super::parse::{is_numbered_heading, labels_in};
 use std::collections::HashSet;
 
 /// A document as a sequence of blocks.
@@ -131,7 +131,7 @@ fn build_with(outline: Outline, source: &str, unnumbered_only: bool) -> Doc {
             sections: Vec::new(),
         },
         heading: None,
-        open: None,
+        open: false,
         slugs: HashSet::new(),
         skipping: false,
         unnumbered_only,
@@ -150,15 +150,6 @@ fn build_with(outline: Outline, source: &str, unnumbered_only: bool) -> Doc {
     b.doc
 }
 
-/// `2. Set up`, `3.1 Authentication phone`: a heading the FAQ's numbers
-/// give ids to.
-fn is_numbered(heading: &str) -> bool {
-    static NUMBERED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"^\d+(?:\.\d+)*[a-z]?\.?\s").expect("valid regex")
-    });
-    NUMBERED.is_match(heading)
-}
-
 struct Builder {
     doc: Doc,
     /// The heading now in force and its line.
@@ -166,7 +157,7 @@ struct Builder {
     /// Whether the last section's procedure takes steps from the list
     /// that follows (the same heading: a list interrupted by a paragraph
     /// goes on numbering).
-    open: Option<String>,
+    open: bool,
     slugs: HashSet<String>,
     /// Under a numbered heading while `unnumbered_only`: lists are not ours.
     skipping: bool,
@@ -180,14 +171,14 @@ impl Builder {
                 if level == 1 && self.doc.title.is_none() {
                     self.doc.title = Some(text.text.clone());
                 }
-                self.skipping = self.unnumbered_only && is_numbered(&text.text);
+                self.skipping = self.unnumbered_only && is_numbered_heading(&text.text);
                 self.heading = Some((text.text, text.line));
-                self.open = None;
+                self.open = false;
             }
             // The wiki's page numbers its sections in paragraphs, not headings.
-            Block::Paragraph(text) if self.unnumbered_only && is_numbered(&text.text) => {
+            Block::Paragraph(text) if self.unnumbered_only && is_numbered_heading(&text.text) => {
                 self.skipping = true;
-                self.open = None;
+                self.open = false;
             }
             _ if self.skipping => {}
             Block::List {
@@ -207,7 +198,7 @@ impl Builder {
                 }
             }
             Block::Image(image) => {
-                if self.open.is_some() {
+                if self.open {
                     if let Some(section) = self.doc.sections.last_mut() {
                         section.procedures[0].images.push(image);
                     }
@@ -218,7 +209,7 @@ impl Builder {
 
     /// The procedure under the current heading, made on its first step.
     fn procedure(&mut self) -> &mut Procedure {
-        if self.open.is_none() {
+        if !self.open {
             let (title, line) = self
                 .heading
                 .clone()
@@ -237,7 +228,7 @@ impl Builder {
                 line,
                 executable: true,
                 procedures: vec![Procedure {
-                    number: number.clone(),
+                    number,
                     title,
                     line,
                     steps: Vec::new(),
@@ -245,14 +236,16 @@ impl Builder {
                 }],
                 images: Vec::new(),
             });
-            self.open = Some(number);
+            self.open = true;
         }
         let section = self.doc.sections.last_mut().expect("just made");
         &mut section.procedures[0]
     }
 
     fn last_step(&mut self) -> Option<&mut Step> {
-        self.open.as_ref()?;
+        if !self.open {
+            return None;
+        }
         self.doc
             .sections
             .last_mut()?
