@@ -66,24 +66,23 @@ fn check_depth(html: &str) -> Result<(), TooDeep> {
         if name_len == 0 {
             continue; // `<!DOCTYPE`, `< 3`: not an element
         }
-        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        let name = &html[name_start..name_start + name_len];
+        let is_one_of = |names: &[&str]| names.iter().any(|n| n.eq_ignore_ascii_case(name));
         let end = tag_end(bytes, name_start + name_len);
         let self_closed = end >= 2 && bytes.get(end - 2) == Some(&b'/');
         i = end;
         if closing {
-            if !NOT_COUNTED.contains(&name.as_str()) {
+            if !is_one_of(NOT_COUNTED) {
                 depth = depth.saturating_sub(1);
             }
             continue;
         }
-        if RAW_TEXT.contains(&name.as_str()) {
+        if is_one_of(RAW_TEXT) {
             // Its text may hold `<`: skip to its end tag.
-            let close = format!("</{name}");
-            let rest = html[i..].to_ascii_lowercase();
-            i = rest.find(&close).map_or(bytes.len(), |e| i + e);
+            i = end_tag_at(html, i, name).unwrap_or(bytes.len());
             continue;
         }
-        if self_closed || NOT_COUNTED.contains(&name.as_str()) {
+        if self_closed || is_one_of(NOT_COUNTED) {
             continue;
         }
         depth += 1;
@@ -93,6 +92,23 @@ fn check_depth(html: &str) -> Result<(), TooDeep> {
         }
     }
     Ok(())
+}
+
+/// Where the end tag `</name` (in any case) first stands at or after
+/// `from`. Searched in place: a lower-cased copy of the rest of the page
+/// for each `<title>` or `<style>` made a 1 MB page quadratic.
+fn end_tag_at(html: &str, from: usize, name: &str) -> Option<usize> {
+    let bytes = html.as_bytes();
+    let mut at = from;
+    while let Some(k) = html[at..].find("</") {
+        let start = at + k;
+        let candidate = bytes.get(start + 2..start + 2 + name.len())?;
+        if candidate.eq_ignore_ascii_case(name.as_bytes()) {
+            return Some(start);
+        }
+        at = start + 2;
+    }
+    None
 }
 
 /// Just past the `>` that ends the tag whose attributes start at `from`
@@ -301,6 +317,14 @@ mod tests {
             "<div>".repeat(600)
         );
         assert_eq!(check_depth(&(flat + &script)), Ok(()));
+        // A raw-text element ends at its end tag in any case, and only there.
+        let deep = "<div>".repeat(MAX_DEPTH + 1);
+        let shouted = format!("<SCRIPT>{deep}</sCrIpT >{}", nested(3));
+        assert_eq!(check_depth(&shouted), Ok(()));
+        let after = format!("<Style>a</b></STYLE>\n{deep}");
+        assert_eq!(check_depth(&after), Err(TooDeep { line: 2 }));
+        let unclosed = format!("<title>{deep}</titl");
+        assert_eq!(check_depth(&unclosed), Ok(()));
     }
 
     #[test]

@@ -100,6 +100,10 @@ pub mod sign_in {
         idDiv_ProofUp_Title,
         idDiv_ProofUp_Description,
         idSubmit_ProofUp_Redirect,
+        /// Today's interrupt: "Use a different account".
+        cancelLink,
+        /// Today's interrupt: "Learn more about verifying your identity".
+        moreInfoLink,
         /// "Sign in with another account" / start over.
         idA_StartOver,
         idDiv_Error_Title,
@@ -330,6 +334,91 @@ pub mod mfa_page {
         REQUIRE_CONTACT_METHODS_FIELD = "require_contact_methods",
         DELETE_APP_PASSWORDS_FIELD = "delete_app_passwords",
         RESTORE_DEVICES_FIELD = "restore_devices",
+    }
+}
+
+/// Today: Active users' "Multi-factor authentication" button and the Entra
+/// admin center's "Per-user multifactor authentication" page with its
+/// service settings. Microsoft's React pages publish no stable ids: these
+/// are the simulator's, and page objects find controls by role and name.
+pub mod per_user_mfa {
+    ids! {
+        /// On today's Active users toolbar: opens the per-user MFA page.
+        MFA_BUTTON = "users-mfa-button",
+        HEADING = "peruser-mfa-heading",
+    }
+}
+
+/// Today: combined registration, "Keep your account secure"
+/// (mysignins.microsoft.com/register), one page of the wizard at a time.
+pub mod register {
+    ids! {
+        /// "Keep your account secure".
+        TITLE = "register-title",
+        /// The page's own heading: "Microsoft Authenticator", "Phone",
+        /// "Success!".
+        HEADING = "register-heading",
+        /// The page's text under the heading.
+        DESCRIPTION = "register-description",
+        /// "I want to set up a different method".
+        DIFFERENT_METHOD = "register-different-method",
+        /// "Choose a different method": a dialog with a drop-down.
+        METHOD_DIALOG = "register-method-dialog",
+        METHOD_CHOICE = "register-method-choice",
+        CONFIRM = "register-confirm",
+        CANCEL = "register-cancel",
+        COUNTRY = "register-country",
+        PHONE = "register-phone",
+        /// The Phone page's options: "Receive a code" and "Call me".
+        RECEIVE_CODE = "register-receive-code",
+        CALL_ME = "register-call-me",
+        CODE = "register-code",
+        RESEND = "register-resend",
+        ERROR = "register-error",
+        /// "SMS verified. Your phone was registered successfully." and the
+        /// call's "Call answered. …".
+        VERIFIED = "register-verified",
+        /// "Default sign-in method: Phone - text +1 …" on "Success!".
+        DEFAULT_METHOD = "register-default-method",
+        NEXT = "register-next",
+        BACK = "register-back",
+        DONE = "register-done",
+    }
+    fields! {
+        METHOD_FIELD = "method",
+        COUNTRY_FIELD = "country",
+        PHONE_FIELD = "phone",
+        /// "Receive a code" (`text`) or "Call me" (`call`).
+        OPTION_FIELD = "option",
+        CODE_FIELD = "otc",
+    }
+}
+
+/// Today: My Sign-Ins > Security info, where a user adds a sign-in method,
+/// app passwords included.
+pub mod security_info {
+    ids! {
+        HEADING = "security-info-heading",
+        DEFAULT_METHOD = "security-info-default",
+        METHODS = "security-info-methods",
+        /// "+ Add sign-in method".
+        ADD_METHOD = "security-info-add",
+        ADD_DIALOG = "security-info-add-dialog",
+        METHOD_CHOICE = "security-info-method-choice",
+        ADD = "security-info-add-confirm",
+        CANCEL = "security-info-cancel",
+        /// The App password dialog's name box.
+        NAME = "security-info-app-password-name",
+        NEXT = "security-info-next",
+        /// The new app password, shown once: a secret wherever it is shown.
+        APP_PASSWORD = "security-info-app-password",
+        DONE = "security-info-done",
+        ERROR = "security-info-error",
+    }
+    fields! {
+        METHOD_FIELD = "method",
+        NAME_FIELD = "name",
+        CANARY_FIELD = "canary",
     }
 }
 

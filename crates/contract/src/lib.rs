@@ -7,6 +7,7 @@
 //! - [`ids`]: the element ids and field names of Microsoft's pages, one
 //!   constant each, named as Microsoft names them.
 //! - [`routes`]: where each page and API lives.
+//! - [`profile`]: which Microsoft 365 is played: the FAQ's or today's.
 //! - [`graph`], [`twilio`], [`twiml`]: wire types of Microsoft Graph, Twilio's
 //!   REST API and Twilio's call instructions.
 //!
@@ -15,6 +16,7 @@
 pub mod domain;
 pub mod graph;
 pub mod ids;
+pub mod profile;
 pub mod routes;
 pub mod twilio;
 pub mod twiml;

@@ -16,6 +16,14 @@ pub const ADD_USER: &str = "/admin/users/add";
 /// The legacy per-user MFA page (FAQ 2.2–2.5), as Microsoft names it.
 pub const MFA_PAGE: &str = "/UserManagement/MultifactorVerification.aspx";
 
+/// Today (`Profile::Today`): the Entra admin center's "Per-user
+/// multifactor authentication" page, which Active users' "Multi-factor
+/// authentication" button opens. Microsoft serves it under a `#view/…`
+/// fragment of entra.microsoft.com; the path is the simulator's.
+pub const PER_USER_MFA: &str = "/entra/users/per-user-mfa";
+/// Today: its "service settings" (app passwords, trusted IPs, methods).
+pub const PER_USER_MFA_SERVICE_SETTINGS: &str = "/entra/users/per-user-mfa/service-settings";
+
 /// The converged sign-in's OAuth 2.0 authorize endpoint.
 pub const AUTHORIZE: &str = "/common/oauth2/v2.0/authorize";
 /// Where the sign-in pages post the user name and password.
@@ -35,6 +43,13 @@ pub const PROOF_UP_VERIFY: &str = "/proofup.aspx/verify";
 pub const PROOF_UP_RESEND: &str = "/proofup.aspx/resend";
 pub const PROOF_UP_BACK: &str = "/proofup.aspx/back";
 pub const PROOF_UP_DONE: &str = "/proofup.aspx/done";
+
+/// Today: combined registration, "Keep your account secure"
+/// (mysignins.microsoft.com/register): one wizard, one page at a time.
+pub const REGISTER: &str = "/register";
+/// Today: My Sign-Ins > Security info (mysignins.microsoft.com/security-info),
+/// where app passwords are created.
+pub const SECURITY_INFO: &str = "/security-info";
 
 /// Outlook on the web ("the OWA site" of FAQ 3.1.2) and its sign-out.
 pub const OWA: &str = "/owa";

@@ -17,6 +17,11 @@
 //! plain-text body saying why; its first line is one of the `REASON_*`
 //! constants below so that clients and tests can tell the cases apart.
 //! A fraud-blocked account gets 403.
+//!
+//! In the `today` profile Exchange Online has switched basic authentication
+//! off (since 2022-10-01): every request, whatever its credentials and app
+//! passwords included, gets 401 with a `Bearer` challenge, as Exchange
+//! answers clients that must use OAuth 2.0.
 
 // Helpers return `Result<_, Response>` so handlers can hand the refusal
 // straight back; boxing axum's 128-byte Response would only add noise.
@@ -29,10 +34,11 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{any, post};
 use axum::Router;
 use base64::Engine;
 use docproof_contract::domain::Upn;
+use docproof_contract::profile::Profile;
 
 use docproof_contract::routes::EWS as EWS_PATH;
 
@@ -43,9 +49,43 @@ pub const REASON_UNKNOWN_USER: &str = "Unknown user";
 pub const REASON_BAD_PASSWORD: &str = "Wrong password";
 pub const REASON_APP_PASSWORD_REQUIRED: &str = "App password required";
 pub const REASON_BLOCKED: &str = "Sign-in blocked";
+/// `today`: basic authentication is off for every account.
+pub const REASON_BASIC_AUTH_DISABLED: &str = "Basic authentication is disabled";
 
-pub fn router() -> Router<AppState> {
-    Router::new().route(EWS_PATH, post(ews_post).get(ews_get))
+/// Exchange Online's OAuth challenge: its resource's client id and the
+/// authorize endpoint a client gets a token from (the shape Exchange
+/// answers with; the simulator's own authorize path stands in for
+/// login.microsoftonline.com's).
+const BEARER_CHALLENGE: &str = "Bearer client_id=\"00000002-0000-0ff1-ce00-000000000000\", \
+token_types=\"app_asserting_user\", authorization_uri=\"/common/oauth2/authorize\", error=\"invalid_token\"";
+
+pub fn router(profile: Profile) -> Router<AppState> {
+    match profile {
+        Profile::Faq2020 => Router::new().route(EWS_PATH, post(ews_post).get(ews_get)),
+        Profile::Today => Router::new().route(EWS_PATH, any(basic_auth_disabled)),
+    }
+}
+
+/// `today`: 401 with a Bearer challenge for every request, saying why.
+async fn basic_auth_disabled(headers: HeaderMap) -> Response {
+    if headers.contains_key(header::AUTHORIZATION) {
+        tracing::info!("EWS basic auth refused: basic authentication is disabled");
+    }
+    let mut resp = (
+        StatusCode::UNAUTHORIZED,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!(
+            "{REASON_BASIC_AUTH_DISABLED}\nExchange Online no longer accepts basic authentication, \
+             account passwords and app passwords alike (switched off on 2022-10-01). \
+             Sign in with OAuth 2.0 and send 'Authorization: Bearer <token>'.\n"
+        ),
+    )
+        .into_response();
+    resp.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static(BEARER_CHALLENGE),
+    );
+    resp
 }
 
 /// Who the Basic credentials name, once they check out.

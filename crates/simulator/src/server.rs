@@ -7,6 +7,7 @@ use super::carrier::virtual_carrier::VirtualCarrier;
 use super::config::TenantFile;
 use super::settings::Settings;
 use super::state::Tenant;
+use docproof_contract::profile::Profile;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};
 use axum::response::Response;
@@ -17,6 +18,8 @@ use std::sync::Arc;
 /// Everything a handler may need: the tenant's state, the way out to the
 /// telephony provider, and the embedded virtual carrier.
 pub struct Simulator {
+    /// Which service is played (`Settings::profile`).
+    pub profile: Profile,
     pub tenant: Tenant,
     pub telephony: TelephonyClient,
     pub carrier: VirtualCarrier,
@@ -32,9 +35,9 @@ pub const MAX_REQUEST_BYTES: usize = 64 * 1024;
 
 pub fn router(sim: AppState) -> Router {
     Router::new()
-        .merge(super::pages::router())
+        .merge(super::pages::router(sim.profile))
         .merge(super::graph::router())
-        .merge(super::legacy::router())
+        .merge(super::legacy::router(sim.profile))
         .merge(super::carrier::router())
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
         .layer(axum::middleware::map_response(no_sniffing))
@@ -100,6 +103,7 @@ pub async fn spawn(
     let base_url = format!("http://{addr}");
     let allowed = AllowedHosts::new(&base_url, &settings.carrier_fetch_hosts);
     let sim = Arc::new(Simulator {
+        profile: settings.profile,
         telephony: TelephonyClient::new(settings.telephony.clone()),
         tenant: Tenant::new(file, settings),
         carrier: VirtualCarrier::new(allowed),
@@ -145,7 +149,12 @@ pub async fn serve(
     })?;
     let base = &running.base_url;
     let info = &running.tenant().info;
-    println!("Microsoft 365 tenant simulator ({})", info.domain);
+    println!(
+        "Microsoft 365 tenant simulator ({}), profile {}: {}",
+        info.domain,
+        running.sim.profile,
+        running.sim.profile.describe()
+    );
     println!("  OWA (sign-in):     {base}{}", routes::OWA);
     println!("  Admin center:      {base}{}", routes::ADMIN);
     println!("  Per-user MFA page: {base}{}", routes::MFA_PAGE);

@@ -1,10 +1,14 @@
 //! Tunables of the simulated service. Defaults follow Microsoft where known
 //! (m365-contract.md); values Microsoft does not publish are marked so.
 
+use docproof_contract::profile::Profile;
 use std::time::Duration;
 
 #[derive(Debug, Clone)]
 pub struct Settings {
+    /// Which service is played: the FAQ's (default) or today's. Chosen at
+    /// start-up; it picks pages and rules, never a handler's branch.
+    pub profile: Profile,
     /// How long a texted code stays valid. Microsoft does not publish it
     /// (unconfirmed); 10 minutes is a conservative choice.
     pub code_lifetime: Duration,
@@ -49,6 +53,7 @@ pub struct TelephonySettings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
+            profile: Profile::default(),
             code_lifetime: Duration::from_secs(600),
             max_code_attempts: 3,
             telecom_limit: 10,

@@ -10,6 +10,7 @@ use super::settings::Settings;
 use docproof_contract::domain::{
     random_token, AppPassword, Method, MfaStatus, PhoneNumber, Secret, Upn, VerificationCode,
 };
+use docproof_contract::profile::Profile;
 use rand::Rng;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard, OnceLock};
@@ -133,6 +134,17 @@ pub enum SignInError {
     /// Smart lockout (AADSTS50053): too many wrong passwords; no password,
     /// right or wrong, is tried until the lock ends.
     Locked,
+}
+
+/// Why Security info cannot create an app password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppPasswordRefused {
+    /// The service settings do not allow app passwords.
+    NotAllowed,
+    /// Only per-user MFA Enforced users have app passwords.
+    NotEnforced,
+    /// Microsoft's limit of 40 per user.
+    TooMany,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -336,6 +348,10 @@ struct Inner {
     telecom: HashMap<Upn, VecDeque<Instant>>,
     /// "Don't ask again for N days": device token → (user, until).
     remembered: HashMap<String, (Upn, Instant)>,
+    /// The service setting "Allow users to create app passwords to sign in
+    /// to non-browser apps": on in the FAQ's service (proof-up hands one
+    /// out), off by default today.
+    app_passwords_allowed: bool,
 }
 
 pub const GRAPH_TOKEN_LIFETIME: Duration = Duration::from_secs(3599);
@@ -375,7 +391,6 @@ impl Tenant {
             .collect();
         Tenant {
             info: file.tenant,
-            settings,
             base_url: OnceLock::new(),
             inner: Mutex::new(Inner {
                 users,
@@ -386,7 +401,9 @@ impl Tenant {
                 calls: HashMap::new(),
                 telecom: HashMap::new(),
                 remembered: HashMap::new(),
+                app_passwords_allowed: settings.profile == Profile::Faq2020,
             }),
+            settings,
         }
     }
 
@@ -558,6 +575,66 @@ impl Tenant {
         });
         tracing::info!(%upn, "MFA registration completed; status Enforced");
         Some(app_password)
+    }
+
+    /// Today's combined registration is done ("Success!"): the phone is
+    /// registered and Enabled turns Enforced, as after proof-up, but no
+    /// app password is handed out (they are made at Security info).
+    pub fn register_method(&self, upn: &Upn, registration: Registration) -> bool {
+        let now = Instant::now();
+        let at = self.effective_at(now);
+        let mut inner = self.lock();
+        let Some(user) = inner.users.get_mut(upn) else {
+            return false;
+        };
+        user.security.change(now, at, move |s| {
+            s.registration = Some(registration);
+            if s.status != MfaStatus::Disabled {
+                s.status = MfaStatus::Enforced;
+            }
+        });
+        tracing::info!(%upn, "security info registered");
+        true
+    }
+
+    /// Whether users may create app passwords (service settings).
+    pub fn app_passwords_allowed(&self) -> bool {
+        self.lock().app_passwords_allowed
+    }
+
+    /// Service settings' "Allow users to create app passwords…", saved.
+    pub fn set_app_passwords_allowed(&self, allowed: bool) {
+        self.lock().app_passwords_allowed = allowed;
+        tracing::info!(allowed, "service setting: app passwords");
+    }
+
+    /// Security info > "+ Add sign-in method" > App password: a new one
+    /// for an Enforced user, when the service settings allow them and the
+    /// user has fewer than Microsoft's 40.
+    pub fn create_app_password(&self, upn: &Upn) -> Result<AppPassword, AppPasswordRefused> {
+        let now = Instant::now();
+        let at = self.effective_at(now);
+        let mut inner = self.lock();
+        if !inner.app_passwords_allowed {
+            return Err(AppPasswordRefused::NotAllowed);
+        }
+        let user = inner
+            .users
+            .get_mut(upn)
+            .ok_or(AppPasswordRefused::NotEnforced)?;
+        let latest = user.security.latest();
+        if latest.status != MfaStatus::Enforced {
+            return Err(AppPasswordRefused::NotEnforced);
+        }
+        if latest.app_passwords.len() >= AppPassword::MAX_PER_USER {
+            return Err(AppPasswordRefused::TooMany);
+        }
+        let app_password = AppPassword::generate();
+        let issued = app_password.clone();
+        user.security
+            .change(now, at, move |s| s.app_passwords.push(issued));
+        tracing::info!(%upn, "app password created");
+        Ok(app_password)
     }
 
     /// Graph `POST …/phoneMethods` with a mobile phone: registers it for texts.
@@ -899,21 +976,23 @@ mod tests {
         assert_eq!(call.outcome, CallOutcome::TimedOut);
     }
 
-    #[test]
-    fn propagation_delay_and_jitter_bound_when_a_change_lands() {
+    /// The tenant of `fixtures/tenant.toml` with `settings`.
+    fn seeded(settings: Settings) -> Tenant {
         let file = TenantFile::load(std::path::Path::new(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../../fixtures/tenant.toml"
         )))
         .unwrap();
-        let tenant = Tenant::new(
-            file,
-            Settings {
+        Tenant::new(file, settings)
+    }
+
+    #[test]
+    fn propagation_delay_and_jitter_bound_when_a_change_lands() {
+        let tenant = seeded(Settings {
                 propagation_delay: Duration::from_millis(2000),
                 propagation_jitter: Duration::from_millis(500),
                 ..Settings::default()
-            },
-        );
+        });
         let upn = Upn::parse("o365.sms@cloudbacko-qa.onmicrosoft.com").unwrap();
         let mut delays = Vec::new();
         for status in [MfaStatus::Enabled, MfaStatus::Disabled].repeat(10) {
@@ -942,6 +1021,45 @@ mod tests {
             MfaStatus::Disabled,
             "sign-in still sees the seeded status"
         );
+    }
+
+    /// AADSTS50088 lasts only as long as the window: once the texts that
+    /// reached the limit are older than it, texts are allowed again.
+    #[test]
+    fn the_telecom_limit_lifts_once_the_window_has_passed() {
+        let window = Duration::from_millis(300);
+        let tenant = seeded(Settings {
+            telecom_limit: 2,
+            telecom_window: window,
+            ..Settings::default()
+        });
+        let upn = Upn::parse("o365.sms@cloudbacko-qa.onmicrosoft.com").unwrap();
+        assert!(tenant.telecom_allowed(&upn));
+        assert!(tenant.telecom_allowed(&upn));
+        assert!(!tenant.telecom_allowed(&upn), "the limit is reached");
+        std::thread::sleep(window + Duration::from_millis(50));
+        assert!(tenant.telecom_allowed(&upn), "the window has passed");
+        assert!(tenant.telecom_allowed(&upn));
+        assert!(!tenant.telecom_allowed(&upn), "and counts afresh");
+    }
+
+    /// "Don't ask again" spares only the user who ticked it, and only
+    /// until it runs out.
+    #[test]
+    fn a_remembered_device_spares_its_own_user_until_it_expires() {
+        let remember_for = Duration::from_millis(300);
+        let tenant = seeded(Settings {
+            remember_mfa_for: remember_for,
+            ..Settings::default()
+        });
+        let sms = Upn::parse("o365.sms@cloudbacko-qa.onmicrosoft.com").unwrap();
+        let call = Upn::parse("o365.call@cloudbacko-qa.onmicrosoft.com").unwrap();
+        let token = tenant.remember_device(&sms);
+        assert!(tenant.is_remembered(&token, &sms));
+        assert!(!tenant.is_remembered(&token, &call), "another user's token");
+        assert!(!tenant.is_remembered("not-a-token", &sms));
+        std::thread::sleep(remember_for + Duration::from_millis(50));
+        assert!(!tenant.is_remembered(&token, &sms), "expired");
     }
 
     #[test]

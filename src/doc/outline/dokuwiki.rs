@@ -12,8 +12,6 @@ use std::sync::LazyLock;
 
 static HEADING: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(={2,6})\s*(.*?)\s*={2,6}\s*$").expect("valid regex"));
-static ITEM: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^( {2,}|\t+)([-*])\s+(.*)$").expect("valid regex"));
 static IMAGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\{\{\s*([^|}?]+?)\s*(?:\?[^|}]*)?(?:\|([^}]*))?\}\}").expect("valid regex")
 });
@@ -69,19 +67,14 @@ pub fn read(text: &str) -> Outline {
             }
             continue;
         }
-        if let Some(c) = raw
-            .starts_with([' ', '\t'])
-            .then(|| ITEM.captures(raw))
-            .flatten()
-        {
-            let depth = c[1].replace('\t', "  ").len() / 2;
-            let (text, images) = inline(&c[3], line);
+        if let Some((depth, ordered, body)) = list_item(raw) {
+            let (text, images) = inline(body, line);
             let mut item = Item {
                 text,
                 blocks: Vec::new(),
             };
             item.blocks.extend(images.into_iter().map(Block::Image));
-            add_item(&mut lists, &mut out, depth, &c[2] == "-", item);
+            add_item(&mut lists, &mut out, depth, ordered, item);
             continue;
         }
         close_lists(&mut lists, &mut out, 0);
@@ -104,6 +97,28 @@ pub fn read(text: &str) -> Outline {
     }
     close_lists(&mut lists, &mut out, 0);
     Outline { blocks: out }
+}
+
+/// A list item line: indented by two spaces or a tab per level, then `-`
+/// (ordered) or `*` (bullet) and a space. Its depth (1 for two spaces),
+/// whether it is ordered, and its text.
+fn list_item(raw: &str) -> Option<(usize, bool, &str)> {
+    let body = raw.trim_start_matches([' ', '\t']);
+    let indent = &raw[..raw.len() - body.len()];
+    // Two spaces, or tabs only (a tab counts as two).
+    let width = indent.len() + indent.matches('\t').count();
+    let tabs_only = !indent.is_empty() && !indent.contains(' ');
+    if width < 2 && !tabs_only {
+        return None;
+    }
+    let ordered = match body.chars().next()? {
+        '-' => true,
+        '*' => false,
+        _ => return None,
+    };
+    let text = &body[1..];
+    let after = text.trim_start();
+    (after.len() < text.len()).then_some((width / 2, ordered, after))
 }
 
 fn append(note: &mut Option<Inline>, text: &str, line: usize) {

@@ -75,7 +75,7 @@ async fn current(State(sim): State<AppState>, headers: HeaderMap) -> Response {
         let token = f.token.expose().to_string();
         match &f.stage {
             Stage::ProofUpInterrupt => {
-                proof_up_interrupt_page(&token, f.upn.as_ref().map(|u| u.as_str()).unwrap_or(""))
+                proof_up_interrupt_page(sim.profile, &token, f.upn.as_ref().map(|u| u.as_str()).unwrap_or(""))
             }
             Stage::ProofUpContact => contact_page(&token, &ContactForm::default(), None),
             Stage::ProofUpVerify(c) => verify_page(&sim, &token, c, None),

@@ -16,6 +16,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use docproof_contract::domain::Upn;
 use docproof_contract::ids::sign_in as ids;
+use docproof_contract::profile::Profile;
 use docproof_contract::routes;
 use std::collections::HashMap;
 
@@ -54,7 +55,7 @@ async fn current_page(State(sim): State<AppState>, headers: HeaderMap) -> Respon
             }
             Stage::Kmsi => kmsi_page(&token),
             Stage::ProofUpInterrupt => {
-                proof_up_interrupt_page(&token, upn.as_ref().map(Upn::as_str).unwrap_or(""))
+                proof_up_interrupt_page(sim.profile, &token, upn.as_ref().map(Upn::as_str).unwrap_or(""))
             }
             Stage::SecondFactor(c) => sas::challenge_page(&sim, &token, c, None),
             _ => html::see_other(routes::PROOF_UP),
@@ -166,7 +167,7 @@ async fn password_submitted(
         Err(SignInError::Blocked) => sas::blocked_page(),
         Ok(SecondFactor::None) => settle(kmsi_page(token), Stage::Kmsi),
         Ok(SecondFactor::ProofUp) => settle(
-            proof_up_interrupt_page(token, upn.as_str()),
+            proof_up_interrupt_page(sim.profile, token, upn.as_str()),
             Stage::ProofUpInterrupt,
         ),
         Ok(SecondFactor::Verify(_))
@@ -255,7 +256,35 @@ struct ProofUpInterrupt<'a> {
     title: &'a str,
     token: &'a str,
     upn: &'a str,
+    says: &'a Interrupt,
 }
+
+/// What the registration interrupt says and where its Next leads.
+pub struct Interrupt {
+    pub heading: &'static str,
+    pub description: &'static str,
+    /// Where Next posts the flow.
+    pub action: &'static str,
+    /// Today's links under the text: "Use a different account" and
+    /// "Learn more about verifying your identity".
+    pub links: bool,
+}
+
+/// The FAQ's interrupt, on to "Additional security verification".
+const INTERRUPT_2020: Interrupt = Interrupt {
+    heading: "More information required",
+    description: "Your organization needs more information to keep your account secure",
+    action: routes::PROOF_UP,
+    links: false,
+};
+
+/// Today's interrupt (same Next id), on to "Keep your account secure".
+const INTERRUPT_TODAY: Interrupt = Interrupt {
+    heading: "Let's keep your account secure",
+    description: "We'll help you set up another way to verify it's you.",
+    action: routes::REGISTER,
+    links: true,
+};
 
 pub fn username_page(token: &str, typed: &str, error: Option<&str>) -> Response {
     html::render(&Username {
@@ -283,10 +312,15 @@ pub fn kmsi_page(token: &str) -> Response {
 }
 
 /// Shown after the password of a user who must register.
-pub fn proof_up_interrupt_page(token: &str, upn: &str) -> Response {
+pub fn proof_up_interrupt_page(profile: Profile, token: &str, upn: &str) -> Response {
+    let says = match profile {
+        Profile::Faq2020 => &INTERRUPT_2020,
+        Profile::Today => &INTERRUPT_TODAY,
+    };
     html::render(&ProofUpInterrupt {
-        title: "More information required",
+        title: says.heading,
         token,
         upn,
+        says,
     })
 }

@@ -377,6 +377,31 @@ async fn phone_methods_list_registration_and_office_phone() {
     assert_eq!(body["value"], json!([]));
 }
 
+/// Registered and Enabled is Enforced (as on the per-user MFA page); a
+/// Disabled user who registers a phone stays Disabled.
+#[tokio::test]
+async fn a_registered_phone_enforces_an_enabled_user_only() {
+    let t = spawn_tenant().await;
+    let base = &t.base_url;
+    let token = token_for(base, APP).await;
+    t.tenant().set_mfa_status(&upn(SMS_USER.0), MfaStatus::Enabled);
+    for (user, expected) in [
+        (SMS_USER.0, MfaStatus::Enforced),
+        (CALL_USER.0, MfaStatus::Disabled),
+    ] {
+        let (status, _) = send(
+            reqwest::Client::new()
+                .post(phone_methods_url(base, user))
+                .bearer_auth(&token)
+                .json(&json!({"phoneNumber": "+1 2065555555", "phoneType": "mobile"})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{user}");
+        let view = t.tenant().user(&upn(user)).unwrap().admin_view;
+        assert_eq!(view.status, expected, "{user}");
+    }
+}
+
 #[tokio::test]
 async fn posting_a_mobile_phone_registers_it() {
     let t = spawn_tenant().await;

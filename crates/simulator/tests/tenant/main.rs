@@ -9,4 +9,6 @@ mod graph;
 mod legacy;
 mod secrets;
 mod signin;
+mod today_admin;
+mod today_user;
 mod voice;

@@ -14,6 +14,7 @@
 
 mod home;
 mod mfa;
+mod today;
 mod users;
 
 use super::{sign_in_url, SESSION_COOKIE};
@@ -29,6 +30,7 @@ use docproof_contract::ids::{admin_center, mfa_page, portal, Field};
 use docproof_contract::routes;
 use std::collections::HashMap;
 
+/// The FAQ's admin center (`Profile::Faq2020`).
 pub fn router() -> Router<AppState> {
     Router::new()
         .route(routes::PORTAL, get(home::portal))
@@ -38,6 +40,19 @@ pub fn router() -> Router<AppState> {
         .route(routes::EXPORT_USERS, get(users::export_users))
         .route(routes::ADD_USER, get(users::add_user))
         .route(routes::MFA_PAGE, get(mfa::page).post(mfa::update))
+}
+
+/// Today's admin center (`Profile::Today`): the portal home and admin home
+/// as before, Active users with its "Multi-factor authentication" button,
+/// and the Entra admin center's per-user MFA page (`today`).
+pub fn today_router() -> Router<AppState> {
+    Router::new()
+        .route(routes::PORTAL, get(home::portal))
+        .route(routes::ADMIN, get(home::admin_home))
+        .route("/admin/", get(home::admin_home))
+        .route(routes::EXPORT_USERS, get(users::export_users))
+        .route(routes::ADD_USER, get(users::add_user))
+        .merge(today::router())
 }
 
 /// A query string's or form's parameters, looked up by the contract's

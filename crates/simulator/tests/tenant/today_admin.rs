@@ -1,0 +1,1 @@
+//! Today's admin center (`Profile::Today`): Active users and per-user MFA.

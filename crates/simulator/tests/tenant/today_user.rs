@@ -1,0 +1,2 @@
+//! Today's user pages (`Profile::Today`): the interrupt, combined
+//! registration, Security info, and Exchange without basic authentication.
