@@ -61,12 +61,15 @@ fn main() {
 /// `one` repeated past [`TARGET_BYTES`], each copy under its own heading
 /// (the FAQ: renumbered sections) so that every step keeps its own id.
 fn grow(one: &str, written: Written) -> String {
+    if written == Written::Html {
+        return grow_html(one);
+    }
     let mut out = String::new();
     let mut n = 0;
     while out.len() < TARGET_BYTES {
         n += 1;
         let copy = match written {
-            Written::Html => one.replace("<h1>", &format!("<h1>Part {n}: ")),
+            Written::Html => unreachable!("grown by grow_html"),
             Written::Markdown => one.replacen("# ", &format!("# Part {n}: "), 1),
             Written::Text if one.contains("======") => {
                 one.replacen("====== ", &format!("====== Part {n}: "), 1)
@@ -76,5 +79,22 @@ fn grow(one: &str, written: Written) -> String {
         out.push_str(&copy);
         out.push('\n');
     }
+    out
+}
+
+/// One page whose `<main>` holds the guide's `<main>` repeated past
+/// [`TARGET_BYTES`], each copy under its own H1: the reader reads only the
+/// first `<main>`, so copies of the whole page would be skipped unread.
+fn grow_html(one: &str) -> String {
+    let start = one.find("<main>").expect("the fixture has <main>") + "<main>".len();
+    let end = one.find("</main>").expect("the fixture has </main>");
+    let (head, main, tail) = (&one[..start], &one[start..end], &one[end..]);
+    let mut out = head.to_string();
+    let mut n = 0;
+    while out.len() + tail.len() < TARGET_BYTES {
+        n += 1;
+        out.push_str(&main.replace("<h1>", &format!("<h1>Part {n}: ")));
+    }
+    out.push_str(tail);
     out
 }

@@ -532,3 +532,45 @@ fn a_label_the_faq_quotes_but_the_page_lacks_fails_its_step() {
     let summary = std::fs::read_to_string(report.join("summary.md")).unwrap();
     assert!(summary.contains("## Labels"), "{summary}");
 }
+
+#[test]
+fn the_profile_run_against_is_named_in_the_last_line_and_the_reports() {
+    let report = report_dir("profile-today");
+    // The FAQ's section 2 against today's service: its admin paths are gone.
+    let (_, stdout, stderr) = expect_exit(
+        1,
+        &[
+            "--features",
+            "features/2-set-up-mfa.feature",
+            "--profile",
+            "today",
+            "--no-snapshots",
+        ],
+        &report,
+    );
+    let last = stdout.lines().last().unwrap_or_default();
+    assert!(last.contains("over HTTP, profile today"), "{stdout}");
+    assert!(
+        stderr.contains("FAILED features/2-set-up-mfa.feature:"),
+        "{stderr}"
+    );
+    let junit = std::fs::read_to_string(report.join("junit.xml")).unwrap();
+    assert!(
+        junit.contains(r#"<property name="profile" value="today"/>"#)
+            && junit.contains(r#"<property name="driver" value="http"/>"#),
+        "{junit}"
+    );
+    let summary = std::fs::read_to_string(report.join("summary.md")).unwrap();
+    assert!(
+        summary.contains("Against the simulator's `today` profile"),
+        "{summary}"
+    );
+
+    // A profile that does not exist is refused before anything runs.
+    let report = report_dir("profile-unknown");
+    let (_, _, stderr) = expect_exit(2, &["--profile", "2024"], &report);
+    assert!(
+        stderr.contains("'2024' is not a profile") && stderr.contains("faq-2020"),
+        "{stderr}"
+    );
+}

@@ -11,6 +11,7 @@ mod serve;
 use crate::run::browsers::{DriverChoice, REQUIRE_BROWSER_ENV};
 use clap::builder::FalseyValueParser;
 use clap::{Parser, Subcommand};
+use docproof_contract::profile::Profile;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -135,6 +136,10 @@ pub struct RunArgs {
     /// Print only failures and the summary, not every step.
     #[arg(long, short)]
     quiet: bool,
+    /// Which Microsoft 365 the simulator plays: faq-2020 (the service as
+    /// the FAQ shows it) or today (as a user meets it today).
+    #[arg(long, default_value = "faq-2020", value_parser = parse_profile)]
+    profile: Profile,
 }
 
 #[derive(clap::Args)]
@@ -162,6 +167,10 @@ pub struct ServeArgs {
     /// How long a verification call may ring unanswered.
     #[arg(long, default_value = "120s", value_parser = parse_duration)]
     call_timeout: Duration,
+    /// Which Microsoft 365 to serve: faq-2020 (the service as the FAQ
+    /// shows it) or today (as a user meets it today).
+    #[arg(long, default_value = "faq-2020", value_parser = parse_profile)]
+    profile: Profile,
 }
 
 /// `--concurrency`: a whole number of scenarios, at least one.
@@ -171,6 +180,12 @@ fn parse_concurrency(s: &str) -> Result<usize, String> {
         Ok(n) => Ok(n),
         Err(_) => Err(format!("'{s}' is not a number of scenarios; pass a whole number, 1 or more")),
     }
+}
+
+/// `--profile`: a profile's name.
+fn parse_profile(s: &str) -> Result<Profile, String> {
+    s.parse()
+        .map_err(|e: docproof_contract::profile::UnknownProfile| e.to_string())
 }
 
 fn parse_duration(s: &str) -> Result<Duration, String> {

@@ -21,6 +21,7 @@ pub async fn run(args: RunArgs) -> Ending {
         tenant: args.tenant,
         snapshots: (!args.no_snapshots).then_some(args.snapshots),
         verbose: !args.quiet,
+        profile: args.profile,
     };
     let report = opts.report.clone();
     // A signal drops the run, and with it chromedriver and every browser it

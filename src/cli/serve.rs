@@ -13,6 +13,7 @@ pub async fn serve(args: ServeArgs) -> Ending {
         propagation_jitter: args.propagation_jitter,
         code_lifetime: args.code_lifetime,
         call_timeout: args.call_timeout,
+        profile: args.profile,
         ..Settings::default()
     };
     settings.telephony.base_url = args.telephony_url;

@@ -147,6 +147,25 @@ pub fn add_junit_pending(
     add_junit_suite(report, &suite)
 }
 
+/// Records what the run ran against (`profile`, `driver`, `browser`) in
+/// `junit.xml`: a suite of no test cases whose `<properties>` say it, as
+/// CI tools show a suite's properties.
+pub fn add_junit_properties(report: &Path, properties: &[(&str, String)]) -> io::Result<()> {
+    use quick_xml::escape::escape;
+    let mut suite = String::from(
+        "<testsuite name=\"docproof run\" tests=\"0\" failures=\"0\" errors=\"0\" skipped=\"0\">\n<properties>\n",
+    );
+    for (name, value) in properties {
+        suite.push_str(&format!(
+            "<property name=\"{}\" value=\"{}\"/>\n",
+            escape(*name),
+            escape(value.as_str())
+        ));
+    }
+    suite.push_str("</properties>\n</testsuite>\n");
+    add_junit_suite(report, &suite)
+}
+
 /// Inserts a `<testsuite>` into the run's `junit.xml`.
 fn add_junit_suite(report: &Path, suite: &str) -> io::Result<()> {
     let path = report.join(JUNIT);

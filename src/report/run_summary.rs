@@ -2,6 +2,7 @@
 
 use super::ledger::{ScenarioResult, Verdict};
 use crate::drive::DriverKind;
+use docproof_contract::profile::Profile;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -32,9 +33,23 @@ pub struct RunSummary {
     pub browser_start_retries: usize,
     /// Steps of scenarios tagged @pending: transcribed, not yet automated.
     pub pending: Vec<crate::doc::trace::PendingStep>,
+    /// Which service the simulator played.
+    pub profile: Profile,
 }
 
 impl RunSummary {
+    /// What the run ran against, as JUnit properties.
+    pub fn properties(&self) -> Vec<(&'static str, String)> {
+        let mut props = vec![("profile", self.profile.name().to_string())];
+        if let Some(driver) = self.driver {
+            props.push(("driver", driver.name().to_string()));
+        }
+        if let Some(browser) = &self.browser {
+            props.push(("browser", browser.clone()));
+        }
+        props
+    }
+
     pub fn passed(&self) -> usize {
         self.scenarios
             .iter()
@@ -155,6 +170,11 @@ pub fn write_summary(s: &RunSummary) -> anyhow::Result<()> {
     ));
     md.push_str(&super::summary::pending(&s.pending));
     md.push_str(&super::summary::label_warnings(&s.label_warnings));
+    md.push_str(&format!(
+        "\nAgainst the simulator's `{}` profile: {}.\n",
+        s.profile,
+        s.profile.describe()
+    ));
     if let Some(b) = &s.browser {
         md.push_str(&format!("\nWalked in {b} over WebDriver.\n"));
     }
@@ -200,7 +220,7 @@ pub fn print_summary(s: &RunSummary) {
         why => format!("; the run FAILED: {}", why.join("; ")),
     };
     println!(
-        "docproof: {} scenarios passed, {} failed{} ({} steps passed, {} failed, {} skipped) in {:.2} s {}{verdict}; reports in {}",
+        "docproof: {} scenarios passed, {} failed{} ({} steps passed, {} failed, {} skipped) in {:.2} s {}, profile {}{verdict}; reports in {}",
         s.passed(),
         s.failed(),
         match s.infrastructure_errors() {
@@ -217,6 +237,7 @@ pub fn print_summary(s: &RunSummary) {
             (Some(DriverKind::Http), _) => "over HTTP".to_string(),
             _ => "before running".to_string(),
         },
+        s.profile,
         s.report.display()
     );
 }

@@ -14,6 +14,7 @@ pub use crate::report::run_summary::{print_summary, RunSummary};
 use crate::drive::DriverKind;
 use crate::report::{coverage, folder, run_summary};
 use crate::steps::RunConfig;
+use docproof_contract::profile::Profile;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
@@ -42,6 +43,8 @@ pub struct RunOptions {
     pub snapshots: Option<PathBuf>,
     /// Prints every step (otherwise only failures and the summary).
     pub verbose: bool,
+    /// Which service the simulator plays (`--profile`).
+    pub profile: Profile,
 }
 
 impl Default for RunOptions {
@@ -57,6 +60,7 @@ impl Default for RunOptions {
             tenant: "fixtures/tenant.toml".into(),
             snapshots: Some("tests/snapshots".into()),
             verbose: true,
+            profile: Profile::default(),
         }
     }
 }
@@ -108,6 +112,7 @@ async fn run_begun(opts: &RunOptions) -> anyhow::Result<RunSummary> {
         label_warnings: Vec::new(),
         browser_start_retries: 0,
         pending: plan.pending.clone(),
+        profile: opts.profile,
     };
     for step in &summary.pending {
         eprintln!("pending (transcribed, not yet automated): {step}");
@@ -136,6 +141,7 @@ async fn run_begun(opts: &RunOptions) -> anyhow::Result<RunSummary> {
             report: opts.report.clone(),
             doc: Some(Arc::new(plan.doc_gate.doc.clone())),
             label_warnings: label_warnings.clone(),
+            profile: opts.profile,
             ..RunConfig::new(plan.seed, plan.target)
         };
         let executed = execute::execute(
@@ -179,6 +185,7 @@ async fn run_begun(opts: &RunOptions) -> anyhow::Result<RunSummary> {
     summary.elapsed = started.elapsed();
     junit_verdict(&summary)
         .and_then(|()| folder::add_junit_pending(&opts.report, &summary.pending))
+        .and_then(|()| folder::add_junit_properties(&opts.report, &summary.properties()))
         .map_err(|e| {
             anyhow::anyhow!(
                 "{}: cannot write {} ({e})",

@@ -346,6 +346,78 @@ pub mod per_user_mfa {
         /// On today's Active users toolbar: opens the per-user MFA page.
         MFA_BUTTON = "users-mfa-button",
         HEADING = "peruser-mfa-heading",
+        /// "Microsoft Entra admin center" in the header.
+        ENTRA_TITLE = "peruser-mfa-entra-title",
+        /// "Home > Users > Per-user multifactor authentication".
+        BREADCRUMB = "peruser-mfa-breadcrumb",
+        BREADCRUMB_HOME = "peruser-mfa-breadcrumb-home",
+        BREADCRUMB_USERS = "peruser-mfa-breadcrumb-users",
+        /// The GET form with Search, Status, View and Apply.
+        FILTER = "peruser-mfa-filter",
+        SEARCH = "peruser-mfa-search",
+        STATUS = "peruser-mfa-status",
+        VIEW = "peruser-mfa-view",
+        APPLY = "peruser-mfa-apply",
+        /// The command bar over the users table: the buttons act on the
+        /// users ticked in the table.
+        TOOLBAR = "peruser-mfa-toolbar",
+        ENABLE = "peruser-mfa-enable",
+        DISABLE = "peruser-mfa-disable",
+        ENFORCE = "peruser-mfa-enforce",
+        USER_SETTINGS = "peruser-mfa-user-settings",
+        /// The link to the service settings page.
+        SERVICE_SETTINGS = "peruser-mfa-service-settings",
+        COUNT = "peruser-mfa-count",
+        USERS = "peruser-mfa-users",
+        /// Each row's checkbox is `ROW_CHECK` + `-` + the row's index (from 0).
+        ROW_CHECK = "peruser-mfa-select",
+        NO_RESULTS = "peruser-mfa-no-results",
+        /// A problem with the request (`role="alert"`).
+        ERROR = "peruser-mfa-error",
+        /// What a change did (`role="status"`).
+        MESSAGE = "peruser-mfa-message",
+        /// The confirm dialog of Enable, Disable and Enforce MFA, and the
+        /// User MFA settings dialog.
+        DIALOG = "peruser-mfa-dialog",
+        DIALOG_TITLE = "peruser-mfa-dialog-title",
+        DIALOG_TEXT = "peruser-mfa-dialog-text",
+        /// The users a dialog acts on.
+        DIALOG_USERS = "peruser-mfa-dialog-users",
+        DIALOG_ERROR = "peruser-mfa-dialog-error",
+        DIALOG_CONFIRM = "peruser-mfa-dialog-confirm",
+        DIALOG_CANCEL = "peruser-mfa-dialog-cancel",
+        REQUIRE_CONTACT_METHODS = "peruser-mfa-require-contact-methods",
+        DELETE_APP_PASSWORDS = "peruser-mfa-delete-app-passwords",
+        RESTORE_DEVICES = "peruser-mfa-restore-devices",
+        /// Service settings: "multi-factor authentication".
+        SERVICE_HEADING = "peruser-mfa-service-heading",
+        /// Service settings' tabs: "users" (back to the list) and "service settings".
+        SERVICE_TAB_USERS = "peruser-mfa-service-tab-users",
+        SERVICE_TAB = "peruser-mfa-service-tab",
+        APP_PASSWORDS_TITLE = "peruser-mfa-app-passwords-title",
+        ALLOW_APP_PASSWORDS = "peruser-mfa-allow-app-passwords",
+        DENY_APP_PASSWORDS = "peruser-mfa-deny-app-passwords",
+        SERVICE_SAVE = "peruser-mfa-service-save",
+    }
+    fields! {
+        SEARCH_FIELD = "search",
+        /// The Status filter: any, disabled, enabled or enforced.
+        STATUS_FIELD = "status",
+        /// The View filter: all, allowed or blocked (sign-in).
+        VIEW_FIELD = "view",
+        /// The session's anti-forgery token, in every form that posts.
+        CANARY_FIELD = "canary",
+        /// What the posted form asks for: enable, disable, enforce or settings.
+        ACTION_FIELD = "action",
+        /// A selected user; repeated once per ticked row.
+        UPN_FIELD = "upn",
+        /// Set by a dialog's form: the admin confirmed, apply the action.
+        CONFIRM_FIELD = "confirm",
+        REQUIRE_CONTACT_METHODS_FIELD = "require_contact_methods",
+        DELETE_APP_PASSWORDS_FIELD = "delete_app_passwords",
+        RESTORE_DEVICES_FIELD = "restore_devices",
+        /// Service settings' app passwords choice: allow or deny.
+        APP_PASSWORDS_FIELD = "app_passwords",
     }
 }
 
@@ -385,6 +457,9 @@ pub mod register {
         DONE = "register-done",
     }
     fields! {
+        /// Which button of the wizard's page was pressed (`next`, `back`,
+        /// `different-method`, `confirm`, `cancel`, `done`).
+        ACTION_FIELD = "action",
         METHOD_FIELD = "method",
         COUNTRY_FIELD = "country",
         PHONE_FIELD = "phone",

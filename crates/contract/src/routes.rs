@@ -47,6 +47,8 @@ pub const PROOF_UP_DONE: &str = "/proofup.aspx/done";
 /// Today: combined registration, "Keep your account secure"
 /// (mysignins.microsoft.com/register): one wizard, one page at a time.
 pub const REGISTER: &str = "/register";
+/// Today: "Resend code" / "Call again" / "Retry" in the wizard.
+pub const REGISTER_RESEND: &str = "/register/resend";
 /// Today: My Sign-Ins > Security info (mysignins.microsoft.com/security-info),
 /// where app passwords are created.
 pub const SECURITY_INFO: &str = "/security-info";

@@ -7,11 +7,11 @@ use super::carrier::virtual_carrier::VirtualCarrier;
 use super::config::TenantFile;
 use super::settings::Settings;
 use super::state::Tenant;
-use docproof_contract::profile::Profile;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};
 use axum::response::Response;
 use axum::Router;
+use docproof_contract::profile::Profile;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -157,13 +157,27 @@ pub async fn serve(
     );
     println!("  OWA (sign-in):     {base}{}", routes::OWA);
     println!("  Admin center:      {base}{}", routes::ADMIN);
-    println!("  Per-user MFA page: {base}{}", routes::MFA_PAGE);
+    let pages: &[(&str, &str)] = match running.sim.profile {
+        Profile::Faq2020 => &[
+            ("Per-user MFA page", routes::MFA_PAGE),
+            ("Proof-up", routes::PROOF_UP),
+            ("Basic auth (EWS)", routes::EWS),
+        ],
+        Profile::Today => &[
+            ("Per-user MFA page", routes::PER_USER_MFA),
+            ("Registration", routes::REGISTER),
+            ("Security info", routes::SECURITY_INFO),
+            ("EWS (OAuth only)", routes::EWS),
+        ],
+    };
+    for (name, path) in pages {
+        println!("  {:<19}{base}{path}", format!("{name}:"));
+    }
     println!("  Virtual phone:     {base}/phone");
     println!(
         "  Graph token:       {base}{}",
         routes::token_path(&info.id)
     );
-    println!("  Basic auth (EWS):  {base}{}", routes::EWS);
     match &telephony {
         Some(url) => println!("  Telephony:         {url} (Twilio-compatible)"),
         None => println!("  Telephony:         embedded virtual carrier at {base}/carrier"),

@@ -253,10 +253,28 @@ pub enum Stage {
     ProofUpVerify(Challenge),
     /// Proof-up Step 3: "Keep using your existing applications".
     ProofUpAppPassword(AppPassword),
+    /// Today's "Keep your account secure": the page of the wizard shown.
+    Register(Wizard),
     /// Sign-in of a registered user: "Enter code" or "We're calling your phone".
     SecondFactor(Challenge),
     /// "Stay signed in?"
     Kmsi,
+}
+
+/// The pages of today's combined registration, in order.
+#[derive(Debug)]
+pub enum Wizard {
+    /// "Microsoft Authenticator": install the app first; `choosing` while
+    /// the "Choose a different method" dialog is open.
+    Authenticator { choosing: bool },
+    /// "Phone": the number, and "Receive a code" or "Call me".
+    Phone,
+    /// The code texted or the call placed, waiting for the user.
+    Verify(Challenge),
+    /// "SMS verified" / "Call answered": registered, Next goes on.
+    Verified(Registration),
+    /// "Success!", with the default sign-in method; Done signs in.
+    Success(Registration),
 }
 
 #[derive(Debug)]
@@ -289,7 +307,6 @@ pub struct Call {
     pub outcome: CallOutcome,
     /// Keys pressed so far in this call (for `0#`).
     pub keys: String,
-    pub provider_sid: Option<String>,
 }
 
 impl Call {
@@ -783,7 +800,6 @@ impl Tenant {
                 started: Instant::now(),
                 outcome: CallOutcome::Ringing,
                 keys: String::new(),
-                provider_sid: None,
             },
         );
         id
@@ -796,12 +812,6 @@ impl Tenant {
         let call = inner.calls.get_mut(id)?;
         call.time_out_if_overdue(now, self.settings.call_timeout);
         Some(call.clone())
-    }
-
-    pub fn set_call_provider_sid(&self, id: &str, sid: &str) {
-        if let Some(c) = self.lock().calls.get_mut(id) {
-            c.provider_sid = Some(sid.to_string());
-        }
     }
 
     /// The provider reports the call ended without an answer (StatusCallback).
@@ -964,7 +974,6 @@ mod tests {
             started: t0,
             outcome: CallOutcome::Ringing,
             keys: String::new(),
-            provider_sid: None,
         };
         call.time_out_if_overdue(t0 + timeout, timeout);
         assert_eq!(
@@ -989,9 +998,9 @@ mod tests {
     #[test]
     fn propagation_delay_and_jitter_bound_when_a_change_lands() {
         let tenant = seeded(Settings {
-                propagation_delay: Duration::from_millis(2000),
-                propagation_jitter: Duration::from_millis(500),
-                ..Settings::default()
+            propagation_delay: Duration::from_millis(2000),
+            propagation_jitter: Duration::from_millis(500),
+            ..Settings::default()
         });
         let upn = Upn::parse("o365.sms@cloudbacko-qa.onmicrosoft.com").unwrap();
         let mut delays = Vec::new();
@@ -1060,6 +1069,41 @@ mod tests {
         assert!(!tenant.is_remembered("not-a-token", &sms));
         std::thread::sleep(remember_for + Duration::from_millis(50));
         assert!(!tenant.is_remembered(&token, &sms), "expired");
+    }
+
+    /// Pruning what has expired keeps what has not: a second remembered
+    /// device, a second Graph token, leaves the first working.
+    #[test]
+    fn pruning_keeps_live_devices_and_tokens() {
+        let tenant = seeded(Settings::default());
+        let sms = Upn::parse("o365.sms@cloudbacko-qa.onmicrosoft.com").unwrap();
+        let first = tenant.remember_device(&sms);
+        let second = tenant.remember_device(&sms);
+        assert!(tenant.is_remembered(&first, &sms) && tenant.is_remembered(&second, &sms));
+        let app = (
+            "6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d",
+            "docproof-graph-secret",
+        );
+        let first = tenant.issue_graph_token(app.0, app.1).unwrap();
+        let second = tenant.issue_graph_token(app.0, app.1).unwrap();
+        assert!(tenant.graph_token_roles(first.expose()).is_some());
+        assert!(tenant.graph_token_roles(second.expose()).is_some());
+    }
+
+    /// A finished sign-in's flow, and a signed-out session, are gone: their
+    /// cookies open nothing any more.
+    #[test]
+    fn ended_flows_and_sessions_are_gone() {
+        let tenant = seeded(Settings::default());
+        let (flow, _) = tenant.start_flow("/owa");
+        assert!(tenant.with_flow(&flow, None, |_| ()).is_some());
+        tenant.end_flow(&flow);
+        assert!(tenant.with_flow(&flow, None, |_| ()).is_none());
+        let sms = Upn::parse("o365.sms@cloudbacko-qa.onmicrosoft.com").unwrap();
+        let session = tenant.create_session(&sms);
+        assert_eq!(tenant.session(&session).unwrap().upn, sms);
+        tenant.end_session(&session);
+        assert!(tenant.session(&session).is_none());
     }
 
     #[test]

@@ -19,6 +19,7 @@ use crate::target::Target;
 use anyhow::{anyhow, Context as _};
 use cucumber::gherkin::Step;
 use docproof_contract::domain::Secret;
+use docproof_contract::profile::Profile;
 use docproof_contract::twilio;
 use docproof_simulator::{RunningTenant, Settings, TenantFile};
 use std::collections::HashMap;
@@ -49,6 +50,8 @@ pub struct RunConfig {
     pub doc: Option<Arc<crate::doc::Doc>>,
     /// Labels the pages spell with other case or spacing, each once.
     pub label_warnings: labels::LabelWarnings,
+    /// Which service each scenario's simulator plays (`--profile`).
+    pub profile: Profile,
 }
 
 impl RunConfig {
@@ -63,6 +66,7 @@ impl RunConfig {
             report: PathBuf::from("target/docproof"),
             doc: None,
             label_warnings: Default::default(),
+            profile: Profile::default(),
         }
     }
 }
@@ -226,6 +230,7 @@ impl DocWorld {
     /// Hands the world its run's configuration and its scenario: the run's
     /// `before` hook calls this before the first step.
     pub fn begin(&mut self, config: Arc<RunConfig>, scenario: Scenario) {
+        self.office.settings.profile = config.profile;
         self.config = Some(config);
         self.scenario = scenario;
     }

@@ -34,7 +34,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Country or region drop-down: (value, label, calling code).
-const COUNTRIES: &[(&str, &str, &str)] = &[
+pub(super) const COUNTRIES: &[(&str, &str, &str)] = &[
     ("US", "United States (+1)", "1"),
     ("CA", "Canada (+1)", "1"),
     ("GB", "United Kingdom (+44)", "44"),
@@ -47,6 +47,20 @@ const COUNTRIES: &[(&str, &str, &str)] = &[
 ];
 
 const PAGE_TITLE: &str = "Additional security verification";
+
+/// The number typed under a country of [`COUNTRIES`], or the message
+/// naming what to fix (shared with today's registration).
+pub(super) fn phone_from(country: &str, typed: &str) -> Result<PhoneNumber, String> {
+    let Some((_, _, cc)) = COUNTRIES.iter().find(|(v, _, _)| *v == country) else {
+        return Err("Select your country or region.".into());
+    };
+    if typed.is_empty() {
+        return Err("Enter your phone number.".into());
+    }
+    PhoneNumber::from_parts(cc, typed).map_err(|e| {
+        format!("The phone number isn't valid: {e}. Enter the number without the country code, e.g. 2065550101.")
+    })
+}
 
 /// The interrupt's Next: on to Step 1.
 async fn start(
@@ -74,9 +88,11 @@ async fn current(State(sim): State<AppState>, headers: HeaderMap) -> Response {
     let page = flow::with_flow(&sim, &headers, |f| {
         let token = f.token.expose().to_string();
         match &f.stage {
-            Stage::ProofUpInterrupt => {
-                proof_up_interrupt_page(sim.profile, &token, f.upn.as_ref().map(|u| u.as_str()).unwrap_or(""))
-            }
+            Stage::ProofUpInterrupt => proof_up_interrupt_page(
+                sim.profile,
+                &token,
+                f.upn.as_ref().map(|u| u.as_str()).unwrap_or(""),
+            ),
             Stage::ProofUpContact => contact_page(&token, &ContactForm::default(), None),
             Stage::ProofUpVerify(c) => verify_page(&sim, &token, c, None),
             Stage::ProofUpAppPassword(a) => app_password_page(&token, a),
@@ -122,14 +138,7 @@ impl ContactForm {
                 "Select \"Authentication phone\" under \"How should we contact you?\".".into(),
             );
         }
-        let Some((_, _, cc)) = COUNTRIES.iter().find(|(v, _, _)| *v == self.country) else {
-            return Err("Select your country or region.".into());
-        };
-        if self.phone.is_empty() {
-            return Err("Enter your phone number.".into());
-        }
-        let phone = PhoneNumber::from_parts(cc, &self.phone)
-            .map_err(|e| format!("The phone number isn't valid: {e}. Enter the number without the country code, e.g. 2065550101."))?;
+        let phone = phone_from(&self.country, &self.phone)?;
         let Some((method, _)) = Self::METHODS.into_iter().find(|(_, v)| *v == self.method) else {
             return Err(
                 "Select a method: \"Send me a code by text message\" or \"Call me\".".into(),

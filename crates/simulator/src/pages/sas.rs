@@ -10,7 +10,9 @@ use crate::carrier::voice;
 use crate::html;
 use crate::server::AppState;
 use crate::settings::Settings;
-use crate::state::{CallOutcome, Challenge, CodeCheck, CodeState, Flow, Registration, Stage};
+use crate::state::{
+    CallOutcome, Challenge, CodeCheck, CodeState, Flow, Registration, Stage, Wizard,
+};
 use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -88,7 +90,8 @@ pub async fn begin(
                 )
                 .await;
             match placed {
-                Ok(sid) => sim.tenant.set_call_provider_sid(&call_id, &sid),
+                // The provider's own id of the call, for its logs.
+                Ok(sid) => tracing::info!(%upn, call = %call_id, %sid, "verification call placed"),
                 Err(e) => {
                     sim.tenant.call_not_answered(&call_id, "provider-error");
                     return Err(VerifyFailure::Provider(Method::Call, e));
@@ -125,7 +128,9 @@ pub async fn send_and_settle(
 /// Whichever challenge the flow is in: sign-in's or proof-up's Step 2.
 pub fn challenge_of(flow: &mut Flow) -> Option<&mut Challenge> {
     match &mut flow.stage {
-        Stage::SecondFactor(c) | Stage::ProofUpVerify(c) => Some(c),
+        Stage::SecondFactor(c) | Stage::ProofUpVerify(c) | Stage::Register(Wizard::Verify(c)) => {
+            Some(c)
+        }
         _ => None,
     }
 }

@@ -54,10 +54,13 @@ async fn current_page(State(sim): State<AppState>, headers: HeaderMap) -> Respon
                 password_page(&token, upn.as_ref().map(Upn::as_str).unwrap_or(""), None)
             }
             Stage::Kmsi => kmsi_page(&token),
-            Stage::ProofUpInterrupt => {
-                proof_up_interrupt_page(sim.profile, &token, upn.as_ref().map(Upn::as_str).unwrap_or(""))
-            }
+            Stage::ProofUpInterrupt => proof_up_interrupt_page(
+                sim.profile,
+                &token,
+                upn.as_ref().map(Upn::as_str).unwrap_or(""),
+            ),
             Stage::SecondFactor(c) => sas::challenge_page(&sim, &token, c, None),
+            Stage::Register(_) => html::see_other(routes::REGISTER),
             _ => html::see_other(routes::PROOF_UP),
         }
     });

@@ -417,7 +417,6 @@ pub(crate) async fn ring_call_user(app: &RunningTenant, url: Option<String>) -> 
     .await;
     assert_eq!(status, 201);
     let sid = call["sid"].as_str().unwrap().to_string();
-    app.tenant().set_call_provider_sid(&id, &sid);
     (id, sid)
 }
 

@@ -384,7 +384,8 @@ async fn a_registered_phone_enforces_an_enabled_user_only() {
     let t = spawn_tenant().await;
     let base = &t.base_url;
     let token = token_for(base, APP).await;
-    t.tenant().set_mfa_status(&upn(SMS_USER.0), MfaStatus::Enabled);
+    t.tenant()
+        .set_mfa_status(&upn(SMS_USER.0), MfaStatus::Enabled);
     for (user, expected) in [
         (SMS_USER.0, MfaStatus::Enforced),
         (CALL_USER.0, MfaStatus::Disabled),

@@ -20,14 +20,14 @@ const SOAP: &str = r#"<?xml version="1.0" encoding="utf-8"?>
   <m:FolderIds><t:DistinguishedFolderId Id="msgfolderroot"/></m:FolderIds></m:GetFolder></soap:Body>
 </soap:Envelope>"#;
 
-struct Ews {
-    status: StatusCode,
-    challenge: Option<String>,
-    content_type: String,
-    body: String,
+pub(crate) struct Ews {
+    pub(crate) status: StatusCode,
+    pub(crate) challenge: Option<String>,
+    pub(crate) content_type: String,
+    pub(crate) body: String,
 }
 
-async fn ews_raw(base: &str, authorization: Option<&str>) -> Ews {
+pub(crate) async fn ews_raw(base: &str, authorization: Option<&str>) -> Ews {
     let mut req = reqwest::Client::new()
         .post(format!("{base}/EWS/Exchange.asmx"))
         .header("content-type", "text/xml; charset=utf-8")
@@ -52,7 +52,7 @@ async fn ews_raw(base: &str, authorization: Option<&str>) -> Ews {
 }
 
 /// A GetFolder request as a backup app sends it, with Basic credentials.
-async fn ews(base: &str, upn: &str, password: &str) -> Ews {
+pub(crate) async fn ews(base: &str, upn: &str, password: &str) -> Ews {
     let basic = base64::engine::general_purpose::STANDARD.encode(format!("{upn}:{password}"));
     ews_raw(base, Some(&format!("Basic {basic}"))).await
 }

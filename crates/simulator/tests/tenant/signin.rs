@@ -9,7 +9,7 @@ use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// A Twilio-compatible provider that accepts every text and call.
-async fn provider() -> MockServer {
+pub(crate) async fn provider() -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path_regex(r"^/2010-04-01/Accounts/AC\w+/Messages\.json$"))
@@ -28,7 +28,7 @@ async fn provider() -> MockServer {
     server
 }
 
-fn settings_for(provider: &MockServer) -> Settings {
+pub(crate) fn settings_for(provider: &MockServer) -> Settings {
     Settings {
         telephony: TelephonySettings {
             base_url: Some(provider.uri()),
@@ -41,7 +41,7 @@ fn settings_for(provider: &MockServer) -> Settings {
 }
 
 /// The form fields of the provider requests to `resource` (Messages/Calls).
-async fn sent(provider: &MockServer, resource: &str) -> Vec<Vec<(String, String)>> {
+pub(crate) async fn sent(provider: &MockServer, resource: &str) -> Vec<Vec<(String, String)>> {
     provider
         .received_requests()
         .await
@@ -60,7 +60,7 @@ fn field(form: &[(String, String)], name: &str) -> String {
 }
 
 /// The code in the newest text to `to` (E.164).
-async fn latest_code(provider: &MockServer, to: &str) -> String {
+pub(crate) async fn latest_code(provider: &MockServer, to: &str) -> String {
     let texts = sent(provider, "Messages").await;
     let text = texts
         .iter()
@@ -72,7 +72,7 @@ async fn latest_code(provider: &MockServer, to: &str) -> String {
 
 /// Answers the newest call the Twilio way: fetch its TwiML, post Digits to
 /// the `<Gather>` action. Returns the TwiML the action answered with.
-async fn answer_call(provider: &MockServer, digits: &str) -> String {
+pub(crate) async fn answer_call(provider: &MockServer, digits: &str) -> String {
     let calls = sent(provider, "Calls").await;
     let call = calls.last().expect("a call was placed");
     let http = reqwest::Client::new();
@@ -101,7 +101,7 @@ async fn answer_call(provider: &MockServer, digits: &str) -> String {
 }
 
 /// Setup only: per-user MFA Enabled for `user`, as an admin would.
-fn enable_mfa(t: &RunningTenant, user: &str) -> Upn {
+pub(crate) fn enable_mfa(t: &RunningTenant, user: &str) -> Upn {
     let upn = upn(user);
     t.tenant().set_mfa_status(&upn, MfaStatus::Enabled);
     upn

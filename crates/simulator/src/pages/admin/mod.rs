@@ -81,7 +81,10 @@ fn link(path: &str, pairs: &[(Field, &str)]) -> String {
 // ----------------------------------------------------------------- access
 
 /// The signed-in session and its user, if any.
-fn signed_in(sim: &AppState, headers: &HeaderMap) -> Option<(Session, UserView)> {
+pub(in crate::pages) fn signed_in(
+    sim: &AppState,
+    headers: &HeaderMap,
+) -> Option<(Session, UserView)> {
     let id = html::cookie(headers, SESSION_COOKIE)?;
     let session = sim.tenant.session(&id)?;
     // A fraud alert (blocked sign-in) ends sessions already open, too.
