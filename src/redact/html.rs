@@ -130,6 +130,20 @@ mod tests {
     }
 
     #[test]
+    fn todays_app_password_and_code_box_are_masked_by_their_place() {
+        let out = mask(&page(
+            r#"<p>Password: <span id="security-info-app-password">abcdefghijklmnop</span></p>
+<form><input type="text" id="register-code" name="otc" value="123456"></form>"#,
+        ));
+        assert!(
+            !out.contains("abcdefghijklmnop") && !out.contains("123456"),
+            "{out}"
+        );
+        assert!(out.contains(">[app password]</span>"), "{out}");
+        assert!(out.contains(r#"value="[code]""#), "{out}");
+    }
+
+    #[test]
     fn several_secrets_on_one_page_and_the_rest_of_the_page_kept() {
         let out = mask(&page(
             r#"<h1 id="tfa_title">Additional security verification</h1>

@@ -11,7 +11,7 @@
 pub mod html;
 pub mod url;
 
-use docproof_contract::ids::{proof_up, sas};
+use docproof_contract::ids::{proof_up, register, sas, security_info};
 
 /// A place on a page that holds a secret: a CSS selector, and the label
 /// its content is replaced with (`[app password]`).
@@ -37,6 +37,11 @@ pub const PLACES: &[Place] = &[
         css: proof_up::APP_PASSWORD.css,
         label: "app password",
     },
+    // Today's Security info > App password, shown once.
+    Place {
+        css: security_info::APP_PASSWORD.css,
+        label: "app password",
+    },
     // "Enter code" of a registered user's sign-in (FAQ 3.1.5).
     Place {
         css: sas::idTxtBx_SAOTCC_OTC.css,
@@ -45,6 +50,11 @@ pub const PLACES: &[Place] = &[
     // Step 2's verification code box (FAQ 3.1.4).
     Place {
         css: proof_up::CODE.css,
+        label: "code",
+    },
+    // Today's "Keep your account secure" code box.
+    Place {
+        css: register::CODE.css,
         label: "code",
     },
     Place {
@@ -97,5 +107,11 @@ mod tests {
         assert_eq!(label_of("#tfa_app_password"), Some("app password"));
         assert_eq!(label_of(sas::idTxtBx_SAOTCC_OTC.css), Some("code"));
         assert_eq!(label_of(proof_up::TITLE.css), None);
+        // Today's pages too.
+        assert_eq!(
+            label_of("#security-info-app-password"),
+            Some("app password")
+        );
+        assert_eq!(label_of(register::CODE.css), Some("code"));
     }
 }
