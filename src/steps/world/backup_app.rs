@@ -15,6 +15,9 @@ pub enum Outcome {
     WrongPassword,
     /// 403: sign-in blocked.
     Blocked,
+    /// 401 that offers no Basic scheme: Exchange takes only OAuth tokens
+    /// (basic authentication switched off, as it is today).
+    BasicAuthOff,
     Other(String),
 }
 
@@ -25,6 +28,9 @@ impl Outcome {
             Outcome::AppPasswordRequired => "refused: app password required".into(),
             Outcome::WrongPassword => "refused: wrong password".into(),
             Outcome::Blocked => "blocked".into(),
+            Outcome::BasicAuthOff => {
+                "refused: basic authentication is off (Exchange asks for an OAuth token)".into()
+            }
             Outcome::Other(s) => format!("answered {s}"),
         }
     }
@@ -90,9 +96,19 @@ pub async fn sign_in(
         .await
         .map_err(|e| w.fail(format!("Exchange at {ews} did not answer: {e}")))?;
     let status = resp.status().as_u16();
+    // Which schemes the refusal offers: without Basic, no password helps.
+    let offers_basic = resp
+        .headers()
+        .get_all(reqwest::header::WWW_AUTHENTICATE)
+        .iter()
+        .any(|v| {
+            v.to_str()
+                .is_ok_and(|v| v.trim_start().to_ascii_lowercase().starts_with("basic"))
+        });
     let body = resp.text().await.unwrap_or_default();
     Ok(match status {
         200..=299 if body.contains("NoError") => Outcome::Accepted,
+        401 if !offers_basic => Outcome::BasicAuthOff,
         401 if body.to_lowercase().contains("app password") => Outcome::AppPasswordRequired,
         401 => Outcome::WrongPassword,
         403 => Outcome::Blocked,
