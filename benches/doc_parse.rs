@@ -1,7 +1,8 @@
 //! `cargo bench --bench doc_parse`: how long the doc model takes to read a
 //! 1 MB doc in each format (the goal: under 100 ms). The docs are the
 //! guide fixture repeated under distinct headings until they pass 1 MB.
-//! Not a test: it reports the median of `BENCH_ROUNDS` (default 5) reads.
+//! Not a test: it reports the median of `BENCH_ROUNDS` (default 5) reads;
+//! `BENCH_ONLY=HTML` (or another format's name) reads one format only.
 
 use docproof::doc::load::{model_of, Written};
 use std::time::{Duration, Instant};
@@ -35,6 +36,10 @@ fn main() {
             Written::Text,
         ),
     ] {
+        // `BENCH_ONLY=HTML` reads one format (to profile it alone).
+        if std::env::var("BENCH_ONLY").is_ok_and(|only| !name.starts_with(only.as_str())) {
+            continue;
+        }
         let one = std::fs::read_to_string(file).expect("the fixture reads");
         let doc = grow(&one, written);
         let mut times: Vec<Duration> = (0..rounds)

@@ -3,7 +3,9 @@
 //! rendering: ordered-list items keep their numbers (`  1. …`) and images
 //! become their file names, as in `office-365-mfa.txt`.
 
+use regex::Regex;
 use scraper::{ElementRef, Html, Node};
+use std::sync::LazyLock;
 
 /// How deep a page may nest its elements. The FAQ's page nests about 15
 /// deep; the HTML parser's work grows with the square of the depth (30,000
@@ -27,6 +29,17 @@ pub fn to_text(html: &str) -> Result<String, TooDeep> {
 pub fn parse(html: &str) -> Result<Html, TooDeep> {
     check_depth(html)?;
     Ok(Html::parse_document(html))
+}
+
+/// Whether the page's text could hold a line that starts a numbered
+/// section (`2. Set up …`): such a line begins a text node, and every text
+/// node follows a `>` (or starts the page). Checked on the source, so a
+/// page that cannot have one skips rendering its text ([`text_of`]); a
+/// page that may have one is rendered and decided exactly.
+pub fn may_have_numbered_section(html: &str) -> bool {
+    static START: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?:^|>)\s*\d+\.\s+\S").expect("valid regex"));
+    START.is_match(html)
 }
 
 /// [`to_text`] of a parsed page.
@@ -325,6 +338,30 @@ mod tests {
         assert_eq!(check_depth(&after), Err(TooDeep { line: 2 }));
         let unclosed = format!("<title>{deep}</titl");
         assert_eq!(check_depth(&unclosed), Ok(()));
+    }
+
+    #[test]
+    fn only_a_page_whose_text_may_start_a_section_is_rendered_to_decide() {
+        for may in [
+            "2. Set up MFA",
+            "<p>2. Set up MFA</p>",
+            "<h2>\n  3. Users</h2>",
+            "<p><b>x</b><!-- c -->10.  Next</p>",
+        ] {
+            assert!(may_have_numbered_section(may), "{may}");
+        }
+        for cannot in [
+            "<ol><li>Open the portal.</li></ol>",
+            "<p>Step 2. Click Next.</p>",
+            "<p>Version 2.1 is out</p>",
+            "<p>2.Set</p>",
+        ] {
+            assert!(!may_have_numbered_section(cannot), "{cannot}");
+        }
+        // Where it may, the rendered text decides, as before.
+        let page = parse("<ol><li>1. Open</li></ol>").unwrap();
+        assert!(may_have_numbered_section("<li>1. Open</li>"));
+        assert!(!crate::doc::parse::has_numbered_section(&text_of(&page)));
     }
 
     #[test]

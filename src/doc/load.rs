@@ -207,7 +207,7 @@ pub fn model_of(text: &str, written: Written, shown: &str) -> Result<Doc, LoadEr
         Written::Markdown | Written::Text => None,
     };
     let numbered = match (&page, written) {
-        (Some(page), _) => {
+        (Some(page), _) if html::may_have_numbered_section(text) => {
             let text = html::text_of(page);
             if parse::has_numbered_section(&text) {
                 parse::parse(&text, Format::WikiText, shown)
@@ -215,6 +215,8 @@ pub fn model_of(text: &str, written: Written, shown: &str) -> Result<Doc, LoadEr
                 unnumbered(shown)
             }
         }
+        // Rendering its text costs as much as reading its outline.
+        (Some(_), _) => unnumbered(shown),
         (None, Written::Markdown) if parse::has_numbered_heading(text) => {
             parse::parse(text, Format::Markdown, shown)
         }

@@ -292,11 +292,12 @@ fn hidden(el: ElementRef<'_>) -> bool {
 /// A box set apart as a note (`<div class="alert is-info">`,
 /// `<div class="NOTE">`, DokuWiki's `<div class="noteimportant">`).
 fn is_note_box(el: ElementRef<'_>) -> bool {
+    // Compared in place: this runs for every block element of the page.
+    let starts = |c: &str, w: &str| c.get(..w.len()).is_some_and(|p| p.eq_ignore_ascii_case(w));
     el.value().classes().any(|c| {
-        let c = c.to_ascii_lowercase();
-        c.starts_with("note")
+        starts(c, "note")
             || NOTE_CLASSES
                 .iter()
-                .any(|w| c == *w || c.starts_with(&format!("{w}-")))
+                .any(|w| starts(c, w) && (c.len() == w.len() || c.as_bytes()[w.len()] == b'-'))
     })
 }
