@@ -654,6 +654,8 @@ fn a_malformed_tenant_file_names_file_line_and_field() {
         err.contains("cannot read the tenant file") && err.contains("--tenant"),
         "{err}"
     );
+    // One folder per test process: leave none behind.
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[tokio::test]
