@@ -31,6 +31,32 @@ pub struct Security {
     pub app_passwords: Vec<AppPassword>,
 }
 
+impl Security {
+    /// A verified phone is registered. Registered and Enabled is Enforced
+    /// (FAQ 3.1.6); an admin may have disabled MFA meanwhile, and
+    /// registering does not re-enable it.
+    fn register(&mut self, registration: Registration) {
+        self.registration = Some(registration);
+        if self.status != MfaStatus::Disabled {
+            self.status = MfaStatus::Enforced;
+        }
+    }
+
+    /// Why Security info would refuse this user an app password, if it
+    /// would, with app passwords `allowed` by the service settings.
+    pub fn app_password_refused(&self, allowed: bool) -> Option<AppPasswordRefused> {
+        if !allowed {
+            Some(AppPasswordRefused::NotAllowed)
+        } else if self.status != MfaStatus::Enforced {
+            Some(AppPasswordRefused::NotEnforced)
+        } else if self.app_passwords.len() >= AppPassword::MAX_PER_USER {
+            Some(AppPasswordRefused::TooMany)
+        } else {
+            None
+        }
+    }
+}
+
 /// A value whose changes become effective only after a delay. The admin
 /// center sees the newest version at once; sign-in sees the newest version
 /// whose time has come.
@@ -577,12 +603,7 @@ impl Tenant {
         let app_password = AppPassword::generate();
         let issued = app_password.clone();
         user.security.change(now, at, move |s| {
-            s.registration = Some(registration);
-            // An admin may have disabled MFA while the user was registering;
-            // registration then does not re-enable it.
-            if s.status != MfaStatus::Disabled {
-                s.status = MfaStatus::Enforced;
-            }
+            s.register(registration);
             s.app_passwords.push(issued);
             let excess = s
                 .app_passwords
@@ -604,13 +625,9 @@ impl Tenant {
         let Some(user) = inner.users.get_mut(upn) else {
             return false;
         };
-        user.security.change(now, at, move |s| {
-            s.registration = Some(registration);
-            if s.status != MfaStatus::Disabled {
-                s.status = MfaStatus::Enforced;
-            }
-        });
-        tracing::info!(%upn, "security info registered");
+        user.security
+            .change(now, at, move |s| s.register(registration));
+        tracing::info!(%upn, "phone registered");
         true
     }
 
@@ -632,19 +649,13 @@ impl Tenant {
         let now = Instant::now();
         let at = self.effective_at(now);
         let mut inner = self.lock();
-        if !inner.app_passwords_allowed {
-            return Err(AppPasswordRefused::NotAllowed);
-        }
+        let allowed = inner.app_passwords_allowed;
         let user = inner
             .users
             .get_mut(upn)
             .ok_or(AppPasswordRefused::NotEnforced)?;
-        let latest = user.security.latest();
-        if latest.status != MfaStatus::Enforced {
-            return Err(AppPasswordRefused::NotEnforced);
-        }
-        if latest.app_passwords.len() >= AppPassword::MAX_PER_USER {
-            return Err(AppPasswordRefused::TooMany);
+        if let Some(refused) = user.security.latest().app_password_refused(allowed) {
+            return Err(refused);
         }
         let app_password = AppPassword::generate();
         let issued = app_password.clone();
@@ -656,23 +667,13 @@ impl Tenant {
 
     /// Graph `POST …/phoneMethods` with a mobile phone: registers it for texts.
     pub fn register_phone(&self, upn: &Upn, phone: PhoneNumber) -> bool {
-        let now = Instant::now();
-        let at = self.effective_at(now);
-        let mut inner = self.lock();
-        let Some(user) = inner.users.get_mut(upn) else {
-            return false;
-        };
-        user.security.change(now, at, |s| {
-            s.registration = Some(Registration {
+        self.register_method(
+            upn,
+            Registration {
                 method: Method::Text,
                 phone,
-            });
-            // Registered and enabled is Enforced, as with set_mfa_status.
-            if s.status == MfaStatus::Enabled {
-                s.status = MfaStatus::Enforced;
-            }
-        });
-        true
+            },
+        )
     }
 
     /// Counts one text or call against the user's telecom limit; false when

@@ -19,7 +19,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Form, Router};
-use docproof_contract::domain::MfaStatus;
 use docproof_contract::ids::security_info as ids;
 use docproof_contract::routes;
 use std::collections::HashMap;
@@ -158,8 +157,11 @@ fn render(
         default_method: security.registration.as_ref().map(default_method),
         app_passwords: security.app_passwords.len(),
         dialog,
-        app_password_offered: sim.tenant.app_passwords_allowed()
-            && security.status == MfaStatus::Enforced,
+        // Offered to whoever may have one; at Microsoft's 40 the Add says why not.
+        app_password_offered: !matches!(
+            security.app_password_refused(sim.tenant.app_passwords_allowed()),
+            Some(AppPasswordRefused::NotAllowed | AppPasswordRefused::NotEnforced)
+        ),
         error,
         created,
     })
