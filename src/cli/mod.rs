@@ -3,6 +3,7 @@
 //! found, 2 could not start, 128 + the signal's number when stopped by a
 //! signal: 130 for SIGINT, 143 for SIGTERM).
 
+mod audit;
 pub mod doc;
 mod init;
 mod run;
@@ -32,7 +33,13 @@ pub struct Cli {
 pub enum Command {
     /// Run every documented procedure (features/) against an embedded
     /// tenant; exit non-zero if any step fails, is undefined or ambiguous.
-    Run(RunArgs),
+    Run(RunCmd),
+    /// Run the doc's own features against today's service (or another
+    /// profile) and write drift.md and drift.json: one verdict per numbered
+    /// step (holds, drifted, not-reached), with today's way for each
+    /// drifted one. Exits 0 when it ran (findings are its output), 1 with
+    /// --fail-on-drift when a step drifted, 2 when it could not judge.
+    Audit(AuditCmd),
     /// Serve the embedded Microsoft 365 tenant simulator until interrupted.
     Serve(ServeArgs),
     /// The documentation: show its model, check the features against it
@@ -96,6 +103,38 @@ pub enum DocFormat {
 }
 
 #[derive(clap::Args)]
+pub struct RunCmd {
+    #[command(flatten)]
+    common: RunArgs,
+    /// Where transcript snapshots live.
+    #[arg(long, default_value = "tests/snapshots")]
+    snapshots: PathBuf,
+    /// Do not compare transcripts with their snapshots.
+    #[arg(long)]
+    no_snapshots: bool,
+    /// Which Microsoft 365 the simulator plays: faq-2020 (the service as
+    /// the FAQ shows it) or today (as a user meets it today).
+    #[arg(long, default_value = "faq-2020", value_parser = parse_profile)]
+    profile: Profile,
+}
+
+#[derive(clap::Args)]
+pub struct AuditCmd {
+    #[command(flatten)]
+    common: RunArgs,
+    /// Which Microsoft 365 the doc is audited against: today (as a user
+    /// meets it today) or faq-2020 (where every step should hold).
+    #[arg(long, default_value = "today", value_parser = parse_profile)]
+    profile: Profile,
+    /// Exit 1 when any step drifted or was not reached (a release gate);
+    /// by default the audit exits 0 once it has judged every step.
+    #[arg(long)]
+    fail_on_drift: bool,
+}
+
+/// What `run` and `audit` share: the features, the doc, the browser, the
+/// tenant and the report folder.
+#[derive(clap::Args)]
 pub struct RunArgs {
     /// Folder of Gherkin feature files (or one file).
     #[arg(long, default_value = "features")]
@@ -127,19 +166,9 @@ pub struct RunArgs {
     /// The tenant file the embedded tenant is seeded from.
     #[arg(long, default_value = "fixtures/tenant.toml")]
     tenant: PathBuf,
-    /// Where transcript snapshots live.
-    #[arg(long, default_value = "tests/snapshots")]
-    snapshots: PathBuf,
-    /// Do not compare transcripts with their snapshots.
-    #[arg(long)]
-    no_snapshots: bool,
     /// Print only failures and the summary, not every step.
     #[arg(long, short)]
     quiet: bool,
-    /// Which Microsoft 365 the simulator plays: faq-2020 (the service as
-    /// the FAQ shows it) or today (as a user meets it today).
-    #[arg(long, default_value = "faq-2020", value_parser = parse_profile)]
-    profile: Profile,
 }
 
 #[derive(clap::Args)]
@@ -297,7 +326,9 @@ pub async fn main() -> ExitCode {
     // A run keeps the console for its progress: only warnings and the
     // FAQ 4.1 retries, unless RUST_LOG asks for more.
     let default_filter = match cli.command {
-        Command::Run(_) => "warn,docproof_simulator=error,docproof::settle=info",
+        Command::Run(_) | Command::Audit(_) => {
+            "warn,docproof_simulator=error,docproof::settle=info"
+        }
         Command::Serve(_) => "info",
         Command::Doc(_) | Command::Init(_) => "warn",
     };
@@ -312,6 +343,7 @@ pub async fn main() -> ExitCode {
         .init();
     let ending = match cli.command {
         Command::Run(args) => run::run(args).await,
+        Command::Audit(args) => audit::audit(args).await,
         Command::Serve(args) => serve::serve(args).await,
         Command::Doc(cmd) => doc::doc(cmd).await,
         Command::Init(args) => init::init(args).await,

@@ -1,11 +1,26 @@
 //! `docproof run`: the options, handed to [`crate::run::run`].
 
-use super::{Ending, RunArgs, Signal};
+use super::{Ending, RunArgs, RunCmd, Signal};
 use crate::run::browsers::BrowserOptions;
+use crate::run::{RunOptions, RunSummary};
 use std::path::Path;
 
-pub async fn run(args: RunArgs) -> Ending {
-    let opts = crate::run::RunOptions {
+pub async fn run(cmd: RunCmd) -> Ending {
+    let mut opts = options(cmd.common);
+    opts.snapshots = (!cmd.no_snapshots).then_some(cmd.snapshots);
+    opts.profile = cmd.profile;
+    match until_signal(opts).await {
+        Ok(summary) => {
+            crate::run::print_summary(&summary);
+            Ending::from_verdict(summary.success())
+        }
+        Err(ending) => ending,
+    }
+}
+
+/// The options `run` and `audit` share.
+pub fn options(args: RunArgs) -> RunOptions {
+    RunOptions {
         features: args.features,
         doc: args.doc.doc.into(),
         max_doc_size: args.doc.max_doc_size,
@@ -19,10 +34,14 @@ pub async fn run(args: RunArgs) -> Ending {
             pool: None,
         },
         tenant: args.tenant,
-        snapshots: (!args.no_snapshots).then_some(args.snapshots),
         verbose: !args.quiet,
-        profile: args.profile,
-    };
+        ..RunOptions::default()
+    }
+}
+
+/// Runs until done or until a signal stops it; the `Err` is how the
+/// command ends without a summary.
+pub async fn until_signal(opts: RunOptions) -> Result<RunSummary, Ending> {
     let report = opts.report.clone();
     // A signal drops the run, and with it chromedriver and every browser it
     // started (their guards clean up on drop); then the reports say so.
@@ -30,18 +49,12 @@ pub async fn run(args: RunArgs) -> Ending {
     let signal = tokio::select! {
         biased;
         signal = super::interrupted() => signal,
-        outcome = crate::run::run(opts) => return match outcome {
-            Ok(summary) => {
-                crate::run::print_summary(&summary);
-                Ending::from_verdict(summary.success())
-            }
-            Err(e) => Ending::CannotStart(e),
-        },
+        outcome = crate::run::run(opts) => return outcome.map_err(Ending::CannotStart),
     };
-    Ending::Interrupted {
+    Err(Ending::Interrupted {
         signal,
         done: stopped_reports(&report, signal),
-    }
+    })
 }
 
 /// Records in the reports that `signal` stopped the run; says what was done.

@@ -2,6 +2,7 @@
 //! scenarios whose steps cite it, and how they went (passed, failed, not
 //! run). `coverage.md` in the report folder and the GitHub step summary.
 
+use super::cell;
 use super::ledger::{ScenarioResult, Verdict};
 use crate::doc::{trace, Doc};
 use cucumber::gherkin;
@@ -219,9 +220,6 @@ fn short(text: &str, max: usize) -> String {
     }
 }
 
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
-}
 
 /// Appends `markdown` to the file named by `GITHUB_STEP_SUMMARY`, if set.
 pub fn append_to_step_summary(markdown: &str) -> std::io::Result<()> {

@@ -18,8 +18,15 @@ pub const SCREENSHOTS: &str = "screenshots";
 pub const FAILURES: &str = "failures";
 
 /// What a run writes into the report folder, and all a new run removes.
-const OWN_FILES: [&str; 4] = [JUNIT, CUCUMBER_JSON, SUMMARY, COVERAGE];
-const OWN_FOLDERS: [&str; 3] = [TRANSCRIPTS, SCREENSHOTS, FAILURES];
+const OWN_FILES: [&str; 6] = [
+    JUNIT,
+    CUCUMBER_JSON,
+    SUMMARY,
+    COVERAGE,
+    super::drift::DRIFT_JSON,
+    super::drift::DRIFT_MD,
+];
+const OWN_FOLDERS: [&str; 4] = [TRANSCRIPTS, SCREENSHOTS, FAILURES, super::drift::DRIFT_FOLDER];
 
 /// Why the run did not finish, as its reports say until it does: true
 /// while it runs, and still true if it is killed or crashes.

@@ -2,6 +2,8 @@
 //! the first failure. A cucumber writer tee'd next to the console, JUnit and
 //! JSON writers; the run reads it for its summary.
 
+use super::drift::{StepOutcome, StepRun};
+use crate::doc::trace;
 use crate::drive::FailureKind;
 use cucumber::event::{self, Cucumber, Feature, HookType, Rule, Scenario, Step};
 use cucumber::{cli, parser, Event, Writer};
@@ -33,6 +35,8 @@ pub struct ScenarioResult {
 #[derive(Debug, Clone, Default)]
 pub struct Ledger {
     pub results: Arc<Mutex<Vec<ScenarioResult>>>,
+    /// Every Gherkin step's outcome, for the drift audit.
+    pub steps: Arc<Mutex<Vec<StepRun>>>,
     open: Arc<Mutex<Vec<ScenarioResult>>>,
 }
 
@@ -45,6 +49,34 @@ impl Ledger {
             .clone();
         v.sort_by(|a, b| (&a.feature, a.line).cmp(&(&b.feature, b.line)));
         v
+    }
+
+    /// Every Gherkin step that ran or was skipped.
+    pub fn take_steps(&self) -> Vec<StepRun> {
+        std::mem::take(&mut *self.steps.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    fn record_step(
+        &self,
+        f: &cucumber::gherkin::Feature,
+        sc: &cucumber::gherkin::Scenario,
+        step: &cucumber::gherkin::Step,
+        outcome: StepOutcome,
+        failure: Option<String>,
+    ) {
+        let run = StepRun {
+            feature: f.path.clone().unwrap_or_default(),
+            line: step.position.line,
+            scenario: super::transcript::scenario_name(f, sc),
+            text: format!("{}{}", trace::plain_keyword(step), step.value),
+            doc: trace::cited(step).map(|d| d.to_string()),
+            outcome,
+            failure,
+        };
+        self.steps
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(run);
     }
 
     fn entry<R>(
@@ -114,6 +146,7 @@ impl Ledger {
                     step.keyword,
                     step.value
                 );
+                self.record_step(f, sc, step, StepOutcome::Failed, Some(why.clone()));
                 let verdict = match FailureKind::of_message(&why) {
                     FailureKind::Infrastructure => Verdict::Infrastructure,
                     FailureKind::Documentation => Verdict::Failed,
@@ -126,11 +159,15 @@ impl Ledger {
                     }
                 });
             }
-            Step::Skipped => self.entry(f, sc, |r| {
-                if r.verdict == Verdict::Passed {
-                    r.verdict = Verdict::Skipped;
-                }
-            }),
+            Step::Skipped => {
+                self.record_step(f, sc, step, StepOutcome::Skipped, None);
+                self.entry(f, sc, |r| {
+                    if r.verdict == Verdict::Passed {
+                        r.verdict = Verdict::Skipped;
+                    }
+                })
+            }
+            Step::Passed(..) => self.record_step(f, sc, step, StepOutcome::Passed, None),
             _ => {}
         }
     }

@@ -6,9 +6,15 @@
 //! reports honest.
 
 pub mod coverage;
+pub mod drift;
 pub mod folder;
 pub mod junit_errors;
 pub mod ledger;
 pub mod run_summary;
 pub mod summary;
 pub mod transcript;
+
+/// Text safe inside a Markdown table cell or list item.
+pub fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}

@@ -35,6 +35,8 @@ pub struct RunSummary {
     pub pending: Vec<crate::doc::trace::PendingStep>,
     /// Which service the simulator played.
     pub profile: Profile,
+    /// The drift audit's verdicts (`docproof audit` only).
+    pub audit: Option<super::drift::Audit>,
 }
 
 impl RunSummary {
@@ -78,6 +80,38 @@ impl RunSummary {
             )
         })
     }
+    /// Why an audit could not judge the doc, if it could not: the features
+    /// did not run, a step had no definition, or the machinery failed.
+    /// Drift itself is the audit's output, not a reason.
+    pub fn audit_not_judged(&self) -> Option<String> {
+        let mut why = Vec::new();
+        if !self.problems.is_empty() {
+            why.push(count(self.problems.len(), "problem in the features", "problems in the features"));
+        }
+        let infrastructure = self.infrastructure_errors();
+        if infrastructure > 0 {
+            why.push(format!(
+                "{} stopped by the machinery",
+                count(infrastructure, "scenario", "scenarios")
+            ));
+        }
+        if self.hook_errors > 0 {
+            why.push(count(self.hook_errors, "hook error", "hook errors"));
+        }
+        let undefined = self
+            .scenarios
+            .iter()
+            .filter(|s| s.verdict == Verdict::Skipped)
+            .count();
+        if undefined > 0 {
+            why.push(format!(
+                "{} a step with no definition",
+                count(undefined, "scenario has", "scenarios have")
+            ));
+        }
+        (!why.is_empty()).then(|| why.join(", "))
+    }
+
     /// Whether the release gate opens: nothing in [`RunSummary::failures`].
     pub fn success(&self) -> bool {
         self.failures().is_empty()
@@ -142,6 +176,12 @@ impl RunSummary {
 
     /// The verdict as a sentence: `passed` or `FAILED: …`.
     pub fn verdict(&self) -> String {
+        if let Some(audit) = &self.audit {
+            return match self.audit_not_judged() {
+                Some(why) => format!("FAILED to judge the doc: {why}"),
+                None => format!("judged the doc: {}", audit_counts(audit)),
+            };
+        }
         let why = self.failures();
         if why.is_empty() {
             "passed".to_string()
@@ -186,8 +226,68 @@ pub fn write_summary(s: &RunSummary) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("{}: cannot write {name} ({e})", s.report.display()))
 }
 
+/// "20 numbered steps: 8 hold, 12 drifted, 0 not reached".
+fn audit_counts(a: &super::drift::Audit) -> String {
+    use super::drift::Verdict as V;
+    format!(
+        "{} numbered steps: {} hold, {} drifted, {} not reached",
+        a.steps.len(),
+        a.count(V::Holds),
+        a.count(V::Drifted),
+        a.count(V::NotReached)
+    )
+}
+
+/// How the pages were walked: "in a real browser (…)", "over HTTP".
+fn walked(s: &RunSummary) -> String {
+    match (s.driver, &s.browser) {
+            (Some(DriverKind::Browser), Some(b)) => format!("in a real browser ({b})"),
+            (Some(DriverKind::Browser), None) => "in a real browser".to_string(),
+            (Some(DriverKind::Http), _) => "over HTTP".to_string(),
+            _ => "before running".to_string(),
+        }
+}
+
+/// An audit's lines: each step that no longer holds, then the counts.
+/// Failed scenarios are not listed: their failures are the findings.
+fn print_audit(s: &RunSummary, a: &super::drift::Audit) {
+    for p in s.doc_problems.iter().chain(&s.problems) {
+        eprintln!("error: {p}");
+    }
+    for r in s.scenarios.iter().filter(|r| r.verdict == Verdict::Infrastructure) {
+        eprintln!(
+            "ERROR (infrastructure) {}:{} {} — {}",
+            r.feature.display(),
+            r.line,
+            r.name,
+            r.failure.as_deref().unwrap_or_default()
+        );
+    }
+    for step in a.steps.iter().filter(|st| st.verdict != super::drift::Verdict::Holds) {
+        eprintln!(
+            "{} {}: {}",
+            step.verdict.as_str(),
+            step.step,
+            step.expected.lines().next().unwrap_or_default()
+        );
+    }
+    println!(
+        "docproof audit: {} against profile {} in {:.2} s {}; {} and {} in {}",
+        audit_counts(a),
+        s.profile,
+        s.elapsed.as_secs_f64(),
+        walked(s),
+        super::drift::DRIFT_MD,
+        super::drift::DRIFT_JSON,
+        s.report.display()
+    );
+}
+
 /// The summary lines both `docproof run` and `cargo test` print.
 pub fn print_summary(s: &RunSummary) {
+    if let Some(a) = &s.audit {
+        return print_audit(s, a);
+    }
     for w in &s.label_warnings {
         eprintln!("warning: {w}");
     }
@@ -231,12 +331,7 @@ pub fn print_summary(s: &RunSummary) {
         s.steps_failed,
         s.steps_skipped,
         s.elapsed.as_secs_f64(),
-        match (s.driver, &s.browser) {
-            (Some(DriverKind::Browser), Some(b)) => format!("in a real browser ({b})"),
-            (Some(DriverKind::Browser), None) => "in a real browser".to_string(),
-            (Some(DriverKind::Http), _) => "over HTTP".to_string(),
-            _ => "before running".to_string(),
-        },
+walked(s),
         s.profile,
         s.report.display()
     );

@@ -2,6 +2,7 @@
 //! row per scenario with its procedure tags and result, and the first
 //! failure of each failed scenario.
 
+use super::cell;
 use super::ledger::{ScenarioResult, Verdict};
 use std::fmt::Write as _;
 
@@ -100,10 +101,6 @@ pub fn doc_check(problems: &[String], coverage: Option<&std::path::Path>) -> Str
     out
 }
 
-/// Text safe inside a Markdown table cell or list item.
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
-}
 
 /// The "Labels" section: UI labels the pages spell differently from the
 /// FAQ (case or spacing only). Empty when there are none.

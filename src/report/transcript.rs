@@ -126,6 +126,19 @@ impl Transcript {
     }
 }
 
+/// A scenario's name for its files:
+/// `3.1-authentication-phone-sms__register-by-text-message…`; outlines get
+/// their example values through the substituted scenario name.
+pub fn scenario_name(feature: &cucumber::gherkin::Feature, scenario: &cucumber::gherkin::Scenario) -> String {
+    let stem = feature
+        .path
+        .as_deref()
+        .and_then(Path::file_stem)
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_else(|| slug(&feature.name));
+    format!("{stem}__{}", slug(&scenario.name))
+}
+
 /// A file-name-safe name: lower case, words joined by `-`.
 pub fn slug(s: &str) -> String {
     let mut out = String::new();

@@ -7,7 +7,7 @@ use super::plan;
 use crate::atomic;
 use crate::report::folder;
 use crate::report::ledger::{Ledger, ScenarioResult};
-use crate::report::transcript::slug;
+use crate::report::transcript::scenario_name;
 use crate::steps::world::Scenario;
 use crate::steps::{DocWorld, RunConfig};
 use cucumber::event::ScenarioFinished;
@@ -20,6 +20,8 @@ use std::path::Path;
 /// What the scenarios did.
 pub struct Executed {
     pub scenarios: Vec<ScenarioResult>,
+    /// Every Gherkin step's outcome (the drift audit judges from these).
+    pub steps: Vec<crate::report::drift::StepRun>,
     pub steps_passed: usize,
     pub steps_failed: usize,
     pub steps_skipped: usize,
@@ -104,7 +106,7 @@ pub async fn execute(
                     config,
                     Scenario {
                         feature_path: feature.path.clone().unwrap_or_default(),
-                        name: snapshot_name(feature, scenario),
+                        name: scenario_name(feature, scenario),
                         transcript: crate::report::transcript::Transcript::new(format!(
                             "{} — {}",
                             feature.name, scenario.name
@@ -124,7 +126,7 @@ pub async fn execute(
                     .finish(matches!(finished, ScenarioFinished::StepFailed(..)))
                     .await;
                 w.stop().await;
-                let name = snapshot_name(feature, scenario);
+                let name = scenario_name(feature, scenario);
                 let _ = w.scenario.transcript.write_to(&transcripts, &name);
                 if !matches!(finished, ScenarioFinished::StepPassed) {
                     return;
@@ -160,23 +162,12 @@ pub async fn execute(
     use cucumber::writer::Stats as _;
     Ok(Executed {
         scenarios: ledger.take(),
+        steps: ledger.take_steps(),
         steps_passed: outcome.passed_steps(),
         steps_failed: outcome.failed_steps(),
         steps_skipped: outcome.skipped_steps(),
         hook_errors: outcome.hook_errors(),
     })
-}
-
-/// `3.1-authentication-phone-sms__register-by-text-message…`; outlines get
-/// their example values through the substituted scenario name.
-fn snapshot_name(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> String {
-    let stem = feature
-        .path
-        .as_deref()
-        .and_then(Path::file_stem)
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_else(|| slug(&feature.name));
-    format!("{stem}__{}", slug(&scenario.name))
 }
 
 /// Compares the transcript with its committed snapshot. A difference fails

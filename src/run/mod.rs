@@ -12,7 +12,7 @@ pub mod plan;
 pub use crate::report::run_summary::{print_summary, RunSummary};
 
 use crate::drive::DriverKind;
-use crate::report::{coverage, folder, run_summary};
+use crate::report::{coverage, drift, folder, run_summary};
 use crate::steps::RunConfig;
 use docproof_contract::profile::Profile;
 use std::path::PathBuf;
@@ -45,6 +45,9 @@ pub struct RunOptions {
     pub verbose: bool,
     /// Which service the simulator plays (`--profile`).
     pub profile: Profile,
+    /// Judge every doc step as a drift audit (`docproof audit`): a step
+    /// whose FAQ way fails is recorded and carried out today's way.
+    pub audit: bool,
 }
 
 impl Default for RunOptions {
@@ -61,6 +64,7 @@ impl Default for RunOptions {
             snapshots: Some("tests/snapshots".into()),
             verbose: true,
             profile: Profile::default(),
+            audit: false,
         }
     }
 }
@@ -113,6 +117,7 @@ async fn run_begun(opts: &RunOptions) -> anyhow::Result<RunSummary> {
         browser_start_retries: 0,
         pending: plan.pending.clone(),
         profile: opts.profile,
+        audit: None,
     };
     for step in &summary.pending {
         eprintln!("pending (transcribed, not yet automated): {step}");
@@ -136,7 +141,9 @@ async fn run_begun(opts: &RunOptions) -> anyhow::Result<RunSummary> {
         }
         summary.driver = Some(chosen.browsers.kind());
         let label_warnings = crate::steps::world::labels::LabelWarnings::default();
+        let findings = opts.audit.then(drift::Findings::default);
         let config = RunConfig {
+            audit: findings.clone(),
             browsers: chosen.browsers.clone(),
             report: opts.report.clone(),
             doc: Some(Arc::new(plan.doc_gate.doc.clone())),
@@ -168,6 +175,19 @@ async fn run_begun(opts: &RunOptions) -> anyhow::Result<RunSummary> {
         summary.steps_failed = executed.steps_failed;
         summary.steps_skipped = executed.steps_skipped;
         summary.hook_errors = executed.hook_errors;
+        if let Some(findings) = findings {
+            let findings = findings.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            let doc = &plan.doc_gate.doc;
+            let audit = drift::judge(doc, opts.profile, &executed.steps, &findings, &opts.report);
+            drift::write(&opts.report, &audit, doc).map_err(|e| {
+                anyhow::anyhow!(
+                    "{}: cannot write {} ({e})",
+                    opts.report.display(),
+                    drift::DRIFT_MD
+                )
+            })?;
+            summary.audit = Some(audit);
+        }
         summary.label_warnings = label_warnings
             .lock()
             .unwrap_or_else(|e| e.into_inner())

@@ -6,6 +6,8 @@
 use super::world::browse::HEADING;
 use super::world::{Actor, DocWorld};
 use super::Status;
+use super::today;
+use crate::pages::status_page::StatusPage;
 use crate::pages::{admin_center as ac, mfa_page as mfa, sign_in};
 use cucumber::gherkin::Step;
 use cucumber::{given, then, when};
@@ -97,10 +99,19 @@ async fn using_mode(w: &mut DocWorld, step: &Step, mode: String) -> anyhow::Resu
             "'{mode}' is not a mode of Active users: say Preview or Classic"
         ))
     })?;
+    let faq = use_mode(w, wanted).await;
+    if w.drifted(faq, today::ONE_VIEW).await? {
+        today::one_view(w).await?;
+    }
+    Ok(())
+}
+
+/// FAQ 2.2a/2.2b: Active users in Preview or Classic mode, switched if not.
+async fn use_mode(w: &mut DocWorld, wanted: ac::Mode) -> anyhow::Result<()> {
     let now = w
         .attribute(ADMIN, ac::MODE, "data-mode")
         .await?
-        .unwrap_or_default();
+        .ok_or_else(|| w.fail("Active users shows no Preview or Classic mode"))?;
     if ac::Mode::parse(&now) != Some(wanted) {
         let switch = w.see(ADMIN, "switch", ac::MODE_SWITCH).await?;
         w.click(ADMIN, ac::MODE_SWITCH).await?;
@@ -144,12 +155,21 @@ async fn preview_menu(
     setup: String,
 ) -> anyhow::Result<()> {
     w.at(step).await?;
-    let shown = expect_label(w, ac::EXPORT_USERS, &export).await?;
+    let faq = preview_path(w, &export, &setup).await;
+    if w.drifted(faq, today::MFA_BUTTON).await? {
+        today::open_per_user_mfa(w).await?;
+    }
+    Ok(())
+}
+
+/// FAQ 2.2a: "…" after "↓Export Users" > "Setup Multifactor authentication".
+async fn preview_path(w: &mut DocWorld, export: &str, setup: &str) -> anyhow::Result<()> {
+    let shown = expect_label(w, ac::EXPORT_USERS, export).await?;
     w.saw("toolbar", &shown);
     let dots = w.read(ADMIN, ac::MORE_ACTIONS).await?;
     w.saw("menu", &dots);
     w.click(ADMIN, ac::MORE_ACTIONS).await?;
-    let item = expect_label(w, ac::SETUP_MFA, &setup).await?;
+    let item = expect_label(w, ac::SETUP_MFA, setup).await?;
     w.saw("menu item", &item);
     w.click(ADMIN, ac::SETUP_MFA).await
 }
@@ -163,31 +183,50 @@ async fn classic_menu(
     setup: String,
 ) -> anyhow::Result<()> {
     w.at(step).await?;
-    let shown = expect_label(w, ac::ADD_USER, &add).await?;
+    let faq = classic_path(w, &more, &add, &setup).await;
+    if w.drifted(faq, today::MFA_BUTTON).await? {
+        today::open_per_user_mfa(w).await?;
+    }
+    Ok(())
+}
+
+/// FAQ 2.2b: "More" beside "+Add a user" > "Multifactor Authentication setup".
+async fn classic_path(w: &mut DocWorld, more: &str, add: &str, setup: &str) -> anyhow::Result<()> {
+    let shown = expect_label(w, ac::ADD_USER, add).await?;
     w.saw("toolbar", &shown);
-    let menu = expect_label(w, ac::MORE_DROPDOWN, &more).await?;
+    let menu = expect_label(w, ac::MORE_DROPDOWN, more).await?;
     w.saw("menu", &menu);
     w.click(ADMIN, ac::MORE_DROPDOWN).await?;
-    let item = expect_label(w, ac::SETUP_MFA, &setup).await?;
+    let item = expect_label(w, ac::SETUP_MFA, setup).await?;
     w.saw("menu item", &item);
     w.click(ADMIN, ac::SETUP_MFA).await
+}
+
+/// The page where the admin sets MFA status, as this service shows it.
+fn status_page(w: &DocWorld) -> StatusPage {
+    StatusPage::of(w.config().profile)
 }
 
 #[given("the admin has opened the multi-factor authentication page")]
 #[when("the admin looks at the multi-factor authentication page")]
 async fn open_mfa_page(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.at(step).await?;
+    open_status_page(w).await
+}
+
+async fn open_status_page(w: &mut DocWorld) -> anyhow::Result<()> {
     let url = w.sites().await?.mfa_page;
     w.goto(ADMIN, &url).await?;
-    w.see(ADMIN, "page", mfa::HEADING).await?;
+    w.see(ADMIN, "page", status_page(w).heading()).await?;
     Ok(())
 }
 
 #[then("the multi-factor authentication page lists the users")]
 async fn lists_users(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.at(step).await?;
-    w.see(ADMIN, "page", mfa::HEADING).await?;
-    let rows = w.read_all(ADMIN, mfa::ROWS).await?;
+    let page = status_page(w);
+    w.see(ADMIN, "page", page.heading()).await?;
+    let rows = w.read_all(ADMIN, page.rows()).await?;
     if rows.is_empty() {
         return Err(w.fail("the multi-factor authentication page lists no users"));
     }
@@ -202,14 +241,15 @@ async fn search(w: &mut DocWorld, step: &Step, text: String) -> anyhow::Result<(
 }
 
 async fn search_for(w: &mut DocWorld, text: &str) -> anyhow::Result<()> {
-    w.fill(ADMIN, mfa::SEARCH, text).await?;
-    w.click(ADMIN, mfa::SEARCH_BUTTON).await?;
-    w.wait_for(ADMIN, mfa::HEADING).await
+    let page = status_page(w);
+    w.fill(ADMIN, page.search(), text).await?;
+    w.click(ADMIN, page.search_button()).await?;
+    w.wait_for(ADMIN, page.heading()).await
 }
 
 /// The UPNs the users table shows now.
 async fn listed(w: &mut DocWorld) -> anyhow::Result<Vec<String>> {
-    let rows = w.read_all(ADMIN, mfa::LISTED_UPNS).await?;
+    let rows = w.read_all(ADMIN, status_page(w).listed_upns()).await?;
     Ok(rows)
 }
 
@@ -236,17 +276,23 @@ async fn only_listed(w: &mut DocWorld, step: &Step, text: String) -> anyhow::Res
 async fn click_account(w: &mut DocWorld, step: &Step, name: String) -> anyhow::Result<()> {
     w.at(step).await?;
     let upn = w.account(&name)?.upn;
-    select_account(w, &upn).await
+    let faq = select_account(w, &upn).await;
+    if w.drifted(faq, today::TICK_ACCOUNT).await? {
+        today::tick_account(w, &upn).await?;
+    }
+    Ok(())
 }
 
+/// FAQ 2.4: clicking the account's name selects it for the quick steps.
 async fn select_account(w: &mut DocWorld, upn: &str) -> anyhow::Result<()> {
     if !w.visible(ADMIN, &mfa::select_link(upn)).await? {
         return Err(w.fail(format!(
-            "{upn} is not in the users list of the multi-factor authentication page (search for it first)"
+            "{upn} has no link to click on this page (the FAQ's page lists each account as a link that selects it)"
         )));
     }
     w.click(ADMIN, &mfa::select_link(upn)).await?;
     w.see(ADMIN, "selected", mfa::PANEL_NAME).await?;
+    w.selected_account = Some(upn.to_string());
     Ok(())
 }
 
@@ -259,16 +305,28 @@ async fn quick_steps_offer(
 ) -> anyhow::Result<()> {
     w.at(step).await?;
     let upn = w.account(&name)?.upn;
+    let faq = quick_steps_offered(w, &action, &upn).await;
+    if w.drifted(faq, today::COMMAND_BAR).await? {
+        today::command_offered(w, &action, &upn).await?;
+    }
+    Ok(())
+}
+
+/// FAQ 2.4–2.5: the selected account's quick steps offer `action`.
+async fn quick_steps_offered(w: &mut DocWorld, action: &str, upn: &str) -> anyhow::Result<()> {
+    let button = mfa::quick_step(action)
+        .ok_or_else(|| w.fail(format!("\"{action}\" is not a quick step: say Enable, Disable, Enforce or Manage user settings")))?;
+    if !w.visible(ADMIN, mfa::QUICK_STEPS_TITLE).await? {
+        return Err(w.fail("the page has no \"quick steps\""));
+    }
     let selected = w.read(ADMIN, mfa::PANEL_NAME).await?;
-    let row_name = w.read(ADMIN, &mfa::select_link(&upn)).await?;
+    let row_name = w.read(ADMIN, &mfa::select_link(upn)).await?;
     if selected != row_name {
         return Err(w.fail(format!("the selected account is \"{selected}\", not {upn}")));
     }
     let title = w.read(ADMIN, mfa::QUICK_STEPS_TITLE).await?;
-    let button = mfa::quick_step(&action)
-        .ok_or_else(|| w.fail(format!("\"{action}\" is not a quick step: say Enable, Disable, Enforce or Manage user settings")))?;
     let shown = w.read(ADMIN, button).await?;
-    if !shown.eq_ignore_ascii_case(&action) {
+    if !shown.eq_ignore_ascii_case(action) {
         return Err(w.fail(format!(
             "the quick step reads \"{shown}\", not \"{action}\""
         )));
@@ -286,7 +344,14 @@ async fn quick_steps_offer(
 #[when(expr = "the admin clicks {string} under quick steps and confirms")]
 async fn quick_step(w: &mut DocWorld, step: &Step, action: String) -> anyhow::Result<()> {
     w.at(step).await?;
-    run_quick_step(w, &action).await
+    let faq = run_quick_step(w, &action).await;
+    if w.drifted(faq, today::COMMAND_BAR).await? {
+        let upn = w.selected_account.clone().ok_or_else(|| {
+            w.fail("no account is selected: click an account first (FAQ 2.4)")
+        })?;
+        today::run_command(w, &action, &upn).await?;
+    }
+    Ok(())
 }
 
 /// A quick step through Microsoft's dialogs: "About enabling …" → confirm
@@ -297,6 +362,9 @@ async fn run_quick_step(w: &mut DocWorld, action: &str) -> anyhow::Result<()> {
             "\"{action}\" is not a quick step: say Enable, Disable or Enforce"
         ))
     })?;
+    if !w.visible(ADMIN, mfa::QUICK_STEPS_TITLE).await? {
+        return Err(w.fail("the page has no \"quick steps\""));
+    }
     w.click(ADMIN, button).await?;
     w.see(ADMIN, "dialog", mfa::DIALOG_TITLE).await?;
     // Noted before the click: the change starts no earlier than this.
@@ -325,17 +393,18 @@ async fn status_shows(
 ) -> anyhow::Result<()> {
     w.at(step).await?;
     let upn = w.account(&name)?.upn;
-    if !w.visible(ADMIN, mfa::HEADING).await? {
+    let page = status_page(w);
+    if !w.visible(ADMIN, page.heading()).await? {
         let url = w.sites().await?.mfa_page;
         if !w.visible(ADMIN, ac::MAIN_MENU).await? && !w.visible(ADMIN, HEADING).await? {
             sign_in_admin(w).await?;
         }
         w.goto(ADMIN, &url).await?;
     }
-    if !w.visible(ADMIN, &mfa::status_cell(&upn)).await? {
+    if !w.visible(ADMIN, &page.status_cell(&upn)).await? {
         search_for(w, &upn).await?;
     }
-    let shown = w.read(ADMIN, &mfa::status_cell(&upn)).await?;
+    let shown = w.read(ADMIN, &page.status_cell(&upn)).await?;
     w.saw("MULTI-FACTOR AUTH STATUS", &format!("{upn}: {shown}"));
     if !shown.eq_ignore_ascii_case(&status.0.to_string()) {
         return Err(w.fail(format!(
@@ -355,14 +424,20 @@ async fn set_status(
 ) -> anyhow::Result<()> {
     w.at(step).await?;
     let upn = w.account(&name)?.upn;
-    let url = w.sites().await?.mfa_page;
-    w.goto(ADMIN, &url).await?;
-    search_for(w, &upn).await?;
-    select_account(w, &upn).await?;
     let action = match status.0 {
         MfaStatus::Disabled => "Disable",
         MfaStatus::Enabled => "Enable",
         MfaStatus::Enforced => "Enforce",
     };
-    run_quick_step(w, action).await
+    open_status_page(w).await?;
+    search_for(w, &upn).await?;
+    // The FAQ names only the status here; its section 2 says where it is
+    // set, and that page is the one the service shows.
+    match status_page(w) {
+        StatusPage::Legacy => {
+            select_account(w, &upn).await?;
+            run_quick_step(w, action).await
+        }
+        StatusPage::PerUser => today::run_command(w, action, &upn).await,
+    }
 }

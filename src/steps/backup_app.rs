@@ -3,6 +3,7 @@
 
 use super::world::backup_app::{sign_in, Attempt, Credential, Outcome};
 use super::world::settle::{eventually, Expectation, NotYetEffective, Settle};
+use super::today;
 use super::world::DocWorld;
 use cucumber::gherkin::Step;
 use cucumber::{given, then, when};
@@ -27,7 +28,21 @@ async fn backup_sign_in(
     } else {
         Credential::AccountPassword
     };
-    let outcome = sign_in(w, &upn, credential).await?;
+    let (credential, outcome) = match sign_in(w, &upn, credential).await {
+        Ok(outcome) => (credential, outcome),
+        // No app password was handed out today: the user has the account
+        // password only.
+        Err(e) => {
+            let found = "no app password was handed out";
+            w.drifted_answer(Err(e), today::BASIC_AUTH_OFF, found).await?;
+            let credential = Credential::AccountPassword;
+            (credential, sign_in(w, &upn, credential).await?)
+        }
+    };
+    let which = match credential {
+        Credential::AppPassword => "app password",
+        Credential::AccountPassword => "account password",
+    };
     // While a change made in this scenario may still be on its way, what
     // Exchange answers depends on how fast the machine got here: the step
     // that waits for the change records the outcome it settled on.
@@ -101,9 +116,17 @@ async fn backup_outcome(
     let expected = Outcome::parse(&expected).expect("the regex lists only known outcomes");
     let (first, first_at) = last_attempt(w)?;
     let e = expectation(expected, Settle::from_suffix(&settle), w.settle_limit());
-    let got = eventually(w, e, first, first_at).await?;
-    w.saw("backup app", &got.describe());
-    Ok(())
+    match eventually(w, e, first, first_at).await {
+        Ok(got) => {
+            w.saw("backup app", &got.describe());
+            Ok(())
+        }
+        Err(e) => {
+            let found = answered(w);
+            w.drifted_answer(Err(e), today::BASIC_AUTH_OFF, &found).await?;
+            today::basic_auth_off(w)
+        }
+    }
 }
 
 #[then(
@@ -131,7 +154,20 @@ async fn never_effective(w: &mut DocWorld, step: &Step, seconds: f64) -> anyhow:
                 );
                 Ok(())
             }
-            _ => Err(w.fail(format!("expected a 'not yet effective' report, got: {e}"))),
+            _ => {
+                let faq = Err(w.fail(format!("expected a 'not yet effective' report, got: {e}")));
+                let found = answered(w);
+                w.drifted_answer(faq, today::BASIC_AUTH_OFF, &found).await?;
+                today::basic_auth_off(w)
+            }
         },
+    }
+}
+
+/// What Exchange last answered the backup app, for a finding.
+fn answered(w: &DocWorld) -> String {
+    match &w.backup_app {
+        Some(a) => format!("Exchange answered the backup app: {}", a.outcome.describe()),
+        None => "the backup app has not signed in".into(),
     }
 }

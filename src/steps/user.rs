@@ -4,14 +4,16 @@
 
 use super::world::browse::HEADING;
 use super::world::settle::{eventually, Expectation, Settle};
+use super::today;
 use super::world::{Actor, DocWorld};
 use crate::pages::{owa, proof_up, second_factor as sas, sign_in};
 use cucumber::gherkin::Step;
 use cucumber::{given, then, when};
 use docproof_contract::domain::Secret;
+use docproof_contract::profile::Profile;
 use futures::FutureExt as _;
 
-const USER: Actor = Actor::User;
+pub(super) const USER: Actor = Actor::User;
 
 /// Where a browser sign-in with the right password leads (FAQ 2.5).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,11 +151,18 @@ async fn sign_in_outcome(
 async fn page_says(w: &mut DocWorld, step: &Step, text: String) -> anyhow::Result<()> {
     w.at(step).await?;
     let heading = w.read(USER, HEADING).await?;
-    if heading != text {
-        let page = w.describe_page(USER).await;
-        return Err(w.fail(format!(
-            "expected the page to say \"{text}\", but it shows {page}"
-        )));
+    let faq = match heading == text {
+        true => Ok(()),
+        false => {
+            let page = w.describe_page(USER).await;
+            Err(w.fail(format!(
+                "expected the page to say \"{text}\", but it shows {page}"
+            )))
+        }
+    };
+    if w.drifted(faq, &format!("The page says “{heading}”.")).await? {
+        today::interrupt(w).await?;
+        return Ok(());
     }
     w.saw("page", &heading);
     Ok(())
@@ -162,6 +171,15 @@ async fn page_says(w: &mut DocWorld, step: &Step, text: String) -> anyhow::Resul
 #[when("the user goes on to set up additional security verification")]
 async fn proof_up_next(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.at(step).await?;
+    let faq = open_proof_up(w).await;
+    if w.drifted(faq, today::REGISTER).await? {
+        today::open_register(w).await?;
+    }
+    Ok(())
+}
+
+/// FAQ 3.1.2: on to "Additional security verification".
+async fn open_proof_up(w: &mut DocWorld) -> anyhow::Result<()> {
     w.click(USER, sign_in::PROOF_UP_NEXT).await?;
     w.see(USER, "page", proof_up::TITLE).await?;
     w.see(USER, "step", proof_up::STEP).await?;
@@ -173,10 +191,36 @@ async fn proof_up_next(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
 )]
 async fn contact(w: &mut DocWorld, step: &Step, method: String) -> anyhow::Result<()> {
     w.at(step).await?;
-    enter_contact(w, &method).await
+    let faq = enter_contact(w, &method).await;
+    if w.drifted(faq, today::CHOOSE_PHONE).await? {
+        today::choose_phone(w).await?;
+    }
+    Ok(())
 }
 
 async fn enter_contact(w: &mut DocWorld, method: &str) -> anyhow::Result<()> {
+    if !w.visible(USER, proof_up::CONTACT_METHOD).await? {
+        let page = w.describe_page(USER).await;
+        return Err(w.fail(format!(
+            "the page offers no contact method to select; it is {page}"
+        )));
+    }
+    w.choose(USER, proof_up::CONTACT_METHOD, method).await?;
+    let phone = enter_phone(w, proof_up::COUNTRY, proof_up::COUNTRY_OPTIONS, proof_up::PHONE).await?;
+    let shown_method = w.chosen(USER, proof_up::CONTACT_METHOD).await?;
+    w.saw("contact", &format!("{shown_method}, {phone}"));
+    Ok(())
+}
+
+/// Chooses the user's country or region by its calling code and types the
+/// mobile phone number, on the form whose fields these are. Returns what
+/// the form shows: "United States (+1), 2065550101".
+pub(super) async fn enter_phone(
+    w: &mut DocWorld,
+    country: &str,
+    options: &str,
+    number: &str,
+) -> anyhow::Result<String> {
     let account = w.the_user()?;
     let phone = account.phone.ok_or_else(|| {
         w.fail(format!(
@@ -184,10 +228,9 @@ async fn enter_contact(w: &mut DocWorld, method: &str) -> anyhow::Result<()> {
             account.upn
         ))
     })?;
-    w.choose(USER, proof_up::CONTACT_METHOD, method).await?;
-    let countries = w.read_all(USER, proof_up::COUNTRY_OPTIONS).await?;
+    let countries = w.read_all(USER, options).await?;
     let suffix = format!("(+{})", phone.country_code());
-    let country = countries
+    let choice = countries
         .iter()
         .find(|c| c.ends_with(&suffix))
         .cloned()
@@ -197,23 +240,26 @@ async fn enter_contact(w: &mut DocWorld, method: &str) -> anyhow::Result<()> {
                 phone.country_code()
             ))
         })?;
-    w.choose(USER, proof_up::COUNTRY, &country).await?;
-    w.fill(USER, proof_up::PHONE, phone.national()).await?;
+    w.choose(USER, country, &choice).await?;
+    w.fill(USER, number, phone.national()).await?;
     // What the page shows chosen, not what the step asked for.
-    let shown_method = w.chosen(USER, proof_up::CONTACT_METHOD).await?;
-    let shown_country = w.chosen(USER, proof_up::COUNTRY).await?;
-    let shown_phone = w.value(USER, proof_up::PHONE).await?;
-    w.saw(
-        "contact",
-        &format!("{shown_method}, {shown_country}, {shown_phone}"),
-    );
-    Ok(())
+    let shown_country = w.chosen(USER, country).await?;
+    let shown_phone = w.value(USER, number).await?;
+    Ok(format!("{shown_country}, {shown_phone}"))
 }
 
 #[when(expr = "the user selects {string} as method and clicks Next")]
 async fn method_next(w: &mut DocWorld, step: &Step, method: String) -> anyhow::Result<()> {
     w.at(step).await?;
-    choose_method(w, &method).await
+    let faq = choose_method(w, &method).await;
+    let today = match crate::pages::register::option_for(&method) {
+        Some(crate::pages::register::CALL_ME) => today::CALL_ME,
+        _ => today::RECEIVE_CODE,
+    };
+    if w.drifted(faq, today).await? {
+        today::choose_option(w, &method).await?;
+    }
+    Ok(())
 }
 
 async fn choose_method(w: &mut DocWorld, method: &str) -> anyhow::Result<()> {
@@ -247,7 +293,11 @@ async fn enter_code(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
         .code
         .clone()
         .ok_or_else(|| w.fail("no verification code has been read from a text message yet"))?;
-    type_code(w, code.expose()).await
+    let faq = type_code(w, code.expose()).await;
+    if w.drifted(faq, today::ENTER_CODE).await? {
+        today::enter_code(w, code.expose()).await?;
+    }
+    Ok(())
 }
 
 #[when("the user enters a wrong verification code and clicks Verify")]
@@ -260,7 +310,11 @@ async fn wrong_code(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
         .map(|c| c.expose().to_string())
         .unwrap_or_default();
     let wrong = if real == "000000" { "111111" } else { "000000" };
-    type_code(w, wrong).await
+    let faq = type_code(w, wrong).await;
+    if w.drifted(faq, today::ENTER_CODE).await? {
+        today::enter_code(w, wrong).await?;
+    }
+    Ok(())
 }
 
 /// Types a code on whichever code page shows: proof-up Step 2 or the
@@ -268,8 +322,13 @@ async fn wrong_code(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
 async fn type_code(w: &mut DocWorld, code: &str) -> anyhow::Result<()> {
     let (field, button) = if w.visible(USER, proof_up::CODE).await? {
         (proof_up::CODE, proof_up::VERIFY)
-    } else {
+    } else if w.visible(USER, sas::CODE).await? {
         (sas::CODE, sas::VERIFY)
+    } else {
+        let page = w.describe_page(USER).await;
+        return Err(w.fail(format!(
+            "no verification code box with a Verify button is shown; the page is {page}"
+        )));
     };
     w.fill(USER, field, code).await?;
     w.click(USER, button).await
@@ -278,6 +337,14 @@ async fn type_code(w: &mut DocWorld, code: &str) -> anyhow::Result<()> {
 #[then("the page says the code is wrong and asks to try again")]
 async fn code_wrong(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.at(step).await?;
+    let faq = code_error(w).await;
+    if w.drifted(faq, today::WRONG_CODE).await? {
+        today::code_refused(w).await?;
+    }
+    Ok(())
+}
+
+async fn code_error(w: &mut DocWorld) -> anyhow::Result<()> {
     for selector in [proof_up::CODE_ERROR, sas::CODE_ERROR] {
         if w.visible(USER, selector).await? {
             let error = w.see(USER, "error", selector).await?;
@@ -294,6 +361,15 @@ async fn code_wrong(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
 #[then("the page shows an app password")]
 async fn shows_app_password(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.at(step).await?;
+    let faq = app_password_shown(w).await;
+    if w.drifted(faq, today::NO_APP_PASSWORD).await? {
+        today::verified(w).await?;
+    }
+    Ok(())
+}
+
+/// FAQ 3.1.4 / 3.2.4: Step 3 shows the app password.
+async fn app_password_shown(w: &mut DocWorld) -> anyhow::Result<()> {
     w.past_call_wait().await?;
     if !w.visible(USER, proof_up::APP_PASSWORD).await? {
         w.wait_for(USER, HEADING).await?;
@@ -333,6 +409,14 @@ async fn copy_app_password(w: &mut DocWorld) -> anyhow::Result<String> {
 #[when("the user copies the app password and clicks Done")]
 async fn copy_and_done(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.at(step).await?;
+    let faq = copy_then_done(w).await;
+    if w.drifted(faq, today::DONE).await? {
+        today::done(w).await?;
+    }
+    Ok(())
+}
+
+async fn copy_then_done(w: &mut DocWorld) -> anyhow::Result<()> {
     let upn = w.the_user()?.upn;
     if !w.user.app_passwords.contains_key(&upn) {
         copy_app_password(w).await?;
@@ -449,8 +533,15 @@ async fn registered_by_text(w: &mut DocWorld, step: &Step, name: String) -> anyh
     w.set_status_by_graph(&name, docproof_contract::domain::MfaStatus::Enabled)
         .await?;
     w.user.account = Some(name);
-    // The same pages the 3.1 steps walk in the browser.
-    w.set_up(USER, |w| register_by_text(w).boxed_local()).await
+    // The same pages the 3.1 steps walk in the browser; today's service
+    // has today's wizard, and hands out no app password.
+    match w.config().profile {
+        Profile::Faq2020 => w.set_up(USER, |w| register_by_text(w).boxed_local()).await,
+        Profile::Today => {
+            w.set_up(USER, |w| today::register_by_text(w).boxed_local())
+                .await
+        }
+    }
 }
 
 /// FAQ 3.1.2–3.1.6 without the checks: signs in, registers the phone by

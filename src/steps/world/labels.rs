@@ -69,15 +69,21 @@ pub fn seen(label: &str, page: &str) -> Seen {
 
 impl DocWorld {
     /// Called as each Gherkin step starts, with its text. When the FAQ
-    /// step changes, returns the failure of the one left behind if a label
+    /// step changes, returns the one left behind and its failure if a label
     /// it needed was never shown. Then adds the labels of the current FAQ
     /// step that this Gherkin step names (“selects "Call Me"…”): those
     /// are the ones a page must show while it runs. (A step citing 2.5 for
     /// what a sign-in gets need not show 2.5's “quick steps”.)
-    pub fn labels_at_step(&mut self, changed: bool, gherkin: &str) -> Option<anyhow::Error> {
+    pub fn labels_at_step(
+        &mut self,
+        changed: bool,
+        gherkin: &str,
+    ) -> Option<(LabelCheck, anyhow::Error)> {
         let mut unseen = None;
         if changed {
-            unseen = self.unseen_labels();
+            unseen = self
+                .unseen_labels()
+                .map(|e| (self.scenario.labels.clone(), e));
             self.scenario.labels = LabelCheck {
                 step: self.scenario.current.doc.as_ref().map(|d| d.to_string()),
                 pending: Vec::new(),

@@ -5,6 +5,7 @@
 
 pub mod backup_app;
 pub mod browse;
+pub mod drift;
 pub mod graph;
 pub mod labels;
 pub mod phone;
@@ -52,6 +53,9 @@ pub struct RunConfig {
     pub label_warnings: labels::LabelWarnings,
     /// Which service each scenario's simulator plays (`--profile`).
     pub profile: Profile,
+    /// In an audit (`docproof audit`), where steps record drift; `None` in
+    /// a run, where drift fails the step.
+    pub audit: Option<crate::report::drift::Findings>,
 }
 
 impl RunConfig {
@@ -67,6 +71,7 @@ impl RunConfig {
             doc: None,
             label_warnings: Default::default(),
             profile: Profile::default(),
+            audit: None,
         }
     }
 }
@@ -100,6 +105,8 @@ pub use crate::target::Account;
 pub struct Current {
     pub doc: Option<DocStep>,
     pub line: usize,
+    /// The Gherkin step's text, keyword first.
+    pub text: String,
 }
 
 /// One scenario's world: the run's configuration, handed in by the run's
@@ -118,6 +125,8 @@ pub struct DocWorld {
     pub phone: PhoneState,
     /// The backup app's last sign-in.
     pub backup_app: Option<backup_app::Attempt>,
+    /// The account the admin selected on the MFA page (FAQ 2.4).
+    pub selected_account: Option<String>,
 }
 
 /// The scenario being run: where it comes from, the step it is on, and
@@ -224,6 +233,7 @@ impl DocWorld {
             user: UserState::default(),
             phone: PhoneState::default(),
             backup_app: None,
+            selected_account: None,
         })
     }
 
@@ -259,10 +269,11 @@ impl DocWorld {
         self.scenario.current = Current {
             doc,
             line: step.position.line,
+            text,
         };
         self.scenario.steps_begun += 1;
         match self.labels_at_step(changed, &step.value) {
-            Some(unseen) => Err(unseen),
+            Some((check, unseen)) => self.labels_drifted(check, unseen),
             None => Ok(()),
         }
     }
@@ -353,7 +364,7 @@ impl DocWorld {
 
     pub async fn sites(&mut self) -> anyhow::Result<Sites> {
         let base = self.tenant().await?.base_url.clone();
-        Ok(Sites::simulator(&base))
+        Ok(Sites::simulator(&base, self.config().profile))
     }
 
     /// The user's phone, on the provider the tenant texts and calls
@@ -550,7 +561,9 @@ impl DocWorld {
     pub async fn finish(&mut self, failed: bool) -> Option<anyhow::Error> {
         if !failed {
             self.screenshot_doc_step().await;
-            return self.unseen_labels();
+            let unseen = self.unseen_labels()?;
+            let check = self.scenario.labels.clone();
+            return self.labels_drifted(check, unseen).err();
         }
         let a = self.failure_artefacts()?;
         let secrets = self.scenario.transcript.redactor.secrets();
