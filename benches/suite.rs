@@ -9,11 +9,17 @@
 //! apart from the rest. The browser pool is started once and kept across
 //! rounds, as one `docproof run` keeps it across scenarios.
 //!
-//! `BENCH_ROUNDS` (default 3) sets the rounds per figure.
+//! Then `docproof audit` against the `today` profile, per driver: the same
+//! scenarios, carried on today's way past every drifted step.
+//!
+//! `BENCH_ROUNDS` (default 3) sets the rounds per figure; `BENCH_ONLY=audit`
+//! measures the audit alone.
 
 use docproof::drive::browser::{chromedriver::Installation, BrowserPool};
+use docproof::report::drift::Verdict;
 use docproof::run::browsers::{BrowserOptions, DriverChoice};
 use docproof::run::{run, RunOptions};
+use docproof_contract::profile::Profile;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -85,6 +91,33 @@ fn durations(json: &Path) -> (Vec<f64>, Vec<f64>) {
     (scenarios, steps)
 }
 
+/// One `docproof audit` against today's service: its wall time and how many
+/// steps drifted.
+async fn audit(driver: DriverChoice, pool: Option<Arc<BrowserPool>>) -> (Duration, usize) {
+    let opts = RunOptions {
+        concurrency: Some(2),
+        snapshots: None,
+        verbose: false,
+        report: REPORT.into(),
+        profile: Profile::Today,
+        audit: true,
+        browser: BrowserOptions {
+            driver,
+            pool,
+            ..Default::default()
+        },
+        ..RunOptions::default()
+    };
+    let summary = run(opts).await.expect("the audit runs");
+    assert_eq!(
+        summary.audit_not_judged(),
+        None,
+        "the audit could not judge"
+    );
+    let judged = summary.audit.expect("an audit has verdicts");
+    (summary.elapsed, judged.count(Verdict::Drifted))
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     if v.is_empty() {
         return 0.0;
@@ -124,6 +157,7 @@ async fn main() {
             starts.len()
         );
     }
+    let only_audit = std::env::var("BENCH_ONLY").is_ok_and(|o| o == "audit");
     // Warm-up: first connections, lazily built regexes, browser caches.
     suite(None, 2, DriverChoice::Http, None).await;
     if let Some(pool) = &browser {
@@ -134,7 +168,7 @@ async fn main() {
     if browser.is_some() {
         drivers.push(("browser", DriverChoice::Browser));
     }
-    for (name, driver) in drivers {
+    for &(name, driver) in drivers.iter().filter(|_| !only_audit) {
         for (label, tags) in [
             ("without FAQ 4.1 (no waiting)", Some("not @doc-4.1")),
             ("whole suite (4.1 waits ~2.5 s)", None),
@@ -158,6 +192,22 @@ async fn main() {
                 );
             }
         }
+    }
+    println!(
+        "docproof audit --profile today, concurrency 2, {rounds} rounds each, median wall time"
+    );
+    for &(name, driver) in &drivers {
+        let mut walls = Vec::new();
+        let mut drifted = 0;
+        for _ in 0..rounds {
+            let (wall, d) = audit(driver, browser.clone()).await;
+            walls.push(wall.as_secs_f64() * 1e3);
+            drifted = d;
+        }
+        println!(
+            "  {name:<7} audit: {:>8.1} ms for 20 scenarios, {drifted} steps drifted",
+            median(walls)
+        );
     }
     if let Some(pool) = browser {
         pool.shutdown().await;

@@ -314,7 +314,9 @@ async fn set_mfa(t: &RunningTenant, name: &str, status: MfaStatus) {
 async fn signed_in(t: &RunningTenant, name: &str) -> HttpDriver {
     let user = account(name);
     let mut d = HttpDriver::new();
-    d.goto(&Sites::simulator(&t.base_url).owa).await.unwrap();
+    d.goto(&Sites::simulator(&t.base_url, docproof_contract::profile::Profile::Faq2020).owa)
+        .await
+        .unwrap();
     sign_in::enter_credentials(&mut d, &user.upn, user.password.expose(), WAIT)
         .await
         .unwrap();

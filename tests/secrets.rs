@@ -231,6 +231,28 @@ fn failures_on_pages_with_secrets_leave_none_in_the_report_over_http() {
     assert_no_secrets(&report, &out);
 }
 
+/// The audit saves the pages today's service showed where the FAQ's way
+/// failed (the registration wizard's code box among them) and quotes what
+/// they said: none of it may carry a secret.
+#[test]
+fn the_audit_leaves_no_secret_in_its_findings() {
+    let report = report_dir("secrets-audit-http");
+    let out = support::docproof_command("audit", &["--driver", "http"], &report, &[]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    let pages = files_under(&report.join("drift"));
+    assert!(
+        pages
+            .iter()
+            .any(|p| p.display().to_string().contains("3.1.4")),
+        "the audit saved the pages of 3.1.4: {pages:?}"
+    );
+    for file in ["drift.json", "drift.md"] {
+        assert!(report.join(file).is_file(), "{file} is written");
+    }
+    assert_no_secrets(&report, &out);
+}
+
 fn browser() -> Option<Installation> {
     browser_support::browser_for("browser tests")
 }

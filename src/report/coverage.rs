@@ -220,7 +220,6 @@ fn short(text: &str, max: usize) -> String {
     }
 }
 
-
 /// Appends `markdown` to the file named by `GITHUB_STEP_SUMMARY`, if set.
 pub fn append_to_step_summary(markdown: &str) -> std::io::Result<()> {
     let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {

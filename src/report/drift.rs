@@ -160,7 +160,8 @@ pub fn judge(
                 .copied()
                 .filter(|r| r.doc.as_deref() == Some(id))
                 .collect();
-            let mut found: Vec<Finding> = findings.iter().filter(|f| f.step == id).cloned().collect();
+            let mut found: Vec<Finding> =
+                findings.iter().filter(|f| f.step == id).cloned().collect();
             // A step that failed with no way forward is a finding too.
             for r in mine.iter().filter(|r| r.outcome == StepOutcome::Failed) {
                 let at = format!("{}:{}", r.feature.display(), r.line);
@@ -207,7 +208,9 @@ pub fn judge(
                     verdict: Verdict::NotReached,
                     expected: wording.clone(),
                     found: Some(match mine.first() {
-                        Some(_) => "no scenario got this far: an earlier step had no way forward".into(),
+                        Some(_) => {
+                            "no scenario got this far: an earlier step had no way forward".into()
+                        }
                         None => "no Gherkin step cites this step".into(),
                     }),
                     today: None,
@@ -241,7 +244,10 @@ fn failed_without_way(r: &StepRun, at: String, report: &Path) -> Finding {
         step: doc.clone(),
         feature: at,
         gherkin: r.text.clone(),
-        expected: r.failure.clone().unwrap_or_else(|| "the step failed".into()),
+        expected: r
+            .failure
+            .clone()
+            .unwrap_or_else(|| "the step failed".into()),
         found: String::new(),
         today: None,
         screenshot: saved("png"),
@@ -434,7 +440,13 @@ mod tests {
             finding(10, "1.2", "Click \"Go now\"."),
             finding(4, "1.2", "Click \"Go now\"."),
         ];
-        let audit = judge(&doc(), Profile::Today, &runs, &findings, Path::new("/nowhere"));
+        let audit = judge(
+            &doc(),
+            Profile::Today,
+            &runs,
+            &findings,
+            Path::new("/nowhere"),
+        );
         let table: Vec<(&str, Verdict)> = audit
             .steps
             .iter()
@@ -450,15 +462,28 @@ mod tests {
             ]
         );
         let drifted = &audit.steps[1];
-        assert_eq!(drifted.expected, "expected at 4", "the first finding in feature order");
-        assert_eq!(drifted.today.as_deref(), Some("Click \"Go now\"."), "said once");
+        assert_eq!(
+            drifted.expected, "expected at 4",
+            "the first finding in feature order"
+        );
+        assert_eq!(
+            drifted.today.as_deref(),
+            Some("Click \"Go now\"."),
+            "said once"
+        );
         assert_eq!(drifted.findings.len(), 2);
         let failed = &audit.steps[2];
         assert_eq!(failed.today, None);
         assert_eq!(failed.expected, "it broke");
         let md = markdown(&audit, &doc());
-        assert!(md.contains("4 numbered steps: 1 hold, 2 drifted, 1 not reached"), "{md}");
-        assert!(md.contains("**Today:** no way forward is known today"), "{md}");
+        assert!(
+            md.contains("4 numbered steps: 1 hold, 2 drifted, 1 not reached"),
+            "{md}"
+        );
+        assert!(
+            md.contains("**Today:** no way forward is known today"),
+            "{md}"
+        );
         let json: serde_json::Value = serde_json::to_value(&audit).unwrap();
         assert_eq!(json["steps"][3]["verdict"], "not-reached");
         assert_eq!(json["profile"], "today");

@@ -26,7 +26,12 @@ const OWN_FILES: [&str; 6] = [
     super::drift::DRIFT_JSON,
     super::drift::DRIFT_MD,
 ];
-const OWN_FOLDERS: [&str; 4] = [TRANSCRIPTS, SCREENSHOTS, FAILURES, super::drift::DRIFT_FOLDER];
+const OWN_FOLDERS: [&str; 4] = [
+    TRANSCRIPTS,
+    SCREENSHOTS,
+    FAILURES,
+    super::drift::DRIFT_FOLDER,
+];
 
 /// Why the run did not finish, as its reports say until it does: true
 /// while it runs, and still true if it is killed or crashes.

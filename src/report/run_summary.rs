@@ -86,7 +86,11 @@ impl RunSummary {
     pub fn audit_not_judged(&self) -> Option<String> {
         let mut why = Vec::new();
         if !self.problems.is_empty() {
-            why.push(count(self.problems.len(), "problem in the features", "problems in the features"));
+            why.push(count(
+                self.problems.len(),
+                "problem in the features",
+                "problems in the features",
+            ));
         }
         let infrastructure = self.infrastructure_errors();
         if infrastructure > 0 {
@@ -241,11 +245,11 @@ fn audit_counts(a: &super::drift::Audit) -> String {
 /// How the pages were walked: "in a real browser (…)", "over HTTP".
 fn walked(s: &RunSummary) -> String {
     match (s.driver, &s.browser) {
-            (Some(DriverKind::Browser), Some(b)) => format!("in a real browser ({b})"),
-            (Some(DriverKind::Browser), None) => "in a real browser".to_string(),
-            (Some(DriverKind::Http), _) => "over HTTP".to_string(),
-            _ => "before running".to_string(),
-        }
+        (Some(DriverKind::Browser), Some(b)) => format!("in a real browser ({b})"),
+        (Some(DriverKind::Browser), None) => "in a real browser".to_string(),
+        (Some(DriverKind::Http), _) => "over HTTP".to_string(),
+        _ => "before running".to_string(),
+    }
 }
 
 /// An audit's lines: each step that no longer holds, then the counts.
@@ -254,7 +258,11 @@ fn print_audit(s: &RunSummary, a: &super::drift::Audit) {
     for p in s.doc_problems.iter().chain(&s.problems) {
         eprintln!("error: {p}");
     }
-    for r in s.scenarios.iter().filter(|r| r.verdict == Verdict::Infrastructure) {
+    for r in s
+        .scenarios
+        .iter()
+        .filter(|r| r.verdict == Verdict::Infrastructure)
+    {
         eprintln!(
             "ERROR (infrastructure) {}:{} {} — {}",
             r.feature.display(),
@@ -263,7 +271,11 @@ fn print_audit(s: &RunSummary, a: &super::drift::Audit) {
             r.failure.as_deref().unwrap_or_default()
         );
     }
-    for step in a.steps.iter().filter(|st| st.verdict != super::drift::Verdict::Holds) {
+    for step in a
+        .steps
+        .iter()
+        .filter(|st| st.verdict != super::drift::Verdict::Holds)
+    {
         eprintln!(
             "{} {}: {}",
             step.verdict.as_str(),

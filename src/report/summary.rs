@@ -101,7 +101,6 @@ pub fn doc_check(problems: &[String], coverage: Option<&std::path::Path>) -> Str
     out
 }
 
-
 /// The "Labels" section: UI labels the pages spell differently from the
 /// FAQ (case or spacing only). Empty when there are none.
 pub fn label_warnings(warnings: &[String]) -> String {

@@ -129,7 +129,10 @@ impl Transcript {
 /// A scenario's name for its files:
 /// `3.1-authentication-phone-sms__register-by-text-message…`; outlines get
 /// their example values through the substituted scenario name.
-pub fn scenario_name(feature: &cucumber::gherkin::Feature, scenario: &cucumber::gherkin::Scenario) -> String {
+pub fn scenario_name(
+    feature: &cucumber::gherkin::Feature,
+    scenario: &cucumber::gherkin::Scenario,
+) -> String {
     let stem = feature
         .path
         .as_deref()

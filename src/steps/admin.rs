@@ -4,9 +4,8 @@
 //! admin's script would.
 
 use super::world::browse::HEADING;
-use super::world::{Actor, DocWorld};
+use super::world::{today, Actor, DocWorld};
 use super::Status;
-use super::today;
 use crate::pages::status_page::StatusPage;
 use crate::pages::{admin_center as ac, mfa_page as mfa, sign_in};
 use cucumber::gherkin::Step;
@@ -346,9 +345,10 @@ async fn quick_step(w: &mut DocWorld, step: &Step, action: String) -> anyhow::Re
     w.at(step).await?;
     let faq = run_quick_step(w, &action).await;
     if w.drifted(faq, today::COMMAND_BAR).await? {
-        let upn = w.selected_account.clone().ok_or_else(|| {
-            w.fail("no account is selected: click an account first (FAQ 2.4)")
-        })?;
+        let upn = w
+            .selected_account
+            .clone()
+            .ok_or_else(|| w.fail("no account is selected: click an account first (FAQ 2.4)"))?;
         today::run_command(w, &action, &upn).await?;
     }
     Ok(())
@@ -429,7 +429,8 @@ async fn set_status(
         MfaStatus::Enabled => "Enable",
         MfaStatus::Enforced => "Enforce",
     };
-    open_status_page(w).await?;
+    let url = w.sites().await?.mfa_page;
+    w.goto(ADMIN, &url).await?;
     search_for(w, &upn).await?;
     // The FAQ names only the status here; its section 2 says where it is
     // set, and that page is the one the service shows.

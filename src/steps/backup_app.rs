@@ -3,8 +3,7 @@
 
 use super::world::backup_app::{sign_in, Attempt, Credential, Outcome};
 use super::world::settle::{eventually, Expectation, NotYetEffective, Settle};
-use super::today;
-use super::world::DocWorld;
+use super::world::{today, DocWorld};
 use cucumber::gherkin::Step;
 use cucumber::{given, then, when};
 use std::time::Duration;
@@ -34,7 +33,8 @@ async fn backup_sign_in(
         // password only.
         Err(e) => {
             let found = "no app password was handed out";
-            w.drifted_answer(Err(e), today::BASIC_AUTH_OFF, found).await?;
+            w.drifted_answer(Err(e), today::BASIC_AUTH_OFF, found)
+                .await?;
             let credential = Credential::AccountPassword;
             (credential, sign_in(w, &upn, credential).await?)
         }
@@ -123,7 +123,8 @@ async fn backup_outcome(
         }
         Err(e) => {
             let found = answered(w);
-            w.drifted_answer(Err(e), today::BASIC_AUTH_OFF, &found).await?;
+            w.drifted_answer(Err(e), today::BASIC_AUTH_OFF, &found)
+                .await?;
             today::basic_auth_off(w)
         }
     }

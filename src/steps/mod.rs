@@ -12,7 +12,6 @@ pub mod admin;
 pub mod backup_app;
 pub mod office365;
 pub mod phone;
-pub mod today;
 pub mod user;
 pub mod world;
 

@@ -4,8 +4,7 @@
 
 use super::world::browse::HEADING;
 use super::world::settle::{eventually, Expectation, Settle};
-use super::today;
-use super::world::{Actor, DocWorld};
+use super::world::{today, Actor, DocWorld};
 use crate::pages::{owa, proof_up, second_factor as sas, sign_in};
 use cucumber::gherkin::Step;
 use cucumber::{given, then, when};
@@ -13,7 +12,7 @@ use docproof_contract::domain::Secret;
 use docproof_contract::profile::Profile;
 use futures::FutureExt as _;
 
-pub(super) const USER: Actor = Actor::User;
+const USER: Actor = Actor::User;
 
 /// Where a browser sign-in with the right password leads (FAQ 2.5).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,37 +59,10 @@ async fn owa_login(w: &mut DocWorld, step: &Step, name: String) -> anyhow::Resul
     // next depends on timing; the step after this one judges it, and the
     // transcript keeps only what is certain.
     let uncertain = w.change_in_flight();
-    log_in(w).await?;
+    w.log_in().await?;
     if !uncertain {
         w.see_heading(USER).await?;
     }
-    Ok(())
-}
-
-/// Opens OWA in a fresh browser and logs in with the account password.
-pub async fn log_in(w: &mut DocWorld) -> anyhow::Result<()> {
-    let account = w.the_user()?;
-    let owa_url = w.sites().await?.owa;
-    let r = w.browser(USER).await?.reset().await;
-    r.map_err(|e| w.fail(e))?;
-    w.goto(USER, &owa_url).await?;
-    let wait = w.config().wait;
-    let r = sign_in::enter_credentials(
-        w.browser(USER).await?,
-        &account.upn,
-        account.password.expose(),
-        wait,
-    )
-    .await;
-    r.map_err(|e| w.fail(e))?;
-    if w.visible(USER, sign_in::PASSWORD_ERROR).await? {
-        let error = w.read(USER, sign_in::PASSWORD_ERROR).await?;
-        return Err(w.fail(format!(
-            "the password of {} was refused: {error}",
-            account.upn
-        )));
-    }
-    w.user.signed_in_at = Some(std::time::Instant::now());
     Ok(())
 }
 
@@ -135,7 +107,7 @@ async fn sign_in_outcome(
         limit: w.settle_limit(),
         retry: |w| {
             Box::pin(async move {
-                log_in(w).await?;
+                w.log_in().await?;
                 outcome(w).await
             })
         },
@@ -160,7 +132,9 @@ async fn page_says(w: &mut DocWorld, step: &Step, text: String) -> anyhow::Resul
             )))
         }
     };
-    if w.drifted(faq, &format!("The page says “{heading}”.")).await? {
+    if w.drifted(faq, &format!("The page says “{heading}”."))
+        .await?
+    {
         today::interrupt(w).await?;
         return Ok(());
     }
@@ -206,46 +180,16 @@ async fn enter_contact(w: &mut DocWorld, method: &str) -> anyhow::Result<()> {
         )));
     }
     w.choose(USER, proof_up::CONTACT_METHOD, method).await?;
-    let phone = enter_phone(w, proof_up::COUNTRY, proof_up::COUNTRY_OPTIONS, proof_up::PHONE).await?;
+    let phone = w
+        .enter_phone(
+            proof_up::COUNTRY,
+            proof_up::COUNTRY_OPTIONS,
+            proof_up::PHONE,
+        )
+        .await?;
     let shown_method = w.chosen(USER, proof_up::CONTACT_METHOD).await?;
     w.saw("contact", &format!("{shown_method}, {phone}"));
     Ok(())
-}
-
-/// Chooses the user's country or region by its calling code and types the
-/// mobile phone number, on the form whose fields these are. Returns what
-/// the form shows: "United States (+1), 2065550101".
-pub(super) async fn enter_phone(
-    w: &mut DocWorld,
-    country: &str,
-    options: &str,
-    number: &str,
-) -> anyhow::Result<String> {
-    let account = w.the_user()?;
-    let phone = account.phone.ok_or_else(|| {
-        w.fail(format!(
-            "{} has no mobile phone in the tenant file",
-            account.upn
-        ))
-    })?;
-    let countries = w.read_all(USER, options).await?;
-    let suffix = format!("(+{})", phone.country_code());
-    let choice = countries
-        .iter()
-        .find(|c| c.ends_with(&suffix))
-        .cloned()
-        .ok_or_else(|| {
-            w.fail(format!(
-                "no country or region with code +{} is offered",
-                phone.country_code()
-            ))
-        })?;
-    w.choose(USER, country, &choice).await?;
-    w.fill(USER, number, phone.national()).await?;
-    // What the page shows chosen, not what the step asked for.
-    let shown_country = w.chosen(USER, country).await?;
-    let shown_phone = w.value(USER, number).await?;
-    Ok(format!("{shown_country}, {shown_phone}"))
 }
 
 #[when(expr = "the user selects {string} as method and clicks Next")]
@@ -455,7 +399,7 @@ async fn sign_out_and_in(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
     w.at(step).await?;
     w.click(USER, owa::SIGN_OUT).await?;
     w.see(USER, "page", owa::SIGNED_OUT).await?;
-    log_in(w).await?;
+    w.log_in().await?;
     w.see_heading(USER).await?;
     Ok(())
 }
@@ -548,7 +492,7 @@ async fn registered_by_text(w: &mut DocWorld, step: &Step, name: String) -> anyh
 /// text message, copies the app password and lands in Outlook. Returns
 /// Outlook's URL.
 async fn register_by_text(w: &mut DocWorld) -> anyhow::Result<String> {
-    log_in(w).await?;
+    w.log_in().await?;
     w.click(USER, sign_in::PROOF_UP_NEXT).await?;
     enter_contact(w, "Authentication phone").await?;
     choose_method(w, "Send me a code by text message").await?;

@@ -16,13 +16,24 @@ pub fn docproof(args: &[&str], report: &Path) -> Output {
 
 /// [`docproof`] with extra environment variables.
 pub fn docproof_with(args: &[&str], report: &Path, env: &[(&str, &str)]) -> Output {
+    docproof_command("run", args, report, env)
+}
+
+/// `docproof <command>` (`run` or `audit`) with `args`, over HTTP unless
+/// they choose a driver, killed after 180 s.
+pub fn docproof_command(
+    command: &str,
+    args: &[&str],
+    report: &Path,
+    env: &[(&str, &str)],
+) -> Output {
     let driver: &[&str] = if args.contains(&"--driver") {
         &[]
     } else {
         &["--driver", "http"]
     };
     let child = Command::new(env!("CARGO_BIN_EXE_docproof"))
-        .arg("run")
+        .arg(command)
         .args(["--report", report.to_str().unwrap()])
         .args(driver)
         .args(args)
@@ -42,7 +53,7 @@ pub fn docproof_with(args: &[&str], report: &Path, env: &[(&str, &str)]) -> Outp
         Ok(out) => out.expect("the docproof binary runs"),
         Err(_) => {
             let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
-            panic!("docproof run {args:?} did not finish within 180 s");
+            panic!("docproof {command} {args:?} did not finish within 180 s");
         }
     }
 }

@@ -113,7 +113,11 @@ impl DocWorld {
             .map(|d| d.to_string())
             .unwrap_or_default();
         let gherkin = self.scenario.current.text.clone();
-        let n = self.scenario.shots.entry(format!("drift {doc}")).or_default();
+        let n = self
+            .scenario
+            .shots
+            .entry(format!("drift {doc}"))
+            .or_default();
         *n += 1;
         let stem = match *n {
             1 => doc.clone(),
@@ -227,7 +231,11 @@ fn closest_labels(gherkin: &str, labels: &[String]) -> Vec<String> {
         scored.push((score, i, label));
     }
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    scored.into_iter().take(CLOSEST).map(|(_, _, l)| l).collect()
+    scored
+        .into_iter()
+        .take(CLOSEST)
+        .map(|(_, _, l)| l)
+        .collect()
 }
 
 #[cfg(test)]
@@ -245,9 +253,15 @@ mod tests {
 
     #[test]
     fn the_closest_labels_share_the_steps_words() {
-        let labels: Vec<String> = ["Home", "+ Add a user", "↓ Export users", "Multi-factor authentication", "Home"]
-            .map(String::from)
-            .to_vec();
+        let labels: Vec<String> = [
+            "Home",
+            "+ Add a user",
+            "↓ Export users",
+            "Multi-factor authentication",
+            "Home",
+        ]
+        .map(String::from)
+        .to_vec();
         let got = closest_labels(
             "the admin clicks the triple dot (…) after \"↓Export Users\" and chooses \"Setup Multifactor authentication\"",
             &labels,

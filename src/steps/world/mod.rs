@@ -10,6 +10,8 @@ pub mod graph;
 pub mod labels;
 pub mod phone;
 pub mod settle;
+pub mod today;
+pub mod user;
 
 use crate::doc::trace::{self, DocStep};
 use crate::drive::{Browsers, Cookie, DriveError, Driver, DriverKind, FailureKind};

@@ -5,22 +5,23 @@
 //! verdict; set-up uses it where the service is today's. Each way comes
 //! with what it says, in the FAQ's style: the draft `drift.md` offers.
 
-use super::user::{self, USER};
-use super::world::backup_app::Outcome;
-use super::world::{Actor, DocWorld};
+use super::{Actor, DocWorld};
 use crate::pages::{admin_center as ac, per_user_mfa as mfa, register};
+use crate::steps::world::backup_app::Outcome;
 
 const ADMIN: Actor = Actor::Admin;
+const USER: Actor = Actor::User;
 
-pub const ONE_VIEW: &str =
-    "Active users has one view today: there is no Preview or Classic mode.";
+pub const ONE_VIEW: &str = "Active users has one view today: there is no Preview or Classic mode.";
 
 pub const MFA_BUTTON: &str = "On the Active users toolbar, click “Multi-factor authentication”: \
      the Microsoft Entra admin center opens “Per-user multifactor authentication”.";
 
-pub const TICK_ACCOUNT: &str = "Tick the checkbox in front of the account you want to enable MFA for.";
+pub const TICK_ACCOUNT: &str =
+    "Tick the checkbox in front of the account you want to enable MFA for.";
 
-pub const COMMAND_BAR: &str = "There are no “quick steps”: with the account ticked, the command bar \
+pub const COMMAND_BAR: &str =
+    "There are no “quick steps”: with the account ticked, the command bar \
      offers “Enable MFA”, “Disable MFA” and “Enforce MFA”, each confirmed in a dialog; the \
      Per-user MFA status column shows Disabled, Enabled or Enforced.";
 
@@ -36,7 +37,8 @@ pub const RECEIVE_CODE: &str = "Select “Receive a code” and click Next.";
 
 pub const CALL_ME: &str = "Select “Call me” and click Next.";
 
-pub const ENTER_CODE: &str = "Enter the code from the text message under “Enter code” and click Next.";
+pub const ENTER_CODE: &str =
+    "Enter the code from the text message under “Enter code” and click Next.";
 
 pub const WRONG_CODE: &str = "A wrong code is refused on the same page; enter the right one.";
 
@@ -149,8 +151,13 @@ pub async fn choose_phone(w: &mut DocWorld) -> anyhow::Result<()> {
         w.click(USER, register::CONFIRM).await?;
         w.see(USER, "step", register::HEADING).await?;
     }
-    let phone =
-        user::enter_phone(w, register::COUNTRY, register::COUNTRY_OPTIONS, register::PHONE).await?;
+    let phone = w
+        .enter_phone(
+            register::COUNTRY,
+            register::COUNTRY_OPTIONS,
+            register::PHONE,
+        )
+        .await?;
     w.saw("phone", &phone);
     Ok(())
 }
@@ -162,7 +169,9 @@ pub async fn choose_option(w: &mut DocWorld, faq_method: &str) -> anyhow::Result
             "\"{faq_method}\" is not a method: say \"Send me a code by text message\" or \"Call Me\""
         ))
     })?;
-    let label = w.read(USER, &crate::pages::proof_up::label_of(option)).await?;
+    let label = w
+        .read(USER, &crate::pages::proof_up::label_of(option))
+        .await?;
     w.saw("option", &label);
     w.tick(USER, option).await?;
     w.click(USER, register::NEXT).await?;
@@ -190,7 +199,9 @@ pub async fn enter_code(w: &mut DocWorld, code: &str) -> anyhow::Result<()> {
 pub async fn code_refused(w: &mut DocWorld) -> anyhow::Result<()> {
     let error = w.see(USER, "error", register::ERROR).await?;
     if !w.visible(USER, register::CODE).await? {
-        return Err(w.fail(format!("\"{error}\" is shown, but no code can be entered again")));
+        return Err(w.fail(format!(
+            "\"{error}\" is shown, but no code can be entered again"
+        )));
     }
     Ok(())
 }
@@ -218,7 +229,7 @@ pub async fn done(w: &mut DocWorld) -> anyhow::Result<()> {
 /// Registers the user's phone by text message, the whole wizard, with no
 /// checks: set-up on today's service. Returns Outlook's URL.
 pub async fn register_by_text(w: &mut DocWorld) -> anyhow::Result<String> {
-    user::log_in(w).await?;
+    w.log_in().await?;
     choose_phone(w).await?;
     choose_option(w, "text").await?;
     w.read_text(false).await?;
