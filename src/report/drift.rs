@@ -143,7 +143,7 @@ pub fn judge(
     report: &Path,
 ) -> Audit {
     let mut findings = findings.to_vec();
-    findings.sort_by(|a, b| location_key(&a.feature).cmp(&location_key(&b.feature)));
+    findings.sort_by_key(|f| location_key(&f.feature));
     let mut runs: Vec<&StepRun> = runs.iter().collect();
     runs.sort_by(|a, b| (&a.feature, a.line).cmp(&(&b.feature, b.line)));
     let shot = |scenario: &str, step: &str| {
