@@ -107,10 +107,12 @@ async fn using_mode(w: &mut DocWorld, step: &Step, mode: String) -> anyhow::Resu
 
 /// FAQ 2.2a/2.2b: Active users in Preview or Classic mode, switched if not.
 async fn use_mode(w: &mut DocWorld, wanted: ac::Mode) -> anyhow::Result<()> {
+    w.expect_shown(ADMIN, ac::MODE, "Preview or Classic mode")
+        .await?;
     let now = w
         .attribute(ADMIN, ac::MODE, "data-mode")
         .await?
-        .ok_or_else(|| w.fail("Active users shows no Preview or Classic mode"))?;
+        .unwrap_or_default();
     if ac::Mode::parse(&now) != Some(wanted) {
         let switch = w.see(ADMIN, "switch", ac::MODE_SWITCH).await?;
         w.click(ADMIN, ac::MODE_SWITCH).await?;
@@ -165,6 +167,12 @@ async fn preview_menu(
 async fn preview_path(w: &mut DocWorld, export: &str, setup: &str) -> anyhow::Result<()> {
     let shown = expect_label(w, ac::EXPORT_USERS, export).await?;
     w.saw("toolbar", &shown);
+    w.expect_shown(
+        ADMIN,
+        ac::MORE_ACTIONS,
+        &format!("triple dot (…) after \"{shown}\""),
+    )
+    .await?;
     let dots = w.read(ADMIN, ac::MORE_ACTIONS).await?;
     w.saw("menu", &dots);
     w.click(ADMIN, ac::MORE_ACTIONS).await?;
@@ -193,6 +201,12 @@ async fn classic_menu(
 async fn classic_path(w: &mut DocWorld, more: &str, add: &str, setup: &str) -> anyhow::Result<()> {
     let shown = expect_label(w, ac::ADD_USER, add).await?;
     w.saw("toolbar", &shown);
+    w.expect_shown(
+        ADMIN,
+        ac::MORE_DROPDOWN,
+        &format!("\"{more}\" drop-down beside \"{shown}\""),
+    )
+    .await?;
     let menu = expect_label(w, ac::MORE_DROPDOWN, more).await?;
     w.saw("menu", &menu);
     w.click(ADMIN, ac::MORE_DROPDOWN).await?;

@@ -155,6 +155,12 @@ async fn proof_up_next(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
 /// FAQ 3.1.2: on to "Additional security verification".
 async fn open_proof_up(w: &mut DocWorld) -> anyhow::Result<()> {
     w.click(USER, sign_in::PROOF_UP_NEXT).await?;
+    w.expect_shown(
+        USER,
+        proof_up::TITLE,
+        "\"Additional security verification\"",
+    )
+    .await?;
     w.see(USER, "page", proof_up::TITLE).await?;
     w.see(USER, "step", proof_up::STEP).await?;
     Ok(())
@@ -212,6 +218,8 @@ async fn choose_method(w: &mut DocWorld, method: &str) -> anyhow::Result<()> {
             "\"{method}\" is not a method: say \"Send me a code by text message\" or \"Call Me\""
         ))
     })?;
+    w.expect_shown(USER, radio, &format!("method \"{method}\" to select"))
+        .await?;
     let label = w.read(USER, &proof_up::label_of(radio)).await?;
     w.saw("method", &label);
     w.tick(USER, radio).await?;
@@ -266,7 +274,7 @@ async fn wrong_code(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
 async fn type_code(w: &mut DocWorld, code: &str) -> anyhow::Result<()> {
     let (field, button) = if w.visible(USER, proof_up::CODE).await? {
         (proof_up::CODE, proof_up::VERIFY)
-    } else if w.visible(USER, sas::CODE).await? {
+    } else if w.visible(USER, sas::CODE).await? && w.visible(USER, sas::VERIFY).await? {
         (sas::CODE, sas::VERIFY)
     } else {
         let page = w.describe_page(USER).await;
@@ -324,6 +332,8 @@ async fn app_password_shown(w: &mut DocWorld) -> anyhow::Result<()> {
             }
         }
     }
+    w.expect_shown(USER, proof_up::APP_PASSWORD, "app password")
+        .await?;
     // Learn the password first, so a failure on this page (a reworded
     // heading, say) saves it masked.
     let password = copy_app_password(w).await?;
@@ -361,6 +371,8 @@ async fn copy_and_done(w: &mut DocWorld, step: &Step) -> anyhow::Result<()> {
 }
 
 async fn copy_then_done(w: &mut DocWorld) -> anyhow::Result<()> {
+    w.expect_shown(USER, proof_up::DONE, "Done button under an app password")
+        .await?;
     let upn = w.the_user()?.upn;
     if !w.user.app_passwords.contains_key(&upn) {
         copy_app_password(w).await?;

@@ -171,6 +171,23 @@ impl DocWorld {
         self.see(actor, "page", HEADING).await
     }
 
+    /// Fails at once, naming `what` and the page, unless the element is
+    /// visible: for a control of a page that has already loaded (its
+    /// heading is shown), whose absence waiting would not change.
+    pub async fn expect_shown(
+        &mut self,
+        actor: Actor,
+        selector: &str,
+        what: &str,
+    ) -> anyhow::Result<()> {
+        self.wait_for(actor, HEADING).await?;
+        if self.visible(actor, selector).await? {
+            return Ok(());
+        }
+        let page = self.describe_page(actor).await;
+        Err(self.fail(format!("the page shows no {what}; it is {page}")))
+    }
+
     /// Where the actor's browser is and what it shows, for failure messages.
     pub async fn describe_page(&mut self, actor: Actor) -> String {
         let Ok(b) = self.browser(actor).await else {
