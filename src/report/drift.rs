@@ -122,6 +122,10 @@ pub struct Audit {
     pub profile: String,
     pub doc: String,
     pub steps: Vec<StepVerdict>,
+    /// Steps that failed in docproof's own code (a panic, an error no step
+    /// cited): not drift, and the audit cannot judge with them.
+    #[serde(skip)]
+    pub crashes: Vec<String>,
 }
 
 impl Audit {
@@ -144,7 +148,10 @@ pub fn judge(
 ) -> Audit {
     let mut findings = findings.to_vec();
     findings.sort_by_key(|f| location_key(&f.feature));
-    let mut runs: Vec<&StepRun> = runs.iter().collect();
+    let (crashed, runs): (Vec<&StepRun>, Vec<&StepRun>) = runs
+        .iter()
+        .partition(|r| r.failure.as_deref().is_some_and(|f| !is_reported(f)));
+    let mut runs = runs;
     runs.sort_by(|a, b| (&a.feature, a.line).cmp(&(&b.feature, b.line)));
     let shot = |scenario: &str, step: &str| {
         let rel = format!("{}/{scenario}/{step}.png", super::folder::SCREENSHOTS);
@@ -229,7 +236,26 @@ pub fn judge(
         profile: profile.name().to_string(),
         doc: doc.source.clone(),
         steps,
+        crashes: crashed
+            .iter()
+            .map(|r| {
+                let why = r.failure.as_deref().unwrap_or_default();
+                format!("{}:{}: {why}", r.feature.display(), r.line)
+            })
+            .collect(),
     }
+}
+
+/// Whether a step's failure is one the steps report (it names the doc step
+/// or the set-up step, or blames the machinery); anything else is a crash.
+fn is_reported(failure: &str) -> bool {
+    [
+        "FAQ step ",
+        "set-up step ",
+        crate::drive::FailureKind::INFRASTRUCTURE_PREFIX,
+    ]
+    .iter()
+    .any(|p| failure.starts_with(p))
 }
 
 /// The finding of a step that failed where no today's way was known: its
@@ -254,6 +280,22 @@ fn failed_without_way(r: &StepRun, at: String, report: &Path) -> Finding {
         page: saved("html"),
         scenario: r.scenario.clone(),
     }
+}
+
+/// A failure message without its places ("FAQ step 2.2a (features/…:16): ",
+/// also where it quotes an inner failure) and the saved-page note after it.
+pub fn strip_place(message: &str) -> String {
+    static PLACE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?:FAQ step \S+|set-up step) \([^()]*:\d+\): ").expect("valid regex")
+    });
+    // The simulator's address changes with every scenario; a real
+    // service's stays, and says where the page is.
+    static LOOPBACK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"https?://127\.0\.0\.1:\d+").expect("valid regex")
+    });
+    let first = message.lines().next().unwrap_or_default();
+    let first = PLACE.replace_all(first, "");
+    LOOPBACK.replace_all(&first, "").trim().to_string()
 }
 
 /// `features/a.feature:14` sorts by file, then by line as a number.
@@ -403,7 +445,8 @@ mod tests {
             text: format!("When step at {line}"),
             doc: Some(doc.into()),
             outcome,
-            failure: (outcome == StepOutcome::Failed).then(|| "it broke".into()),
+            failure: (outcome == StepOutcome::Failed)
+                .then(|| format!("FAQ step {doc} (features/x.feature:{line}): it broke")),
         }
     }
 
@@ -424,6 +467,15 @@ mod tests {
     fn doc() -> Doc {
         let text = "# Guide\n\n## 1. Set up\n\n1. Open the page.\n2. Click **Go**.\n3. See the result.\n4. Done.\n";
         crate::doc::parse::parse(text, crate::doc::parse::Format::Markdown, "t.md")
+    }
+
+    #[test]
+    fn a_message_loses_its_place_and_saved_note() {
+        let m = "FAQ step 2.2a (features/2.feature:16): no visible element matches `#admin-mode`\n  saved: page HTML x";
+        assert_eq!(strip_place(m), "no visible element matches `#admin-mode`");
+        assert_eq!(strip_place("plain (x): words"), "plain (x): words");
+        let nested = "FAQ step 4.1.1 (f.feature:30): got: FAQ step 4.1.1 (f.feature:30): refused";
+        assert_eq!(strip_place(nested), "got: refused");
     }
 
     #[test]
@@ -475,6 +527,7 @@ mod tests {
         let failed = &audit.steps[2];
         assert_eq!(failed.today, None);
         assert_eq!(failed.expected, "it broke");
+        assert!(audit.crashes.is_empty());
         let md = markdown(&audit, &doc());
         assert!(
             md.contains("4 numbered steps: 1 hold, 2 drifted, 1 not reached"),
@@ -485,6 +538,17 @@ mod tests {
             "{md}"
         );
         let json: serde_json::Value = serde_json::to_value(&audit).unwrap();
+        let mut panicked = run(7, "1.4", StepOutcome::Failed);
+        panicked.failure = Some("called `Option::unwrap()` on a `None` value".into());
+        let crashed = judge(
+            &doc(),
+            Profile::Today,
+            &[panicked],
+            &[],
+            Path::new("/nowhere"),
+        );
+        assert_eq!(crashed.crashes.len(), 1, "a panic is not drift");
+        assert_eq!(crashed.steps[3].verdict, Verdict::NotReached);
         assert_eq!(json["steps"][3]["verdict"], "not-reached");
         assert_eq!(json["profile"], "today");
     }

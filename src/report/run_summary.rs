@@ -102,6 +102,13 @@ impl RunSummary {
         if self.hook_errors > 0 {
             why.push(count(self.hook_errors, "hook error", "hook errors"));
         }
+        if let Some(first) = self.audit.as_ref().and_then(|a| a.crashes.first()) {
+            let n = self.audit.as_ref().map_or(0, |a| a.crashes.len());
+            why.push(format!(
+                "{} in docproof's own code (first: {first})",
+                count(n, "step failed", "steps failed")
+            ));
+        }
         let undefined = self
             .scenarios
             .iter()

@@ -8,7 +8,7 @@
 use super::browse::HEADING;
 use super::DocWorld;
 use crate::drive::FailureKind;
-use crate::report::drift::{Finding, DRIFT_FOLDER};
+use crate::report::drift::{strip_place, Finding, DRIFT_FOLDER};
 
 /// The visible controls whose words a reader looks for.
 const LABELS: &str = "button, a, label, [role=button], [role=menuitem], [role=tab], h2, legend";
@@ -195,22 +195,6 @@ impl DocWorld {
     }
 }
 
-/// A failure message without its places ("FAQ step 2.2a (features/…:16): ",
-/// also where it quotes an inner failure) and the saved-page note after it.
-fn strip_place(message: &str) -> String {
-    static PLACE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?:FAQ step \S+|set-up step) \([^()]*:\d+\): ").expect("valid regex")
-    });
-    // The simulator's address changes with every scenario; a real
-    // service's stays, and says where the page is.
-    static LOOPBACK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"https?://127\.0\.0\.1:\d+").expect("valid regex")
-    });
-    let first = message.lines().next().unwrap_or_default();
-    let first = PLACE.replace_all(first, "");
-    LOOPBACK.replace_all(&first, "").trim().to_string()
-}
-
 /// The labels sharing most words with the step's text, in page order
 /// among equals, each once; never more than [`CLOSEST`].
 fn closest_labels(gherkin: &str, labels: &[String]) -> Vec<String> {
@@ -241,15 +225,6 @@ fn closest_labels(gherkin: &str, labels: &[String]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_message_loses_its_place_and_saved_note() {
-        let m = "FAQ step 2.2a (features/2.feature:16): no visible element matches `#admin-mode`\n  saved: page HTML x";
-        assert_eq!(strip_place(m), "no visible element matches `#admin-mode`");
-        assert_eq!(strip_place("plain (x): words"), "plain (x): words");
-        let nested = "FAQ step 4.1.1 (f.feature:30): got: FAQ step 4.1.1 (f.feature:30): refused";
-        assert_eq!(strip_place(nested), "got: refused");
-    }
 
     #[test]
     fn the_closest_labels_share_the_steps_words() {
