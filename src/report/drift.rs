@@ -270,10 +270,7 @@ fn failed_without_way(r: &StepRun, at: String, report: &Path) -> Finding {
         step: doc.clone(),
         feature: at,
         gherkin: r.text.clone(),
-        expected: r
-            .failure
-            .clone()
-            .unwrap_or_else(|| "the step failed".into()),
+        expected: strip_place(r.failure.as_deref().unwrap_or("the step failed")),
         found: String::new(),
         today: None,
         screenshot: saved("png"),
