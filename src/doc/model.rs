@@ -211,7 +211,15 @@ impl Step {
 
 /// Runs of whitespace become one space; ends are trimmed.
 pub fn normalise(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    // One string, no list of words: this runs for every block of a page.
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// FNV-1a (64 bit) of the whitespace-normalised text, as `fnv1a64:<hex>`.

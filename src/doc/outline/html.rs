@@ -53,7 +53,7 @@ pub fn read_parsed(page: &Html, html: &str) -> Outline {
     let mut r = Reader {
         source: html,
         // Text in `<head>` (the `<title>` repeats the H1) is not the doc's.
-        cursor: html.to_ascii_lowercase().find("<body").unwrap_or(0),
+        cursor: body_start(html),
         lines: std::iter::once(0)
             .chain(html.match_indices('\n').map(|(i, _)| i + 1))
             .collect(),
@@ -276,6 +276,19 @@ impl Reader<'_> {
         }
         self.locate(file)
     }
+}
+
+/// Where `<body` (in any case) starts, or 0: found in place, not in a
+/// lower-cased copy of the whole page.
+fn body_start(html: &str) -> usize {
+    html.match_indices('<')
+        .map(|(i, _)| i)
+        .find(|&i| {
+            html.as_bytes()
+                .get(i + 1..i + 5)
+                .is_some_and(|name| name.eq_ignore_ascii_case(b"body"))
+        })
+        .unwrap_or(0)
 }
 
 /// Hidden from every reader: `hidden`, `aria-hidden`, or `display: none`.
