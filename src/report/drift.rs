@@ -90,6 +90,8 @@ pub struct StepRun {
     pub outcome: StepOutcome,
     /// Why it failed.
     pub failure: Option<String>,
+    /// How long it ran (none when skipped).
+    pub duration: Option<std::time::Duration>,
 }
 
 /// A numbered step's verdict and its evidence, as `drift.json` has it.
@@ -444,6 +446,7 @@ mod tests {
             outcome,
             failure: (outcome == StepOutcome::Failed)
                 .then(|| format!("FAQ step {doc} (features/x.feature:{line}): it broke")),
+            duration: None,
         }
     }
 

@@ -7,8 +7,10 @@ use crate::doc::trace;
 use crate::drive::FailureKind;
 use cucumber::event::{self, Cucumber, Feature, HookType, Rule, Scenario, Step};
 use cucumber::{cli, parser, Event, Writer};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -31,12 +33,17 @@ pub struct ScenarioResult {
     pub failure: Option<String>,
 }
 
+/// A step of a scenario: its feature, the scenario's line and its own.
+type StepKey = (PathBuf, usize, usize);
+
 /// Shared with the run, which reads it when the writers are done.
 #[derive(Debug, Clone, Default)]
 pub struct Ledger {
     pub results: Arc<Mutex<Vec<ScenarioResult>>>,
-    /// Every Gherkin step's outcome, for the drift audit.
+    /// Every Gherkin step's outcome, for the drift audit and report.html.
     pub steps: Arc<Mutex<Vec<StepRun>>>,
+    /// When each running step started, by feature, scenario and step line.
+    started: Arc<Mutex<HashMap<StepKey, SystemTime>>>,
     open: Arc<Mutex<Vec<ScenarioResult>>>,
 }
 
@@ -61,10 +68,21 @@ impl Ledger {
         f: &cucumber::gherkin::Feature,
         sc: &cucumber::gherkin::Scenario,
         step: &cucumber::gherkin::Step,
-        outcome: StepOutcome,
+        (outcome, at): (StepOutcome, SystemTime),
         failure: Option<String>,
     ) {
+        let key = (
+            f.path.clone().unwrap_or_default(),
+            sc.position.line,
+            step.position.line,
+        );
+        let started = self
+            .started
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&key);
         let run = StepRun {
+            duration: started.and_then(|s| at.duration_since(s).ok()),
             feature: f.path.clone().unwrap_or_default(),
             line: step.position.line,
             scenario: super::transcript::scenario_name(f, sc),
@@ -129,9 +147,20 @@ impl Ledger {
         f: &cucumber::gherkin::Feature,
         sc: &cucumber::gherkin::Scenario,
         step: &cucumber::gherkin::Step,
-        ev: &Step<W>,
+        (ev, at): (&Step<W>, SystemTime),
     ) {
         match ev {
+            Step::Started => {
+                let key = (
+                    f.path.clone().unwrap_or_default(),
+                    sc.position.line,
+                    step.position.line,
+                );
+                self.started
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(key, at);
+            }
             Step::Failed(_, _, _, err) => {
                 // cucumber turns a step's Err into a panic; show its message
                 // without "Step panicked. Captured output:".
@@ -146,7 +175,7 @@ impl Ledger {
                     step.keyword,
                     step.value
                 );
-                self.record_step(f, sc, step, StepOutcome::Failed, Some(why.clone()));
+                self.record_step(f, sc, step, (StepOutcome::Failed, at), Some(why.clone()));
                 let verdict = match FailureKind::of_message(&why) {
                     FailureKind::Infrastructure => Verdict::Infrastructure,
                     FailureKind::Documentation => Verdict::Failed,
@@ -160,15 +189,14 @@ impl Ledger {
                 });
             }
             Step::Skipped => {
-                self.record_step(f, sc, step, StepOutcome::Skipped, None);
+                self.record_step(f, sc, step, (StepOutcome::Skipped, at), None);
                 self.entry(f, sc, |r| {
                     if r.verdict == Verdict::Passed {
                         r.verdict = Verdict::Skipped;
                     }
                 })
             }
-            Step::Passed(..) => self.record_step(f, sc, step, StepOutcome::Passed, None),
-            _ => {}
+            Step::Passed(..) => self.record_step(f, sc, step, (StepOutcome::Passed, at), None),
         }
     }
 
@@ -177,10 +205,13 @@ impl Ledger {
         f: &cucumber::gherkin::Feature,
         sc: &cucumber::gherkin::Scenario,
         ev: &Scenario<W>,
+        at: SystemTime,
     ) {
         match ev {
             Scenario::Started => self.entry(f, sc, |_| ()),
-            Scenario::Step(step, ev) | Scenario::Background(step, ev) => self.step(f, sc, step, ev),
+            Scenario::Step(step, ev) | Scenario::Background(step, ev) => {
+                self.step(f, sc, step, (ev, at))
+            }
             Scenario::Hook(kind, event::Hook::Failed(_, info)) => {
                 let why = panic_message(info);
                 let which = if matches!(kind, HookType::Before) {
@@ -214,8 +245,10 @@ impl<W: 'static> Writer<W> for Ledger {
         let Ok(event) = event else { return };
         if let Cucumber::Feature(f, ev) = &event.value {
             match ev {
-                Feature::Scenario(sc, ev) => self.scenario(f, sc, &ev.event),
-                Feature::Rule(_, Rule::Scenario(sc, ev)) => self.scenario(f, sc, &ev.event),
+                Feature::Scenario(sc, ev) => self.scenario(f, sc, &ev.event, event.at),
+                Feature::Rule(_, Rule::Scenario(sc, ev)) => {
+                    self.scenario(f, sc, &ev.event, event.at)
+                }
                 _ => {}
             }
         }

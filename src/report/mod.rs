@@ -8,6 +8,7 @@
 pub mod coverage;
 pub mod drift;
 pub mod folder;
+pub mod html;
 pub mod junit_errors;
 pub mod ledger;
 pub mod run_summary;

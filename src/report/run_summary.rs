@@ -28,6 +28,8 @@ pub struct RunSummary {
     pub browser: Option<String>,
     /// UI labels the pages spell differently from the FAQ (case, spacing).
     pub label_warnings: Vec<String>,
+    /// Every Gherkin step as it ran (report.html, the audit).
+    pub steps: Vec<super::drift::StepRun>,
     /// Browser sessions that failed to start once and were started again
     /// with a fresh profile.
     pub browser_start_retries: usize,
@@ -250,7 +252,7 @@ fn audit_counts(a: &super::drift::Audit) -> String {
 }
 
 /// How the pages were walked: "in a real browser (…)", "over HTTP".
-fn walked(s: &RunSummary) -> String {
+pub(super) fn walked(s: &RunSummary) -> String {
     match (s.driver, &s.browser) {
         (Some(DriverKind::Browser), Some(b)) => format!("in a real browser ({b})"),
         (Some(DriverKind::Browser), None) => "in a real browser".to_string(),

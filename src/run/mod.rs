@@ -114,6 +114,7 @@ async fn run_begun(opts: &RunOptions) -> anyhow::Result<RunSummary> {
         driver: None,
         browser: None,
         label_warnings: Vec::new(),
+        steps: Vec::new(),
         browser_start_retries: 0,
         pending: plan.pending.clone(),
         profile: opts.profile,
@@ -188,6 +189,7 @@ async fn run_begun(opts: &RunOptions) -> anyhow::Result<RunSummary> {
             })?;
             summary.audit = Some(audit);
         }
+        summary.steps = executed.steps;
         summary.label_warnings = label_warnings
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -214,6 +216,7 @@ async fn run_begun(opts: &RunOptions) -> anyhow::Result<RunSummary> {
             )
         })?;
     run_summary::write_summary(&summary)?;
+    crate::report::html::write(&summary, &plan.doc_gate.doc)?;
     Ok(summary)
 }
 
