@@ -12,8 +12,11 @@
 //! Then `docproof audit` against the `today` profile, per driver: the same
 //! scenarios, carried on today's way past every drifted step.
 //!
+//! Last, how long `report.html` takes to render for the whole suite's run,
+//! against the run's own time.
+//!
 //! `BENCH_ROUNDS` (default 3) sets the rounds per figure; `BENCH_ONLY=audit`
-//! measures the audit alone.
+//! measures the audit alone, `BENCH_ONLY=report` the report alone.
 
 use docproof::drive::browser::{chromedriver::Installation, BrowserPool};
 use docproof::report::drift::Verdict;
@@ -118,6 +121,41 @@ async fn audit(driver: DriverChoice, pool: Option<Arc<BrowserPool>>) -> (Duratio
     (summary.elapsed, judged.count(Verdict::Drifted))
 }
 
+/// `report.html` rendered from a whole suite's run, against that run's
+/// wall time.
+async fn report_time(rounds: usize) {
+    let opts = RunOptions {
+        concurrency: Some(2),
+        snapshots: None,
+        verbose: false,
+        report: REPORT.into(),
+        browser: BrowserOptions {
+            driver: DriverChoice::Http,
+            ..Default::default()
+        },
+        ..RunOptions::default()
+    };
+    let doc = docproof::doc::Doc::load(&opts.doc.display().to_string())
+        .await
+        .expect("the FAQ loads");
+    let summary = run(opts).await.expect("the suite runs");
+    let mut times = Vec::new();
+    for _ in 0..rounds.max(5) {
+        let started = std::time::Instant::now();
+        let page = docproof::report::html::render(&summary, &doc).expect("the report renders");
+        times.push(started.elapsed().as_secs_f64() * 1e3);
+        assert!(page.len() > 10_000);
+    }
+    let render = median(times);
+    let run_ms = summary.elapsed.as_secs_f64() * 1e3;
+    println!(
+        "report.html for {} scenarios ({} Gherkin steps): {render:.2} ms, {:.2} % of the run's {run_ms:.0} ms over HTTP",
+        summary.scenarios.len(),
+        summary.steps.len(),
+        100.0 * render / run_ms
+    );
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     if v.is_empty() {
         return 0.0;
@@ -157,7 +195,11 @@ async fn main() {
             starts.len()
         );
     }
-    let only_audit = std::env::var("BENCH_ONLY").is_ok_and(|o| o == "audit");
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    if only == "report" {
+        return report_time(rounds).await;
+    }
+    let only_audit = only == "audit";
     // Warm-up: first connections, lazily built regexes, browser caches.
     suite(None, 2, DriverChoice::Http, None).await;
     if let Some(pool) = &browser {

@@ -169,6 +169,10 @@ pub struct RunArgs {
     /// Print only failures and the summary, not every step.
     #[arg(long, short)]
     quiet: bool,
+    /// Run only shard i of n (e.g. 1/2): the selected scenarios, ordered by
+    /// file and line, cut into n even blocks; each CI machine runs one.
+    #[arg(long, value_name = "i/n", value_parser = parse_shard)]
+    shard: Option<crate::run::shard::Shard>,
 }
 
 #[derive(clap::Args)]
@@ -209,6 +213,11 @@ fn parse_concurrency(s: &str) -> Result<usize, String> {
         Ok(n) => Ok(n),
         Err(_) => Err(format!("'{s}' is not a number of scenarios; pass a whole number, 1 or more")),
     }
+}
+
+/// `--shard`: `i/n`.
+fn parse_shard(s: &str) -> Result<crate::run::shard::Shard, String> {
+    s.parse()
 }
 
 /// `--profile`: a profile's name.

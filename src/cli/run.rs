@@ -35,6 +35,7 @@ pub fn options(args: RunArgs) -> RunOptions {
         },
         tenant: args.tenant,
         verbose: !args.quiet,
+        shard: args.shard,
         ..RunOptions::default()
     }
 }

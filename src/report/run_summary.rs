@@ -37,6 +37,8 @@ pub struct RunSummary {
     pub pending: Vec<crate::doc::trace::PendingStep>,
     /// Which service the simulator played.
     pub profile: Profile,
+    /// The share of the scenarios this run ran (`--shard i/n`), if any.
+    pub shard: Option<String>,
     /// The drift audit's verdicts (`docproof audit` only).
     pub audit: Option<super::drift::Audit>,
 }
@@ -45,6 +47,9 @@ impl RunSummary {
     /// What the run ran against, as JUnit properties.
     pub fn properties(&self) -> Vec<(&'static str, String)> {
         let mut props = vec![("profile", self.profile.name().to_string())];
+        if let Some(shard) = &self.shard {
+            props.push(("shard", shard.clone()));
+        }
         if let Some(driver) = self.driver {
             props.push(("driver", driver.name().to_string()));
         }
@@ -341,7 +346,7 @@ pub fn print_summary(s: &RunSummary) {
         why => format!("; the run FAILED: {}", why.join("; ")),
     };
     println!(
-        "docproof: {} scenarios passed, {} failed{} ({} steps passed, {} failed, {} skipped) in {:.2} s {}, profile {}{verdict}; reports in {}",
+        "docproof: {} scenarios passed, {} failed{} ({} steps passed, {} failed, {} skipped) in {:.2} s {}, profile {}{}{verdict}; reports in {}",
         s.passed(),
         s.failed(),
         match s.infrastructure_errors() {
@@ -354,6 +359,10 @@ pub fn print_summary(s: &RunSummary) {
         s.elapsed.as_secs_f64(),
 walked(s),
         s.profile,
+        s.shard
+            .as_ref()
+            .map(|sh| format!(", shard {sh}"))
+            .unwrap_or_default(),
         s.report.display()
     );
 }

@@ -28,6 +28,13 @@ pub struct Executed {
     pub hook_errors: usize,
 }
 
+/// Which scenarios run: those the tags select, and with `--shard` only
+/// the shard's.
+pub struct Selection {
+    pub tags: Option<gherkin::tagexpr::TagOperation>,
+    pub only: Option<std::collections::HashSet<super::shard::Place>>,
+}
+
 /// Where an execution writes and what it compares with.
 pub struct Outputs<'a> {
     /// The report folder (JUnit, Cucumber JSON, transcripts/).
@@ -38,12 +45,12 @@ pub struct Outputs<'a> {
     pub verbose: bool,
 }
 
-/// Runs `features` (those `tags` selects), `concurrency` at a time, every
+/// Runs `features` (those `selection` keeps), `concurrency` at a time, every
 /// world configured with `config`.
 pub async fn execute(
     config: RunConfig,
     features: Vec<gherkin::Feature>,
-    tags: Option<gherkin::tagexpr::TagOperation>,
+    Selection { tags, only }: Selection,
     concurrency: usize,
     out: Outputs<'_>,
 ) -> anyhow::Result<Executed> {
@@ -153,6 +160,10 @@ pub async fn execute(
                 && tags
                     .as_ref()
                     .is_none_or(|t| plan::matches(t, feature, rule, scenario))
+                && only.as_ref().is_none_or(|only| {
+                    let path = feature.path.clone().unwrap_or_default();
+                    only.contains(&(path, scenario.position.line))
+                })
         })
         .await;
     for (file, name) in [(junit, folder::JUNIT), (json, folder::CUCUMBER_JSON)] {

@@ -8,6 +8,7 @@
 pub mod browsers;
 pub mod execute;
 pub mod plan;
+pub mod shard;
 
 pub use crate::report::run_summary::{print_summary, RunSummary};
 
@@ -45,6 +46,8 @@ pub struct RunOptions {
     pub verbose: bool,
     /// Which service the simulator plays (`--profile`).
     pub profile: Profile,
+    /// Run only this share of the scenarios (`--shard i/n`).
+    pub shard: Option<shard::Shard>,
     /// Judge every doc step as a drift audit (`docproof audit`): a step
     /// whose FAQ way fails is recorded and carried out today's way.
     pub audit: bool,
@@ -65,6 +68,7 @@ impl Default for RunOptions {
             verbose: true,
             profile: Profile::default(),
             audit: false,
+            shard: None,
         }
     }
 }
@@ -119,6 +123,7 @@ async fn run_begun(opts: &RunOptions) -> anyhow::Result<RunSummary> {
         pending: plan.pending.clone(),
         profile: opts.profile,
         audit: None,
+        shard: opts.shard.map(|s| s.to_string()),
     };
     for step in &summary.pending {
         eprintln!("pending (transcribed, not yet automated): {step}");
@@ -155,7 +160,10 @@ async fn run_begun(opts: &RunOptions) -> anyhow::Result<RunSummary> {
         let executed = execute::execute(
             config,
             plan.features.clone(),
-            plan.tags,
+            execute::Selection {
+                tags: plan.tags,
+                only: plan.only,
+            },
             scenarios_at_once(summary.driver == Some(DriverKind::Browser)),
             execute::Outputs {
                 report: &opts.report,

@@ -21,6 +21,8 @@ pub struct Plan {
     pub features: Vec<gherkin::Feature>,
     /// The tag expression scenarios must match.
     pub tags: Option<gherkin::tagexpr::TagOperation>,
+    /// With `--shard`, the scenarios this shard runs.
+    pub only: Option<std::collections::HashSet<super::shard::Place>>,
     /// Problems that keep the scenarios from running (malformed files,
     /// undefined steps, a tag expression selecting nothing).
     pub problems: Vec<String>,
@@ -73,6 +75,12 @@ pub async fn plan(opts: &RunOptions) -> anyhow::Result<Plan> {
     // The doc check first: drift fails the run, an unreadable doc stops it,
     // and so does a doc that is no FAQ of these features (a problem: no
     // scenario runs).
+    let only = opts.shard.map(|shard| {
+        shard.pick(super::shard::places(&features, |f, r, s| {
+            !crate::features::is_pending(f, r, s)
+                && tags.as_ref().is_none_or(|t| matches(t, f, r, s))
+        }))
+    });
     let limits = Limits::capped(opts.max_doc_size);
     let doc_gate = gate::check(&opts.doc, limits, &opts.features, &features, all_parsed).await?;
     problems.extend(doc_gate.unusable.clone());
@@ -81,6 +89,7 @@ pub async fn plan(opts: &RunOptions) -> anyhow::Result<Plan> {
         target,
         features,
         tags,
+        only,
         problems,
         doc_gate,
         pending,
