@@ -170,6 +170,10 @@ async fn main() {
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(3);
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    if only == "report" {
+        return report_time(rounds).await;
+    }
     let browser = match Installation::find() {
         Ok(install) => {
             let pool = BrowserPool::local(&install, BrowserPool::size_for_scenarios(4))
@@ -194,10 +198,6 @@ async fn main() {
             median(starts.clone()),
             starts.len()
         );
-    }
-    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
-    if only == "report" {
-        return report_time(rounds).await;
     }
     let only_audit = only == "audit";
     // Warm-up: first connections, lazily built regexes, browser caches.
