@@ -57,6 +57,64 @@ fn two_shards_run_every_scenario_exactly_once() {
     assert_eq!(once.len(), union.len(), "no scenario ran in both shards");
     let all: BTreeSet<_> = scenarios(&whole).into_iter().collect();
     assert_eq!(once, all, "together the shards ran what one run runs");
+
+    // Merged, they make the report one run makes.
+    let merged = report_dir("shard-merged");
+    let shards = [
+        report_dir_kept("shard-1-of-2"),
+        report_dir_kept("shard-2-of-2"),
+    ];
+    let out = merge(&shards, &merged);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("20 scenarios passed, 0 failed (180 steps passed"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("shard merged 1/2, 2/2"), "{stdout}");
+    let merged_all: BTreeSet<_> = scenarios(&merged).into_iter().collect();
+    assert_eq!(merged_all, all);
+    assert_eq!(junit(&merged.join("junit.xml")).testcases, 20);
+    let html = std::fs::read_to_string(merged.join("report.html")).unwrap();
+    assert_eq!(
+        html.matches("data-status=\"passed\"").count(),
+        20,
+        "every FAQ step passed"
+    );
+    let summary = std::fs::read_to_string(merged.join("summary.md")).unwrap();
+    assert!(summary.contains("20 of 20 scenarios passed"), "{summary}");
+    assert!(merged.join("transcripts").read_dir().unwrap().count() >= 20);
+
+    // A shard twice, or the output among the inputs, is refused.
+    let twice = merge(
+        &[shards[0].clone(), shards[0].clone()],
+        &report_dir("shard-twice"),
+    );
+    assert_eq!(twice.status.code(), Some(2));
+    assert!(
+        text(&twice).1.contains("shard 1/2 again"),
+        "{}",
+        text(&twice).1
+    );
+    let into = merge(&shards, &shards[0]);
+    assert_eq!(into.status.code(), Some(2));
+    assert!(text(&into).1.contains("--out"), "{}", text(&into).1);
+}
+
+/// A test report folder by name, as left by an earlier part of the test.
+fn report_dir_kept(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join(name)
+}
+
+/// `docproof report merge --out OUT FOLDERS…`.
+fn merge(folders: &[std::path::PathBuf], out: &Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_docproof"))
+        .args(["report", "merge", "--out"])
+        .arg(out)
+        .args(folders)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("docproof runs")
 }
 
 #[test]

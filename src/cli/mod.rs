@@ -6,6 +6,7 @@
 mod audit;
 pub mod doc;
 mod init;
+mod report;
 mod run;
 mod serve;
 
@@ -46,6 +47,10 @@ pub enum Command {
     /// (drift gate), accept its wording after a review.
     #[command(subcommand)]
     Doc(DocCommand),
+    /// Work on report folders: `merge` joins the folders of shards
+    /// (`run --shard i/n`) into one report.
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Write a feature file per procedure of a doc (any doc: Markdown,
     /// HTML, DokuWiki, the wiki's text), every step cited and pending, and
     /// record their wording in the lock.
@@ -93,6 +98,22 @@ pub enum DocCommand {
         doc: doc::DocArgs,
         #[arg(long, default_value = "features")]
         features: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ReportCommand {
+    /// Join the report folders of shards into one report, as one run of
+    /// them all would have written it (JUnit, Cucumber JSON, summary.md,
+    /// coverage.md, report.html and their screenshots); exit 1 if the
+    /// merged run failed.
+    Merge {
+        /// The shards' report folders.
+        #[arg(required = true, value_name = "DIR")]
+        folders: Vec<PathBuf>,
+        /// Where the merged report is written.
+        #[arg(long, default_value = "target/docproof")]
+        out: PathBuf,
     },
 }
 
@@ -339,7 +360,7 @@ pub async fn main() -> ExitCode {
             "warn,docproof_simulator=error,docproof::settle=info"
         }
         Command::Serve(_) => "info",
-        Command::Doc(_) | Command::Init(_) => "warn",
+        Command::Doc(_) | Command::Init(_) | Command::Report(_) => "warn",
     };
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -356,6 +377,7 @@ pub async fn main() -> ExitCode {
         Command::Serve(args) => serve::serve(args).await,
         Command::Doc(cmd) => doc::doc(cmd).await,
         Command::Init(args) => init::init(args).await,
+        Command::Report(ReportCommand::Merge { folders, out }) => report::merge(folders, out).await,
     };
     ending.exit()
 }

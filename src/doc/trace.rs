@@ -119,7 +119,7 @@ pub fn is_pending(
 }
 
 /// A step of a pending scenario, as the run reports it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PendingStep {
     pub feature: std::path::PathBuf,
     pub line: usize,

@@ -71,7 +71,7 @@ pub struct Finding {
 pub type Findings = Arc<Mutex<Vec<Finding>>>;
 
 /// What a Gherkin step came to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum StepOutcome {
     Passed,
     Failed,
@@ -79,7 +79,7 @@ pub enum StepOutcome {
 }
 
 /// One Gherkin step of one scenario, as it ran.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct StepRun {
     pub feature: PathBuf,
     pub line: usize,
@@ -90,8 +90,27 @@ pub struct StepRun {
     pub outcome: StepOutcome,
     /// Why it failed.
     pub failure: Option<String>,
-    /// How long it ran (none when skipped).
+    /// How long it ran (none when skipped); kept as whole milliseconds in
+    /// `run.json`, so no timing there is shaped like a code.
+    #[serde(with = "whole_millis")]
     pub duration: Option<std::time::Duration>,
+}
+
+/// `Option<Duration>` as whole milliseconds.
+mod whole_millis {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::time::Duration;
+
+    pub fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.serialize_some(&(d.as_millis() as u64)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+        Ok(Option::<u64>::deserialize(d)?.map(Duration::from_millis))
+    }
 }
 
 /// A numbered step's verdict and its evidence, as `drift.json` has it.

@@ -18,8 +18,9 @@ pub const SCREENSHOTS: &str = "screenshots";
 pub const FAILURES: &str = "failures";
 
 /// What a run writes into the report folder, and all a new run removes.
-const OWN_FILES: [&str; 7] = [
+const OWN_FILES: [&str; 8] = [
     JUNIT,
+    super::record::RUN_JSON,
     super::html::REPORT_HTML,
     CUCUMBER_JSON,
     SUMMARY,

@@ -11,6 +11,7 @@ pub mod folder;
 pub mod html;
 pub mod junit_errors;
 pub mod ledger;
+pub mod record;
 pub mod run_summary;
 pub mod summary;
 pub mod transcript;

@@ -225,6 +225,8 @@ async fn run_begun(opts: &RunOptions) -> anyhow::Result<RunSummary> {
         })?;
     run_summary::write_summary(&summary)?;
     crate::report::html::write(&summary, &plan.doc_gate.doc)?;
+    let doc = opts.doc.display().to_string();
+    crate::report::record::RunRecord::of(&summary, &opts.features, &doc).write(&opts.report)?;
     Ok(summary)
 }
 
