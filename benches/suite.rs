@@ -29,6 +29,22 @@ use std::time::Duration;
 
 const REPORT: &str = "target/docproof/bench";
 
+/// A quiet run into the bench's report folder, no snapshots compared.
+fn options(concurrency: usize, driver: DriverChoice, pool: Option<Arc<BrowserPool>>) -> RunOptions {
+    RunOptions {
+        concurrency: Some(concurrency),
+        snapshots: None,
+        verbose: false,
+        report: REPORT.into(),
+        browser: BrowserOptions {
+            driver,
+            pool,
+            ..Default::default()
+        },
+        ..RunOptions::default()
+    }
+}
+
 struct Round {
     wall: Duration,
     scenarios: Vec<f64>,
@@ -43,16 +59,7 @@ async fn suite(
 ) -> Round {
     let opts = RunOptions {
         tags: tags.map(str::to_string),
-        concurrency: Some(concurrency),
-        snapshots: None,
-        verbose: false,
-        report: REPORT.into(),
-        browser: BrowserOptions {
-            driver,
-            pool,
-            ..Default::default()
-        },
-        ..RunOptions::default()
+        ..options(concurrency, driver, pool)
     };
     let summary = run(opts).await.expect("the suite runs");
     assert!(
@@ -98,18 +105,9 @@ fn durations(json: &Path) -> (Vec<f64>, Vec<f64>) {
 /// steps drifted.
 async fn audit(driver: DriverChoice, pool: Option<Arc<BrowserPool>>) -> (Duration, usize) {
     let opts = RunOptions {
-        concurrency: Some(2),
-        snapshots: None,
-        verbose: false,
-        report: REPORT.into(),
         profile: Profile::Today,
         audit: true,
-        browser: BrowserOptions {
-            driver,
-            pool,
-            ..Default::default()
-        },
-        ..RunOptions::default()
+        ..options(2, driver, pool)
     };
     let summary = run(opts).await.expect("the audit runs");
     assert_eq!(
@@ -124,17 +122,7 @@ async fn audit(driver: DriverChoice, pool: Option<Arc<BrowserPool>>) -> (Duratio
 /// `report.html` rendered from a whole suite's run, against that run's
 /// wall time.
 async fn report_time(rounds: usize) {
-    let opts = RunOptions {
-        concurrency: Some(2),
-        snapshots: None,
-        verbose: false,
-        report: REPORT.into(),
-        browser: BrowserOptions {
-            driver: DriverChoice::Http,
-            ..Default::default()
-        },
-        ..RunOptions::default()
-    };
+    let opts = options(2, DriverChoice::Http, None);
     let doc = docproof::doc::Doc::load(&opts.doc.display().to_string())
         .await
         .expect("the FAQ loads");

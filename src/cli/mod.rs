@@ -194,6 +194,10 @@ pub struct RunArgs {
     /// file and line, cut into n even blocks; each CI machine runs one.
     #[arg(long, value_name = "i/n", value_parser = parse_shard)]
     shard: Option<crate::run::shard::Shard>,
+    /// Run only the scenarios that did not pass in the last run whose
+    /// reports are in --report (read from its run.json).
+    #[arg(long)]
+    last_failed: bool,
 }
 
 #[derive(clap::Args)]

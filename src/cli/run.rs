@@ -6,7 +6,28 @@ use crate::run::{RunOptions, RunSummary};
 use std::path::Path;
 
 pub async fn run(cmd: RunCmd) -> Ending {
+    let last_failed = cmd.common.last_failed;
     let mut opts = options(cmd.common);
+    if last_failed {
+        match crate::report::record::RunRecord::read(&opts.report) {
+            Ok(last) => {
+                let failed = last.not_passed();
+                if failed.is_empty() {
+                    println!(
+                        "docproof: every scenario of the last run passed ({}); nothing to re-run",
+                        opts.report.join(crate::report::record::RUN_JSON).display()
+                    );
+                    return Ending::Passed;
+                }
+                opts.only = Some(failed);
+            }
+            Err(e) => {
+                return Ending::CannotStart(e.context(
+                    "--last-failed re-runs what failed in the last run, and there is none to read",
+                ))
+            }
+        }
+    }
     opts.snapshots = (!cmd.no_snapshots).then_some(cmd.snapshots);
     opts.profile = cmd.profile;
     match until_signal(opts).await {

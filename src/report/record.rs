@@ -96,6 +96,15 @@ impl RunRecord {
         Ok(record)
     }
 
+    /// The scenarios that did not pass, by feature file and line.
+    pub fn not_passed(&self) -> std::collections::HashSet<(PathBuf, usize)> {
+        self.scenarios
+            .iter()
+            .filter(|s| s.verdict != super::ledger::Verdict::Passed)
+            .map(|s| (s.feature.clone(), s.line))
+            .collect()
+    }
+
     /// The summary the reports are written from, in `report`.
     pub fn summary(&self, report: &Path) -> anyhow::Result<RunSummary> {
         let profile: Profile = self.profile.parse().map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -48,6 +48,8 @@ pub struct RunOptions {
     pub profile: Profile,
     /// Run only this share of the scenarios (`--shard i/n`).
     pub shard: Option<shard::Shard>,
+    /// Run only these scenarios (`--last-failed`), by file and line.
+    pub only: Option<std::collections::HashSet<shard::Place>>,
     /// Judge every doc step as a drift audit (`docproof audit`): a step
     /// whose FAQ way fails is recorded and carried out today's way.
     pub audit: bool,
@@ -69,6 +71,7 @@ impl Default for RunOptions {
             profile: Profile::default(),
             audit: false,
             shard: None,
+            only: None,
         }
     }
 }

@@ -75,11 +75,17 @@ pub async fn plan(opts: &RunOptions) -> anyhow::Result<Plan> {
     // The doc check first: drift fails the run, an unreadable doc stops it,
     // and so does a doc that is no FAQ of these features (a problem: no
     // scenario runs).
-    let only = opts.shard.map(|shard| {
-        shard.pick(super::shard::places(&features, |f, r, s| {
+    let only = (opts.shard.is_some() || opts.only.is_some()).then(|| {
+        let places = super::shard::places(&features, |f, r, s| {
+            let place = (f.path.clone().unwrap_or_default(), s.position.line);
             !crate::features::is_pending(f, r, s)
                 && tags.as_ref().is_none_or(|t| matches(t, f, r, s))
-        }))
+                && opts.only.as_ref().is_none_or(|o| o.contains(&place))
+        });
+        match opts.shard {
+            Some(shard) => shard.pick(places),
+            None => places.into_iter().collect(),
+        }
     });
     let limits = Limits::capped(opts.max_doc_size);
     let doc_gate = gate::check(&opts.doc, limits, &opts.features, &features, all_parsed).await?;
