@@ -109,6 +109,15 @@ struct Page<'a> {
 }
 
 impl Page<'_> {
+    /// `text` ending as a sentence does.
+    fn sentence(&self, text: &str) -> String {
+        let text = text.trim_end();
+        match text.chars().last() {
+            Some('.' | '!' | '?') | None => text.to_string(),
+            _ => format!("{text}."),
+        }
+    }
+
     /// The verdict's CSS class.
     fn verdict_class(&self) -> &'static str {
         if self.verdict.starts_with("FAILED") {
