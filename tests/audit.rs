@@ -12,7 +12,7 @@ mod support;
 
 use serde_json::Value;
 use std::path::Path;
-use support::{docproof_command, files_under, report_dir, text};
+use support::{expect_exit_of, files_under, report_dir};
 
 /// Every numbered step of 2, 3.1, 3.2 and 4.1, and its verdict today.
 const TODAY: [(&str, &str); 20] = [
@@ -40,13 +40,7 @@ const TODAY: [(&str, &str); 20] = [
 
 /// Runs `docproof audit` with `args`; checks the exit code.
 fn audit(code: i32, args: &[&str], report: &Path) -> (String, String) {
-    let out = docproof_command("audit", args, report, &[]);
-    let (stdout, stderr) = text(&out);
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "docproof audit {args:?}\nstdout:\n{stdout}\nstderr:\n{stderr}"
-    );
+    let (_, stdout, stderr) = expect_exit_of("audit", code, args, report);
     (stdout, stderr)
 }
 

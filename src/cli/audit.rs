@@ -2,12 +2,16 @@
 //! service by default), judged step by step into `drift.md` and
 //! `drift.json` ([`crate::report::drift`]).
 
-use super::run::{options, until_signal};
+use super::run::{only_last_failed, options, until_signal};
 use super::{AuditCmd, Ending};
 use crate::report::drift::Verdict;
 
 pub async fn audit(cmd: AuditCmd) -> Ending {
+    let last_failed = cmd.common.last_failed;
     let mut opts = options(cmd.common);
+    if let Some(ending) = only_last_failed(last_failed, &mut opts) {
+        return ending;
+    }
     opts.profile = cmd.profile;
     opts.audit = true;
     // Today's pages are not the FAQ's: what the user saw is the finding,

@@ -8,25 +8,8 @@ use std::path::Path;
 pub async fn run(cmd: RunCmd) -> Ending {
     let last_failed = cmd.common.last_failed;
     let mut opts = options(cmd.common);
-    if last_failed {
-        match crate::report::record::RunRecord::read(&opts.report) {
-            Ok(last) => {
-                let failed = last.not_passed();
-                if failed.is_empty() {
-                    println!(
-                        "docproof: every scenario of the last run passed ({}); nothing to re-run",
-                        opts.report.join(crate::report::record::RUN_JSON).display()
-                    );
-                    return Ending::Passed;
-                }
-                opts.only = Some(failed);
-            }
-            Err(e) => {
-                return Ending::CannotStart(e.context(
-                    "--last-failed re-runs what failed in the last run, and there is none to read",
-                ))
-            }
-        }
+    if let Some(ending) = only_last_failed(last_failed, &mut opts) {
+        return ending;
     }
     opts.snapshots = (!cmd.no_snapshots).then_some(cmd.snapshots);
     opts.profile = cmd.profile;
@@ -36,6 +19,32 @@ pub async fn run(cmd: RunCmd) -> Ending {
             Ending::from_verdict(summary.success())
         }
         Err(ending) => ending,
+    }
+}
+
+/// With `--last-failed`, narrows `opts` to the scenarios that did not pass
+/// in the last run in its report folder; the `Ending` when there is
+/// nothing to run (all passed: done) or no last run to read.
+pub fn only_last_failed(last_failed: bool, opts: &mut RunOptions) -> Option<Ending> {
+    if !last_failed {
+        return None;
+    }
+    match crate::report::record::RunRecord::read(&opts.report) {
+        Ok(last) => {
+            let failed = last.not_passed();
+            if failed.is_empty() {
+                println!(
+                    "docproof: every scenario of the last run passed ({}); nothing to re-run",
+                    opts.report.join(crate::report::record::RUN_JSON).display()
+                );
+                return Some(Ending::Passed);
+            }
+            opts.only = Some(failed);
+            None
+        }
+        Err(e) => Some(Ending::CannotStart(e.context(
+            "--last-failed re-runs what failed in the last run, and there is none to read",
+        ))),
     }
 }
 

@@ -8,6 +8,7 @@
 //! records every Gherkin step's outcome ([`StepRun`]).
 
 use super::cell;
+use super::folder::{step_file, FAILURES, SCREENSHOTS};
 use crate::doc::Doc;
 use docproof_contract::profile::Profile;
 use serde::Serialize;
@@ -175,7 +176,7 @@ pub fn judge(
     let mut runs = runs;
     runs.sort_by(|a, b| (&a.feature, a.line).cmp(&(&b.feature, b.line)));
     let shot = |scenario: &str, step: &str| {
-        let rel = format!("{}/{scenario}/{step}.png", super::folder::SCREENSHOTS);
+        let rel = step_file(SCREENSHOTS, scenario, step, 1, "png");
         report.join(&rel).is_file().then_some(rel)
     };
     let steps = doc
@@ -284,7 +285,7 @@ fn is_reported(failure: &str) -> bool {
 fn failed_without_way(r: &StepRun, at: String, report: &Path) -> Finding {
     let doc = r.doc.clone().unwrap_or_default();
     let saved = |ext: &str| {
-        let rel = format!("{}/{}/{doc}.{ext}", super::folder::FAILURES, r.scenario);
+        let rel = step_file(FAILURES, &r.scenario, &doc, 1, ext);
         report.join(&rel).is_file().then_some(rel)
     };
     Finding {

@@ -35,6 +35,16 @@ const OWN_FOLDERS: [&str; 4] = [
     super::drift::DRIFT_FOLDER,
 ];
 
+/// A scenario's file for a doc step, relative to the report folder:
+/// `screenshots/<scenario>/3.1.4.png`, and `3.1.4-2.png` for the second of
+/// the same step. Every writer and reader of these files names them here.
+pub fn step_file(folder: &str, scenario: &str, step: &str, n: usize, ext: &str) -> String {
+    match n {
+        0 | 1 => format!("{folder}/{scenario}/{step}.{ext}"),
+        n => format!("{folder}/{scenario}/{step}-{n}.{ext}"),
+    }
+}
+
 /// Why the run did not finish, as its reports say until it does: true
 /// while it runs, and still true if it is killed or crashes.
 const UNFINISHED: &str = "it is still running, or it was killed or crashed before it could report";

@@ -8,7 +8,7 @@
 //! run's own summary, the model every other report reads.
 
 use super::drift::{StepOutcome, StepRun, StepVerdict, Verdict};
-use super::folder::{FAILURES, SCREENSHOTS};
+use super::folder::{step_file, FAILURES, SCREENSHOTS};
 use super::run_summary::RunSummary;
 use crate::doc::Doc;
 use askama::Template;
@@ -221,14 +221,10 @@ fn step_view(s: &RunSummary, id: &str, wording: String, pending: &[String]) -> S
     let mut scenarios: Vec<&str> = mine.iter().map(|r| r.scenario.as_str()).collect();
     scenarios.dedup();
     for scenario in scenarios {
-        let first = format!("{SCREENSHOTS}/{scenario}/{id}.png");
-        if let Some(shot) = exists(first) {
-            screenshots.push(shot);
-            for n in 2.. {
-                match exists(format!("{SCREENSHOTS}/{scenario}/{id}-{n}.png")) {
-                    Some(shot) => screenshots.push(shot),
-                    None => break,
-                }
+        for n in 1.. {
+            match exists(step_file(SCREENSHOTS, scenario, id, n, "png")) {
+                Some(shot) => screenshots.push(shot),
+                None => break,
             }
         }
     }
@@ -236,7 +232,7 @@ fn step_view(s: &RunSummary, id: &str, wording: String, pending: &[String]) -> S
         .iter()
         .filter(|r| r.outcome == StepOutcome::Failed)
         .map(|r| {
-            let saved = |ext: &str| exists(format!("{FAILURES}/{}/{id}.{ext}", r.scenario));
+            let saved = |ext: &str| exists(step_file(FAILURES, &r.scenario, id, 1, ext));
             Failure {
                 place: format!("{}:{}", r.feature.display(), r.line),
                 // Where the page was saved is linked below, not repeated.

@@ -36,6 +36,18 @@ pub struct ScenarioResult {
 /// A step of a scenario: its feature, the scenario's line and its own.
 type StepKey = (PathBuf, usize, usize);
 
+fn step_key(
+    f: &cucumber::gherkin::Feature,
+    sc: &cucumber::gherkin::Scenario,
+    step: &cucumber::gherkin::Step,
+) -> StepKey {
+    (
+        f.path.clone().unwrap_or_default(),
+        sc.position.line,
+        step.position.line,
+    )
+}
+
 /// Shared with the run, which reads it when the writers are done.
 #[derive(Debug, Clone, Default)]
 pub struct Ledger {
@@ -71,11 +83,7 @@ impl Ledger {
         (outcome, at): (StepOutcome, SystemTime),
         failure: Option<String>,
     ) {
-        let key = (
-            f.path.clone().unwrap_or_default(),
-            sc.position.line,
-            step.position.line,
-        );
+        let key = step_key(f, sc, step);
         let started = self
             .started
             .lock()
@@ -151,11 +159,7 @@ impl Ledger {
     ) {
         match ev {
             Step::Started => {
-                let key = (
-                    f.path.clone().unwrap_or_default(),
-                    sc.position.line,
-                    step.position.line,
-                );
+                let key = step_key(f, sc, step);
                 self.started
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())

@@ -61,12 +61,22 @@ pub fn docproof_command(
 /// Runs `docproof run` and checks its exit code, showing all output if it
 /// differs; returns the output and its stdout and stderr as text.
 pub fn expect_exit(code: i32, args: &[&str], report: &Path) -> (Output, String, String) {
-    let out = docproof(args, report);
+    expect_exit_of("run", code, args, report)
+}
+
+/// [`expect_exit`] for `docproof <command>` (`run` or `audit`).
+pub fn expect_exit_of(
+    command: &str,
+    code: i32,
+    args: &[&str],
+    report: &Path,
+) -> (Output, String, String) {
+    let out = docproof_command(command, args, report, &[]);
     let (stdout, stderr) = text(&out);
     assert_eq!(
         out.status.code(),
         Some(code),
-        "docproof run {args:?}\nstdout:\n{stdout}\nstderr:\n{stderr}"
+        "docproof {command} {args:?}\nstdout:\n{stdout}\nstderr:\n{stderr}"
     );
     (out, stdout, stderr)
 }

@@ -9,6 +9,7 @@ use super::browse::HEADING;
 use super::DocWorld;
 use crate::drive::FailureKind;
 use crate::report::drift::{strip_place, Finding, DRIFT_FOLDER};
+use crate::report::folder::step_file;
 
 /// The visible controls whose words a reader looks for.
 const LABELS: &str = "button, a, label, [role=button], [role=menuitem], [role=tab], h2, legend";
@@ -119,14 +120,10 @@ impl DocWorld {
             .entry(format!("drift {doc}"))
             .or_default();
         *n += 1;
-        let stem = match *n {
-            1 => doc.clone(),
-            n => format!("{doc}-{n}"),
-        };
-        let rel = format!("{DRIFT_FOLDER}/{}/{stem}", self.scenario.name);
+        let n = *n;
         let (found, screenshot, page) = match found {
             Some(found) => (found.to_string(), None, None),
-            None => self.evidence(&gherkin, &rel).await,
+            None => self.evidence(&gherkin, &doc, n).await,
         };
         Finding {
             step: doc,
@@ -146,11 +143,13 @@ impl DocWorld {
     }
 
     /// What the last-used page shows, and where its screenshot and HTML
-    /// were saved (relative to the report folder).
+    /// were saved (relative to the report folder): the `n`-th finding of
+    /// doc step `doc` in this scenario.
     async fn evidence(
         &mut self,
         gherkin: &str,
-        rel: &str,
+        doc: &str,
+        n: usize,
     ) -> (String, Option<String>, Option<String>) {
         let Some(actor) = self.browsers.last_actor else {
             return ("no page (nothing was opened)".into(), None, None);
@@ -174,14 +173,12 @@ impl DocWorld {
             let quoted: Vec<String> = closest.iter().map(|l| format!("“{l}”")).collect();
             found.push_str(&format!(", showing {}", quoted.join(", ")));
         }
+        let scenario = self.scenario.name.clone();
         let save = |ext: &str, bytes: &[u8]| {
-            let path = report.join(format!("{rel}.{ext}"));
-            let written = path
-                .parent()
-                .map_or(Ok(()), std::fs::create_dir_all)
-                .and_then(|()| crate::atomic::write(&path, bytes));
-            match written {
-                Ok(()) => Some(format!("{rel}.{ext}")),
+            let rel = step_file(DRIFT_FOLDER, &scenario, doc, n, ext);
+            let path = report.join(&rel);
+            match super::write_file(&path, bytes) {
+                Ok(()) => Some(rel),
                 Err(e) => {
                     tracing::warn!("cannot save {}: {e}", path.display());
                     None

@@ -17,6 +17,7 @@ use crate::doc::trace::{self, DocStep};
 use crate::drive::{Browsers, Cookie, DriveError, Driver, DriverKind, FailureKind};
 use crate::pages::Sites;
 use crate::phone::Phone;
+use crate::report::folder::{step_file, FAILURES, SCREENSHOTS};
 use crate::report::transcript::Transcript;
 use crate::target::Target;
 use anyhow::{anyhow, Context as _};
@@ -510,16 +511,8 @@ impl DocWorld {
         };
         let n = self.scenario.shots.entry(doc.to_string()).or_default();
         *n += 1;
-        let file = match *n {
-            1 => format!("{doc}.png"),
-            n => format!("{doc}-{n}.png"),
-        };
-        let path = self
-            .config()
-            .report
-            .join(crate::report::folder::SCREENSHOTS)
-            .join(&self.scenario.name)
-            .join(file);
+        let file = step_file(SCREENSHOTS, &self.scenario.name, doc.as_str(), *n, "png");
+        let path = self.config().report.join(file);
         let secrets = self.scenario.transcript.redactor.secrets();
         let Some(b) = self.browsers.drivers.get_mut(&actor) else {
             return;
@@ -543,16 +536,13 @@ impl DocWorld {
             Some(d) => format!("{d}"),
             None => format!("line-{}", self.scenario.current.line),
         };
-        let dir = self
-            .config()
-            .report
-            .join(crate::report::folder::FAILURES)
-            .join(&self.scenario.name);
+        let report = &self.config().report;
+        let file = |ext| report.join(step_file(FAILURES, &self.scenario.name, &stem, 1, ext));
         Some(FailureArtefacts {
             actor,
-            screenshot: (b.kind() == DriverKind::Browser).then(|| dir.join(format!("{stem}.png"))),
-            html: dir.join(format!("{stem}.html")),
-            url: dir.join(format!("{stem}.url")),
+            screenshot: (b.kind() == DriverKind::Browser).then(|| file("png")),
+            html: file("html"),
+            url: file("url"),
         })
     }
 
